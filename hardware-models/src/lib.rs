@@ -1,1 +1,19 @@
-//! placeholder crate root, replaced by the crate work
+//! Hardware models of a satellite for skytwin: power, thermal, link budget, onboard computer,
+//! attitude (rapier3d), camera payload and sensors.
+//!
+//! Every model is plain input → output code in SI units with the unit in each name: a
+//! serde-deserialisable parameter struct (with defaults for the built-in hardware templates),
+//! a state struct, and a `step(dt, &inputs[, rng]) -> outputs` (or `evaluate(&inputs)` for the
+//! stateless link budget). No clock, no global state: time comes in as `hifitime::Duration`,
+//! randomness as a caller-provided seeded RNG. "ECI" means TEME of date, the frame SGP4 gives.
+//!
+//! ```
+//! use hardware_models::template::HardwareTemplate;
+//! let t = HardwareTemplate::builtin("cubesat-6u").unwrap();
+//! assert!(t.power.battery.capacity_wh > 50.0);
+//! ```
+
+pub mod error;
+pub mod power;
+
+pub use error::HardwareError;
