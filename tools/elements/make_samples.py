@@ -39,7 +39,7 @@ from sgp4.io import verify_checksum
 OBJECTS = [
     (25544, "LEO, 51.6 deg: the International Space Station"),
     (33591, "LEO, sun-synchronous polar (98.7 deg): NOAA 19"),
-    (25485, "Molniya (e = 0.75, 12 h period): MOLNIYA 1-91"),
+    (15429, "Molniya (12 h, e = 0.69, i = 64.1 deg, shadowed in this window): MOLNIYA 1-63"),
     (41866, "GEO: GOES 16 (GOES-East from late 2017)"),
 ]
 
