@@ -20,6 +20,7 @@ import shutil
 import sys
 import warnings
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -28,12 +29,12 @@ import skyfield
 import skyfield_data
 from sgp4.api import jday
 from skyfield.api import EarthSatellite, wgs84
+from skyfield.constants import T0
 from skyfield.data import iers
 from skyfield.framelib import itrs
+from skyfield.functions import mxm, mxv, rot_x, rot_y, rot_z
 from skyfield.iokit import Loader
 from skyfield.searchlib import find_discrete
-from skyfield.constants import T0
-from skyfield.functions import mxm, mxv, rot_x, rot_y, rot_z
 from skyfield.sgp4lib import TEME, theta_GMST1982
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,6 +57,7 @@ SUNLIT_STEP_S = 30.0  # coarse step of find_discrete; shadow intervals last minu
 FINALS_MARGIN_DAYS = 5
 
 DAY_S = 86400.0
+ASEC_RAD = np.pi / 180.0 / 3600.0
 
 
 def fmt_time(dt):
@@ -102,7 +104,7 @@ def write_csv(path, header, rows):
 
 
 def tle_epoch(line1):
-    from decimal import Decimal
+    """TLE epoch (YYDDD.DDDDDDDD) as an exact UTC datetime (1e-8 day = 864 us)."""
     yy = int(line1[18:20])
     year = 2000 + yy if yy < 57 else 1900 + yy
     day = Decimal(line1[20:32])
@@ -157,7 +159,6 @@ def main():
         finals = iers.parse_x_y_dut1_from_finals_all(f)
     iers.install_polar_motion_table(ts, finals)
     eph = load("de421.bsp")
-    sun, earth = eph["sun"], eph["earth"]
 
     OUT.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(ELEMENTS, OUT / "objects.tle")
@@ -211,8 +212,8 @@ def main():
         ts.polar_motion_table = table
         checks["pm_effect_m"] = max(checks["pm_effect_m"],
                                     np.max(np.linalg.norm(r_i - r_plain, axis=0)) * 1e3)
-        # 2. Skyfield's TEME -> ITRS equals R3(-GMST82(UT1)) followed by polar motion W;
-        asec = np.pi / 180.0 / 3600.0
+        # 2. Skyfield's TEME -> ITRS equals R3(-GMST82(UT1)) followed by polar motion W
+        #    (position; its velocity applies omega about the ITRS z axis, see the README);
         jd_fr = [jday(d.year, d.month, d.day, d.hour, d.minute,
                       d.second + d.microsecond / 1e6) for d in dts]
         raw_err, raw_r, _raw_v = sat.model.sgp4_array(
@@ -223,7 +224,8 @@ def main():
         theta, theta_dot = theta_GMST1982(t.whole, t.ut1_fraction)
         sprime = -47.0e-6 * (t.tdb - T0) / 36525.0  # arcsec, as in Skyfield's timelib
         for k in range(len(dts)):
-            w = mxm(mxm(rot_x(yp[k] * asec), rot_y(xp[k] * asec)), rot_z(-sprime[k] * asec))
+            w = mxm(mxm(rot_x(yp[k] * ASEC_RAD), rot_y(xp[k] * ASEC_RAD)),
+                    rot_z(-sprime[k] * ASEC_RAD))
             r_pef = mxv(rot_z(-theta[k]), r_t[:, k])
             omega = np.array([0.0, 0.0, theta_dot[k] / DAY_S])
             v_pef = mxv(rot_z(-theta[k]), v_t[:, k]) - np.cross(omega, r_pef)
@@ -235,6 +237,18 @@ def main():
         # 3. the TEME written is python-sgp4's own output at the same UTC instants.
         checks["teme_vs_raw_sgp4_m"] = max(checks["teme_vs_raw_sgp4_m"],
                                            np.max(np.abs(raw_r - r_t)) * 1e3)
+
+    # Stop before writing the state files if a guard fails.
+    print(f"check: polar motion moves ITRS by up to {checks['pm_effect_m']:.3f} m")
+    print("check: Skyfield ITRS vs W(xp, yp, s') R3(-GMST82(UT1)) TEME: "
+          f"{checks['vs_teme_to_itrf_m'] * 1e6:.3f} um in position, "
+          f"{checks['vs_teme_to_itrf_mm_s']:.3f} mm/s in velocity (Skyfield's omega x r_ITRS)")
+    print(f"check: Skyfield TEME vs python-sgp4 called directly: "
+          f"{checks['teme_vs_raw_sgp4_m'] * 1e6:.3f} um")
+    if checks["pm_effect_m"] < 1.0:
+        sys.exit("polar motion does not seem to be applied to ITRS")
+    if checks["vs_teme_to_itrf_m"] > 1e-3 or checks["teme_vs_raw_sgp4_m"] > 1e-3:
+        sys.exit("Skyfield's frames disagree with the documented transformation")
 
     header_state = ["x_km", "y_km", "z_km", "vx_km_s", "vy_km_s", "vz_km_s"]
     write_csv(OUT / "teme.csv", ["object_id", "time_utc"] + header_state, teme_rows)
@@ -298,16 +312,6 @@ def main():
           f" ({skipped} rise/set pairs without culmination skipped),"
           f" {len(sunlit_rows)} shadow transitions")
     print(f"finals2000A.subset: MJD {first_mjd}..{last_mjd}, {len(subset.splitlines())} lines")
-    print(f"check: polar motion moves ITRS by up to {checks['pm_effect_m']:.3f} m")
-    print("check: Skyfield ITRS vs W(xp, yp, s') R3(-GMST82(UT1)) TEME: "
-          f"{checks['vs_teme_to_itrf_m'] * 1e6:.3f} um, "
-          f"{checks['vs_teme_to_itrf_mm_s'] * 1e3:.3f} um/s max")
-    print(f"check: Skyfield TEME vs raw python-sgp4: {checks['teme_vs_raw_sgp4_m'] * 1e6:.3f} um max")
-    if checks["pm_effect_m"] < 1.0:
-        sys.exit("polar motion does not seem to be applied to ITRS")
-    if checks["vs_teme_to_itrf_m"] > 1e-3 or checks["teme_vs_raw_sgp4_m"] > 1e-3:
-        sys.exit("Skyfield's frames disagree with the documented transformation")
-    _ = sun, earth  # loaded to fail early if de421.bsp is missing
 
 
 def skyfield_data_version():
