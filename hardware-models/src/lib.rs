@@ -15,5 +15,6 @@
 
 pub mod error;
 pub mod power;
+pub mod thermal;
 
 pub use error::HardwareError;
