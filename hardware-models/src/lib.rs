@@ -14,6 +14,7 @@
 //! ```
 
 pub mod error;
+pub mod link;
 pub mod power;
 pub mod thermal;
 
