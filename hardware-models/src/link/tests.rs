@@ -174,7 +174,7 @@ fn leo_downlink(rate: RateParams) -> LinkBudget {
 fn pass_geometry(t_s: f64) -> LinkGeometry {
     let re: f64 = 6378.137;
     let r = re + 500.0;
-    let n = (398_600.4418 / (r * r * r)).sqrt();
+    let n = (398_600.441_8 / (r * r * r)).sqrt();
     let psi = n * t_s;
     let rho = (re * re + r * r - 2.0 * re * r * psi.cos()).sqrt();
     let sin_el = (r * psi.cos() - re) / rho;
@@ -191,7 +191,7 @@ fn pass_geometry(t_s: f64) -> LinkGeometry {
 fn half_visibility_s() -> f64 {
     let re: f64 = 6378.137;
     let r = re + 500.0;
-    let n = (398_600.4418 / (r * r * r)).sqrt();
+    let n = (398_600.441_8 / (r * r * r)).sqrt();
     (re / r).acos() / n
 }
 
