@@ -13,9 +13,11 @@
 //! assert!(t.power.battery.capacity_wh > 50.0);
 //! ```
 
+pub mod computer;
 pub mod error;
 pub mod link;
 pub mod power;
+pub mod sensors;
 pub mod thermal;
 
 pub use error::HardwareError;
