@@ -13,6 +13,7 @@
 //! assert!(t.power.battery.capacity_wh > 50.0);
 //! ```
 
+pub mod attitude;
 pub mod computer;
 pub mod error;
 pub mod link;
