@@ -14,11 +14,14 @@
 //! ```
 
 pub mod attitude;
+pub mod camera;
 pub mod computer;
+pub mod environment;
 pub mod error;
 pub mod link;
 pub mod power;
 pub mod sensors;
+pub mod texture;
 pub mod thermal;
 
 pub use error::HardwareError;

@@ -23,8 +23,20 @@ use serde::{Deserialize, Serialize};
 use crate::error::{HardwareError, check};
 use reference::{OrbitArc, align};
 
-/// Earth's gravitational parameter, km³/s² (same value as `orbit::constants`; EGM-96/WGS-84).
-const MU_EARTH_KM3_S2: f64 = 398_600.441_8;
+use orbit::constants::MU_EARTH_KM3_S2;
+
+/// Attitude that points body axis `primary_body` exactly along `primary_eci` and body axis
+/// `secondary_body` as close as possible to `secondary_eci` (TRIAD), as a rotation from ECI to
+/// body; `None` when either pair is parallel. E.g. nadir pointing: primary = boresight toward
+/// −r, secondary = along-track axis toward v.
+pub fn align_body_axes(
+    primary_body: &Vector3<f64>,
+    secondary_body: &Vector3<f64>,
+    primary_eci: &Vector3<f64>,
+    secondary_eci: &Vector3<f64>,
+) -> Option<UnitQuaternion<f64>> {
+    align(primary_body, secondary_body, primary_eci, secondary_eci).map(|q| q.inverse())
+}
 
 fn default_true() -> bool {
     true

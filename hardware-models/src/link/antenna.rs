@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{HardwareError, check};
 
-/// Speed of light in vacuum, m/s (exact, SI).
-pub const SPEED_OF_LIGHT_M_S: f64 = 299_792_458.0;
+/// Speed of light in vacuum, m/s (exact, SI; `orbit::constants::SPEED_OF_LIGHT_KM_S`).
+pub const SPEED_OF_LIGHT_M_S: f64 = orbit::constants::SPEED_OF_LIGHT_KM_S * 1e3;
 
 /// Gain as a function of the angle off the antenna boresight.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
