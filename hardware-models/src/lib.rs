@@ -20,7 +20,9 @@ pub mod environment;
 pub mod error;
 pub mod link;
 pub mod power;
+pub mod satellite;
 pub mod sensors;
+pub mod template;
 pub mod texture;
 pub mod thermal;
 

@@ -67,6 +67,10 @@ pub struct AttitudeParams {
     /// (`None`: only on request).
     #[serde(default)]
     pub auto_dump_fraction: Option<f64>,
+    /// Power-system load of the ADCS: its first mode's power (electronics, sensors) plus the
+    /// wheel power computed by the model.
+    #[serde(default)]
+    pub power_load: Option<String>,
 }
 
 impl AttitudeParams {

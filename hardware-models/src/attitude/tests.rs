@@ -39,6 +39,7 @@ fn params(inertia: [[f64; 3]; 3], wheels: Vec<ReactionWheelParams>) -> AttitudeP
         sun_secondary_body: Vector3::z(),
         gravity_gradient: false,
         auto_dump_fraction: None,
+        power_load: None,
     }
 }
 
