@@ -339,7 +339,8 @@ impl HardwareTemplate {
         // 10 kg box 366 × 226 × 100 mm (I = m/12 (b² + c²)) plus two 0.25 kg wings at
         // y = ±0.163 m; small products of inertia from the unsymmetric layout.
         // Three orthogonal wheels of 30 mN·m·s / 2 mN·m (CubeSpace CW0162 / BCT RWP050 class),
-        // 6000 rpm at saturation (J_w = 4.8e-5 kg·m²). 4 Hz control, 2°/s slew limit.
+        // 6000 rpm at saturation (J_w = 4.8e-5 kg·m²). 2 Hz control (cubesat ADCS run at 1–10 Hz),
+        // 2°/s slew limit.
         let attitude = AttitudeParams {
             inertia_kg_m2: [
                 [0.064, 0.0008, -0.0005],
@@ -352,9 +353,9 @@ impl HardwareTemplate {
                 wheel("rw_z", v(0.0, 0.0, 1.0), 0.030, 0.002, 4.8e-5, 0.15),
             ],
             controller: ControllerParams {
-                control_period_s: 0.25,
-                pointing_gain_per_s: 1.0,
-                rate_gain_per_s: 2.0,
+                control_period_s: 0.5,
+                pointing_gain_per_s: 0.75,
+                rate_gain_per_s: 1.5,
                 max_slew_rate_rad_s: 2f64.to_radians(),
                 braking_fraction: 0.9,
             },
@@ -678,9 +679,9 @@ impl HardwareTemplate {
                 .map(|i| wheel(&format!("rw{}", i + 1), pyramid(i), 0.2, 0.015, 3.2e-4, 0.8))
                 .collect(),
             controller: ControllerParams {
-                control_period_s: 0.25,
-                pointing_gain_per_s: 1.0,
-                rate_gain_per_s: 2.0,
+                control_period_s: 0.5,
+                pointing_gain_per_s: 0.75,
+                rate_gain_per_s: 1.5,
                 max_slew_rate_rad_s: 1.5f64.to_radians(),
                 braking_fraction: 0.9,
             },

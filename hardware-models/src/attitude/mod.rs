@@ -372,7 +372,7 @@ impl AttitudeModel {
         let mut torques = std::mem::take(&mut self.scratch_torques);
         for k in 0..substeps {
             let tau = k as f64 * h;
-            let after = Duration::from_seconds(tau);
+            let after = || Duration::from_seconds(tau);
             // Momentum dump (idealised, instantaneous): external actuators remove the wheel
             // momentum from the system; the body rate is unchanged.
             let auto = self.params.auto_dump_fraction.is_some_and(|f| {
@@ -390,7 +390,7 @@ impl AttitudeModel {
                 self.dump_requested = false;
                 events.push(AttitudeEvent::MomentumDumped {
                     removed_nms: h_body.norm(),
-                    after,
+                    after: after(),
                 });
             }
             let (r1, v1) = arc.at(tau + h);
@@ -426,9 +426,9 @@ impl AttitudeModel {
             if limited != self.saturated {
                 self.saturated = limited;
                 events.push(if limited {
-                    AttitudeEvent::WheelsSaturated { after }
+                    AttitudeEvent::WheelsSaturated { after: after() }
                 } else {
-                    AttitudeEvent::WheelsUnsaturated { after }
+                    AttitudeEvent::WheelsUnsaturated { after: after() }
                 });
             }
             wheel_energy_j += self.wheels.power_w(&torques) * h;

@@ -1,6 +1,6 @@
 //! Reaction wheels: torque and momentum limits, torque distribution, electrical power.
 
-use nalgebra::{DMatrix, Matrix3, Vector3};
+use nalgebra::{Matrix3, Vector3};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{HardwareError, check};
@@ -29,10 +29,8 @@ pub struct ReactionWheelParams {
 #[derive(Clone, Debug)]
 pub struct WheelArray {
     params: Vec<ReactionWheelParams>,
-    /// 3×n matrix of spin axes (columns).
-    axes: DMatrix<f64>,
-    /// Minimum-norm distribution A⁺ = Aᵀ (A Aᵀ)⁻¹, n×3.
-    distribution: DMatrix<f64>,
+    /// Rows of the minimum-norm distribution A⁺ = Aᵀ (A Aᵀ)⁻¹ (n×3), one per wheel.
+    distribution: Vec<Vector3<f64>>,
     /// Stored momentum of each wheel along its axis, N·m·s.
     momentum_nms: Vec<f64>,
 }
@@ -94,11 +92,11 @@ impl WheelArray {
             w.axis_body = w.axis_body.normalize();
         }
         let n = params.len();
-        let axes = DMatrix::from_fn(3, n, |r, c| params[c].axis_body[r]);
-        let gram: Matrix3<f64> = {
-            let g = &axes * axes.transpose();
-            Matrix3::from_fn(|r, c| g[(r, c)])
-        };
+        // Gram matrix A Aᵀ = Σ aᵢ aᵢᵀ.
+        let gram: Matrix3<f64> = params
+            .iter()
+            .map(|p| p.axis_body * p.axis_body.transpose())
+            .sum();
         let gram_inv = gram
             .try_inverse()
             .filter(|_| gram.determinant().abs() > 1e-9)
@@ -106,11 +104,10 @@ impl WheelArray {
                 model: m,
                 reason: "reaction wheel axes do not span three dimensions",
             })?;
-        let gram_inv_d = DMatrix::from_fn(3, 3, |r, c| gram_inv[(r, c)]);
-        let distribution = axes.transpose() * gram_inv_d;
+        // Row i of Aᵀ (A Aᵀ)⁻¹ is aᵢᵀ (A Aᵀ)⁻¹ (the Gram matrix is symmetric).
+        let distribution = params.iter().map(|p| gram_inv * p.axis_body).collect();
         Ok(Self {
             params,
-            axes,
             distribution,
             momentum_nms: vec![0.0; n],
         })
@@ -170,10 +167,7 @@ impl WheelArray {
     fn along(&self, e: &Vector3<f64>, limit: impl Fn(&ReactionWheelParams) -> f64) -> f64 {
         let mut worst = f64::INFINITY;
         for (i, p) in self.params.iter().enumerate() {
-            let share = (0..3)
-                .map(|k| self.distribution[(i, k)] * e[k])
-                .sum::<f64>()
-                .abs();
+            let share = self.distribution[i].dot(e).abs();
             if share > 0.0 {
                 worst = worst.min(limit(p) / share);
             }
@@ -188,15 +182,8 @@ impl WheelArray {
     /// limit was active.
     pub fn command(&self, body_torque_nm: &Vector3<f64>, dt_s: f64, out: &mut Vec<f64>) -> bool {
         out.clear();
-        let n = self.params.len();
         // The body receives −Σ aᵢ τᵢ.
-        for i in 0..n {
-            out.push(
-                -(0..3)
-                    .map(|k| self.distribution[(i, k)] * body_torque_nm[k])
-                    .sum::<f64>(),
-            );
-        }
+        out.extend(self.distribution.iter().map(|row| -row.dot(body_torque_nm)));
         let mut scale: f64 = 1.0;
         for (t, p) in out.iter().zip(&self.params) {
             if t.abs() > p.max_torque_nm {
@@ -221,10 +208,8 @@ impl WheelArray {
     /// Body torque produced by wheel torques: −Σ aᵢ τᵢ, N·m.
     pub fn body_torque_nm(&self, wheel_torques_nm: &[f64]) -> Vector3<f64> {
         let mut t = Vector3::zeros();
-        for (i, tau) in wheel_torques_nm.iter().enumerate() {
-            for k in 0..3 {
-                t[k] -= self.axes[(k, i)] * tau;
-            }
+        for (p, tau) in self.params.iter().zip(wheel_torques_nm) {
+            t -= p.axis_body * *tau;
         }
         t
     }

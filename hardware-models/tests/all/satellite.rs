@@ -54,6 +54,14 @@ fn fly(
         }
         min_soc = min_soc.min(out.power.soc);
         max_soc = max_soc.max(out.power.soc);
+        if t > 600.0 {
+            // Nadir pointing holds to better than 0.05° once acquired.
+            assert!(
+                out.attitude.attitude_error_rad < 0.05f64.to_radians(),
+                "{t}: {}",
+                out.attitude.attitude_error_rad
+            );
+        }
         if t > 3.0 * 5700.0 {
             for (r, temp) in temps_range.iter_mut().zip(sat.thermal.temps_k()) {
                 r.0 = r.0.min(*temp);

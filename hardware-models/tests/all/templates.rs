@@ -174,3 +174,65 @@ fn val_analytic_template_headline_numbers() {
         assert!(alpha > 0.0);
     }
 }
+
+#[test]
+fn val_analytic_template_slews_follow_bang_coast_bang() {
+    use hardware_models::attitude::{AttitudeInputs, AttitudeMode};
+    use orbit::Duration;
+    for t in all() {
+        let mut m = AttitudeModel::new(
+            t.attitude.clone(),
+            t.mass_kg,
+            UnitQuaternion::identity(),
+            Vector3::zeros(),
+        )
+        .unwrap();
+        let wheels = WheelArray::new(t.attitude.wheels.clone()).unwrap();
+        let axis = Vector3::y();
+        let j = axis.dot(&(m.body().inertia_kg_m2() * axis));
+        let alpha = wheels.torque_capacity_along_nm(&axis) / j;
+        let w_max = t
+            .attitude
+            .controller
+            .max_slew_rate_rad_s
+            .min(0.9 * wheels.capacity_along_nms(&axis) / j);
+        let theta = 30f64.to_radians();
+        // Rest to rest: bang-coast-bang if the rate limit is reached, else bang-bang.
+        let t_analytic = if theta >= w_max * w_max / alpha {
+            theta / w_max + w_max / alpha
+        } else {
+            2.0 * (theta / alpha).sqrt()
+        };
+        let target = UnitQuaternion::from_axis_angle(&Vector3::y_axis(), theta).inverse();
+        let mut time = f64::INFINITY;
+        let mut clock = 0.0;
+        while clock < 300.0 {
+            let out = m.step(
+                Duration::from_seconds(0.5),
+                &AttitudeInputs {
+                    pos_eci_km: Vector3::new(6878.0, 0.0, 0.0),
+                    vel_eci_km_s: Vector3::new(0.0, 7.6, 0.0),
+                    sun_dir_eci: Vector3::x(),
+                    mode: AttitudeMode::InertialHold {
+                        q_body_from_eci: target,
+                    },
+                    external_torque_body_nm: Vector3::zeros(),
+                },
+            );
+            clock += 0.5;
+            if out.attitude_error_rad < 0.1f64.to_radians() {
+                time = clock;
+                break;
+            }
+        }
+        println!(
+            "{}: 30° slew {time:.1} s, analytic {t_analytic:.1} s",
+            t.name
+        );
+        assert!(
+            (time / t_analytic - 1.0).abs() < 0.1,
+            "{}: {time} vs {t_analytic}",
+            t.name
+        );
+    }
+}
