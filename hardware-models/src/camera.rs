@@ -232,9 +232,10 @@ fn surface_lat_lon(p: &Vector3<f64>) -> (f64, f64) {
     ((p.z).atan2((1.0 - WGS84_E2) * rho), p.y.atan2(p.x))
 }
 
-/// Outward ellipsoid normal at geodetic (φ, λ).
-fn normal(lat: f64, lon: f64) -> Vector3<f64> {
-    Vector3::new(lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin())
+/// Outward ellipsoid normal at a surface point: ∇(x²/a² + y²/a² + z²/b²) ∝ (x, y, z/(1 − e²)),
+/// the same direction as (cos φ cos λ, cos φ sin λ, sin φ) at geodetic latitude φ.
+fn normal(p: &Vector3<f64>) -> Vector3<f64> {
+    Vector3::new(p.x, p.y, p.z / (1.0 - WGS84_E2)).normalize()
 }
 
 /// Great-circle-free ground distance between two nearby surface points, m (chord ≈ arc for
@@ -336,7 +337,7 @@ impl Camera {
                         earth_pixels += 1;
                         let (lat, lon) = surface_lat_lon(&ground);
                         // Lambertian shading by the local Sun elevation: sin(el) = n̂·ŝ.
-                        let sin_el = normal(lat, lon).dot(&sun_hat).max(0.0);
+                        let sin_el = normal(&ground).dot(&sun_hat).max(0.0);
                         (self.texture.sample_rgb(lat, lon), sin_el)
                     }
                     None => ([0.0; 3], 0.0),
@@ -398,7 +399,7 @@ impl Camera {
                 (
                     Some(lat),
                     Some(lon),
-                    Some(normal(lat, lon).dot(&sun_hat).clamp(-1.0, 1.0).asin()),
+                    Some(normal(&c).dot(&sun_hat).clamp(-1.0, 1.0).asin()),
                     Some((c - pos_itrf).norm()),
                 )
             }
