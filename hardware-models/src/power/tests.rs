@@ -181,7 +181,7 @@ fn val_analytic_safe_mode_trips_and_recovers_with_hysteresis() {
     let radio = ps.load_id("radio").unwrap();
     let payload = ps.load_id("payload").unwrap();
     let obc = ps.load_id("obc").unwrap();
-    // Eclipse with 19 W of loads: 19/0.96 W out of 72 kJ·... SoC falls to 0.3.
+    // Eclipse with 19 W of loads drawn through the 0.96 discharge efficiency: SoC falls to 0.3.
     let mut entered_at = None;
     for k in 0..2000 {
         let out = ps.step(secs(1.0), &inputs(false));
