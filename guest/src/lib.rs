@@ -4,7 +4,7 @@
 //! simulated satellite's onboard computer. This crate wraps the **skytwin ABI v1**
 //! (`docs/abi.md`, import module `skytwin_v1`) in safe functions, and carries the pure
 //! onboard-processing code the example apps use ([`codec`], [`packet`], [`cloud`],
-//! [`spool`], [`product`]), which is target-independent and tested on the host.
+//! [`spool`], [`product`], [`relay`]), which is target-independent and tested on the host.
 //!
 //! The ABI calls exist only when compiling for `wasm32` (the imports cannot be linked
 //! elsewhere); the types that decode the ABI's structs, and everything pure, build anywhere.
@@ -59,6 +59,7 @@ pub mod isl;
 pub mod log;
 pub mod packet;
 pub mod product;
+pub mod relay;
 pub mod spool;
 pub mod state;
 
