@@ -54,11 +54,7 @@ fn filter_row(kind: u8, row: &[u8], prev: &[u8], bpp: usize, out: &mut Vec<u8>) 
 /// choosing per row the filter with the smallest sum of |residual| taken as signed bytes
 /// (the heuristic recommended in ISO/IEC 15948 section 12.8). `rows` are `stride` bytes each.
 pub fn filter_image(pixels: &[u8], stride: usize, bpp: usize) -> Vec<u8> {
-    let rows = if stride == 0 {
-        0
-    } else {
-        pixels.len() / stride
-    };
+    let rows = pixels.len().checked_div(stride).unwrap_or(0);
     let mut out = Vec::with_capacity(rows * (stride + 1));
     let zeros = vec![0u8; stride];
     let mut trial = Vec::with_capacity(stride);
