@@ -189,17 +189,17 @@ impl RigidBodyAttitude {
     }
 
     /// Applies an external torque impulse (body frame): L ← L + T δ.
-    pub fn kick(&mut self, torque_body_nm: &Vector3<f64>, dt_s: f64) {
+    pub(crate) fn kick(&mut self, torque_body_nm: &Vector3<f64>, dt_s: f64) {
         self.momentum_body_nms += torque_body_nm * dt_s;
     }
 
     /// Removes momentum (an idealised momentum dump by external actuators), body frame.
-    pub fn remove_momentum(&mut self, momentum_body_nms: &Vector3<f64>) {
+    pub(crate) fn remove_momentum(&mut self, momentum_body_nms: &Vector3<f64>) {
         self.momentum_body_nms -= momentum_body_nms;
     }
 
     /// Torque-free drift of the gyrostat for `dt_s` with the wheel momentum frozen.
-    pub fn drift(&mut self, wheel_momentum_body_nms: &Vector3<f64>, dt_s: f64) {
+    pub(crate) fn drift(&mut self, wheel_momentum_body_nms: &Vector3<f64>, dt_s: f64) {
         let p = self.principal_to_body;
         let mut l = p.transpose() * self.momentum_body_nms; // L' (principal axes)
         let h = p.transpose() * wheel_momentum_body_nms; // h' (principal axes)

@@ -180,7 +180,7 @@ impl WheelArray {
     /// uniformly to the torque limit (keeping its direction), then each wheel is limited so
     /// that its momentum stays within ±h_max at the end of the interval. Returns whether any
     /// limit was active.
-    pub fn command(&self, body_torque_nm: &Vector3<f64>, dt_s: f64, out: &mut Vec<f64>) -> bool {
+    pub(crate) fn command(&self, body_torque_nm: &Vector3<f64>, dt_s: f64, out: &mut Vec<f64>) -> bool {
         out.clear();
         // The body receives −Σ aᵢ τᵢ.
         out.extend(self.distribution.iter().map(|row| -row.dot(body_torque_nm)));
@@ -216,7 +216,7 @@ impl WheelArray {
 
     /// Integrates the stored momenta: hᵢ ← hᵢ + τᵢ δ (the limits were applied in `command`;
     /// the clamp only removes rounding).
-    pub fn apply_torques(&mut self, wheel_torques_nm: &[f64], dt_s: f64) {
+    pub(crate) fn apply_torques(&mut self, wheel_torques_nm: &[f64], dt_s: f64) {
         for (i, tau) in wheel_torques_nm.iter().enumerate() {
             let lim = self.params[i].max_momentum_nms;
             self.momentum_nms[i] = (self.momentum_nms[i] + tau * dt_s).clamp(-lim, lim);
