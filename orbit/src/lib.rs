@@ -11,14 +11,21 @@
 //! assert!((back.lat_rad - station.lat_rad).abs() < 1e-12);
 //! ```
 
+pub mod batch;
 pub mod constants;
 pub mod eclipse;
+pub mod elements;
 pub mod eop;
 pub mod frames;
+pub mod propagate;
 pub mod sun;
 pub mod time;
 
+pub use batch::propagate_batch;
 pub use eclipse::{ShadowState, illumination, shadow_state};
+pub use elements::{
+    ElementFormat, ElementSet, ElementsError, load_elements, parse_elements, write_omm_json,
+};
 pub use eop::{EarthOrientation, EopError};
 pub use frames::{
     Geodetic, Topocentric, geodetic_to_itrf, gmst82_rad, itrf_to_geodetic, itrf_to_teme,
@@ -26,5 +33,6 @@ pub use frames::{
 };
 pub use hifitime::{Duration, Epoch, Unit};
 pub use nalgebra::Vector3;
+pub use propagate::{PropagationError, Propagator, Sgp4Mode, TemeState};
 pub use sun::sun_position_teme_km;
 pub use time::{TimeParseError, TimeSpec, format_duration, format_utc, parse_duration, parse_utc};
