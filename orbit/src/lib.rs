@@ -11,6 +11,7 @@
 //! assert!((back.lat_rad - station.lat_rad).abs() < 1e-12);
 //! ```
 
+pub mod access;
 pub mod batch;
 pub mod constants;
 pub mod eclipse;
@@ -21,6 +22,10 @@ pub mod propagate;
 pub mod sun;
 pub mod time;
 
+pub use access::eclipses::{EclipseInterval, EclipseSearch, find_eclipses, search_eclipses};
+pub use access::los::{DEFAULT_GRAZING_ALTITUDE_KM, line_of_sight};
+pub use access::passes::{Pass, PassSearch, find_passes, search_passes};
+pub use access::{AccessError, Station};
 pub use batch::propagate_batch;
 pub use eclipse::{ShadowState, illumination, shadow_state};
 pub use elements::{
