@@ -21,6 +21,7 @@ pub mod frames;
 pub mod propagate;
 pub mod sun;
 pub mod time;
+pub mod walker;
 
 pub use access::eclipses::{EclipseInterval, EclipseSearch, find_eclipses, search_eclipses};
 pub use access::los::{DEFAULT_GRAZING_ALTITUDE_KM, line_of_sight};
@@ -41,3 +42,4 @@ pub use nalgebra::Vector3;
 pub use propagate::{PropagationError, Propagator, Sgp4Mode, TemeState};
 pub use sun::sun_position_teme_km;
 pub use time::{TimeParseError, TimeSpec, format_duration, format_utc, parse_duration, parse_utc};
+pub use walker::{WalkerDelta, WalkerError};
