@@ -187,7 +187,12 @@ fn culmination(
     if hi - lo <= 0.0 {
         return Ok((lo, g(lo)?));
     }
-    maximize(g, lo, hi)
+    // the peak may sit at an end (a pass cut by the window): compare with both ends
+    let inner = maximize(g, lo, hi)?;
+    let (g_lo, g_hi) = (g(lo)?, g(hi)?);
+    Ok([(lo, g_lo), (hi, g_hi)]
+        .into_iter()
+        .fold(inner, |best, x| if x.1 > best.1 { x } else { best }))
 }
 
 fn make_pass(

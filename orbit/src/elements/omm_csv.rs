@@ -6,7 +6,7 @@ use super::omm::{RawField, build};
 use super::{ElementSet, ElementsError};
 
 /// Splits one CSV line into fields (RFC 4180 quoting, no line breaks inside fields).
-pub(crate) fn split_csv_line(line: &str) -> Vec<String> {
+pub fn split_csv_line(line: &str) -> Vec<String> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut in_quotes = false;
