@@ -150,8 +150,20 @@ fn val_analytic_partial_passes_at_window_edges() {
     assert!((cut[0].los - middle.los).to_seconds().abs() < 0.01);
     // empty window: no error, at most one partial pass
     assert!(find_passes(&p, &st, start, start, &eop).unwrap().len() <= 1);
-    // end before start: an error
-    assert!(find_passes(&p, &st, end, start, &eop).is_err());
+    // end before start, or a window of more than ten years: an error, not an allocation
+    assert!(matches!(
+        find_passes(&p, &st, end, start, &eop),
+        Err(orbit::AccessError::InvalidWindow { .. })
+    ));
+    let far = start + Duration::from_seconds(3661.0 * 86_400.0);
+    assert!(matches!(
+        find_passes(&p, &st, start, far, &eop),
+        Err(orbit::AccessError::WindowTooLong { .. })
+    ));
+    assert!(matches!(
+        find_eclipses(&p, start, far),
+        Err(orbit::AccessError::WindowTooLong { .. })
+    ));
 }
 
 #[test]

@@ -183,6 +183,18 @@ fn regress_bad_arguments() {
         ],
         &["--min-elevation"],
     );
+    expect_bad(
+        &[
+            "eclipses",
+            "--elements",
+            &tle,
+            "--start",
+            "epoch",
+            "--end",
+            "epoch+4000d",
+        ],
+        &["too long"],
+    );
     expect_bad(&["frobnicate"], &["frobnicate"]);
 }
 

@@ -36,6 +36,16 @@ pub enum AccessError {
         /// Window end.
         end: Epoch,
     },
+    /// The window is longer than the search supports.
+    #[error(
+        "window of {days:.1} days is too long (at most {max_days} days: the coarse samples are kept in memory)"
+    )]
+    WindowTooLong {
+        /// Window length, days.
+        days: f64,
+        /// The limit, days.
+        max_days: u32,
+    },
     /// A station with an impossible location or mask.
     #[error("station {name:?}: {reason}")]
     InvalidStation {
@@ -77,11 +87,21 @@ impl Station {
     }
 }
 
-/// Window length in seconds, or an error if it ends before it starts.
+/// Longest window for pass and eclipse searches, days (about ten years: 5.3 million coarse
+/// samples, ~170 MB per object searched; SGP4 elements are not meaningful that far anyway).
+pub const MAX_WINDOW_DAYS: u32 = 3660;
+
+/// Window length in seconds, or an error if it ends before it starts or is too long.
 pub(crate) fn window_seconds(start: Epoch, end: Epoch) -> Result<f64, AccessError> {
     let length = crate::time::minutes_between(start, end) * 60.0;
     if length < 0.0 {
         return Err(AccessError::InvalidWindow { start, end });
+    }
+    if length > f64::from(MAX_WINDOW_DAYS) * 86_400.0 {
+        return Err(AccessError::WindowTooLong {
+            days: length / 86_400.0,
+            max_days: MAX_WINDOW_DAYS,
+        });
     }
     Ok(length)
 }
