@@ -5,8 +5,8 @@
 use orbit::elements::tle::checksum;
 use orbit::{Duration, ElementsError, PropagationError, Propagator, parse_elements};
 
-const TLE_FILE: &str = include_str!("data/vallado/SGP4-VER.TLE");
-const TCPPVER: &str = include_str!("data/vallado/tcppver.out");
+const TLE_FILE: &str = include_str!("../data/vallado/SGP4-VER.TLE");
+const TCPPVER: &str = include_str!("../data/vallado/tcppver.out");
 
 /// One case of SGP4-VER.TLE: its two lines (69 columns, CR removed), file line numbers and
 /// the start/stop/step in minutes.
