@@ -602,7 +602,14 @@ pub(crate) fn write(set: &ElementSet) -> Result<(String, String), ElementsError>
             "exponent beyond ±9",
         )
     })?;
-    if set.ephemeris_type > 9 || set.element_set_number > 9999 {
+    if set.ephemeris_type > 9 {
+        return Err(not(
+            "ephemeris type",
+            set.ephemeris_type.to_string(),
+            "one digit",
+        ));
+    }
+    if set.element_set_number > 9999 {
         return Err(not(
             "element set number",
             set.element_set_number.to_string(),
