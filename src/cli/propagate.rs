@@ -231,8 +231,9 @@ fn creation_date() -> String {
                 .map(|d| d.as_secs() as i64)
                 .unwrap_or(0)
         });
-    let unix = orbit::parse_utc("1970-01-01T00:00:00Z").expect("valid constant");
-    oem_time(unix + Duration::from_total_nanoseconds(i128::from(seconds) * 1_000_000_000))
+    oem_time(Epoch::from_unix_duration(Duration::from_total_nanoseconds(
+        i128::from(seconds) * 1_000_000_000,
+    )))
 }
 
 fn oem_header(elements: &std::path::Path) -> String {
