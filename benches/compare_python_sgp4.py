@@ -10,8 +10,9 @@ This script loads the same TLEs with `Satrec.twoline2rv` (WGS-72, improved mode:
 defaults, the same model as skytwin's `Sgp4Mode::Improved`), propagates every object to the
 same 1 440 one-minute times (2024-03-01T00:00Z + k min) with `SatrecArray.sgp4(jd, fr)` in
 chunks of 1 000 objects (as the Rust side does, to bound memory), and reports the best of
-`--repeat` runs in ns per propagation. It also checks its states against the Rust reference
-states and prints the largest difference.
+`--repeat` runs in ns per propagation, then the same per orbit class (the first 1 000 objects
+of each class, as the bench's `sgp4_class` group). It also checks its states against the Rust
+reference states and prints the largest difference.
 
 usage: python3 benches/compare_python_sgp4.py [--repeat N] [--target-dir DIR]
 requires: pip install sgp4 numpy   (measured with sgp4 2.27, numpy 2.4)
@@ -27,6 +28,8 @@ from sgp4.api import Satrec, SatrecArray, accelerated, jday
 
 STEPS = 1440
 CHUNK = 1000
+CLASS_OBJECTS = 1000
+CLASSES = [('leo', range(0, 14)), ('meo', range(14, 16)), ('geo', range(16, 18)), ('heo', range(18, 20))]
 
 
 def main():
@@ -60,6 +63,19 @@ def main():
     print(f'python-sgp4 {sgp4_version} SatrecArray: {len(sats)} objects x {STEPS} steps, '
           f'best of {args.repeat}: {best:.2f} s = {best / n * 1e9:.1f} ns/propagation '
           f'({failed} failed propagations)')
+
+    # per orbit class: the first CLASS_OBJECTS objects of each class (by i mod 20, as the
+    # Rust bench's `sgp4_class` group selects them), one SatrecArray each
+    for name, classes in CLASSES:
+        subset = [s for i, s in enumerate(sats) if i % 20 in classes][:CLASS_OBJECTS]
+        a = SatrecArray(subset)
+        best_c = float('inf')
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            a.sgp4(jd, fr)
+            best_c = min(best_c, time.perf_counter() - t)
+        print(f'  class {name}: {len(subset)} objects, best of {args.repeat}: '
+              f'{best_c / (len(subset) * STEPS) * 1e9:.1f} ns/propagation')
 
     # cross-check with the Rust reference states
     ref = os.path.join(data, 'reference_states.csv')

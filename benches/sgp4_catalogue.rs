@@ -225,5 +225,45 @@ fn sgp4_catalogue(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sgp4_catalogue);
+/// The first `CLASS_OBJECTS` objects of each orbit class (by `i mod 20`, see the module
+/// documentation) × 1 440 steps on one thread: where the time goes by class.
+fn sgp4_classes(c: &mut Criterion) {
+    let t0 = parse_utc("2024-03-01T00:00:00Z").unwrap();
+    let props = catalogue(t0);
+    let times: Vec<Epoch> = (0..STEPS)
+        .map(|k| t0 + Duration::from_seconds(60.0 * k as f64))
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let mut group = c.benchmark_group("sgp4_class");
+    group.sample_size(10);
+    group.measurement_time(std::time::Duration::from_secs(15));
+    for (name, classes) in CLASSES {
+        let subset: Vec<Propagator> = props
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| classes.contains(&(*i as u64 % 20)))
+            .take(CLASS_OBJECTS)
+            .map(|(_, p)| p.clone())
+            .collect();
+        group.throughput(Throughput::Elements(subset.len() as u64 * STEPS as u64));
+        group.bench_function(BenchmarkId::new("threads_1", name), |b| {
+            b.iter(|| {
+                pool.install(|| black_box(propagate_all(black_box(&subset), black_box(&times))))
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Objects per class in `sgp4_classes`.
+const CLASS_OBJECTS: usize = 1_000;
+
+/// Orbit classes by `i mod 20` (see the module documentation).
+const CLASSES: [(&str, std::ops::RangeInclusive<u64>); 4] =
+    [("leo", 0..=13), ("meo", 14..=15), ("geo", 16..=17), ("heo", 18..=19)];
+
+criterion_group!(benches, sgp4_catalogue, sgp4_classes);
 criterion_main!(benches);
