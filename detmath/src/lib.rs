@@ -25,7 +25,7 @@
 //! | [`pow_3_2`], [`pow_2_3`], [`pow_7_2`] | x·√x, ∛(x²), x³·√x | 2 / 1 / 4 ulp | 1.21 / 0.86 / 2.24 ulp |
 //! | [`hypot`] | exact squares by Dekker splitting, one correctly rounded √ | 1 ulp | 0.86 ulp |
 //! | [`fmod`], [`rem_euclid`] | integer long division of the significands | exact | exact |
-//! | [`sqrt`], [`floor`] | the IEEE operations themselves | exact | exact |
+//! | [`sqrt`], [`floor`], [`trunc`], [`round`] | the IEEE operations themselves | exact | exact |
 //!
 //! "Measured max" is over 137 202 arguments (`generate_golden.py --scale 40`); the committed
 //! `tests/data/golden.csv` (3 431 arguments) is checked against the bounds on every test run.
@@ -70,4 +70,16 @@ pub fn sqrt(x: f64) -> f64 {
 #[inline]
 pub fn floor(x: f64) -> f64 {
     x.floor()
+}
+
+/// x rounded toward zero to an integer, exact.
+#[inline]
+pub fn trunc(x: f64) -> f64 {
+    x.trunc()
+}
+
+/// x rounded to the nearest integer, halfway cases away from zero (C `round`), exact.
+#[inline]
+pub fn round(x: f64) -> f64 {
+    x.round()
 }

@@ -4,11 +4,7 @@ use crate::propagator;
 use crate::third_body;
 use core::cmp::Ordering;
 
-#[cfg(not(feature = "std"))]
-use num_traits::Float;
-
-#[cfg(not(feature = "std"))]
-use num_traits::Euclid;
+use crate::math::{atan2, cos, cube, fmod, pow4, pow_2_3, pow_3_2, rem_euclid, sin, sq, sqrt};
 
 // θ̇ = 4.37526908801129966 × 10⁻³ rad.min⁻¹
 #[allow(clippy::excessive_precision)]
@@ -105,8 +101,10 @@ impl ResonanceState {
         }
         // θ = θ₀ + 4.37526908801129966 × 10⁻³ t rem 2π
         #[allow(clippy::excessive_precision)]
-        let sidereal_time =
-            (sidereal_time_0 + t * 4.37526908801129966e-3) % (2.0 * core::f64::consts::PI);
+        let sidereal_time = fmod(
+            sidereal_time_0 + t * 4.37526908801129966e-3,
+            2.0 * core::f64::consts::PI,
+        );
         let (delta_t, ordering) = if t > 0.0 {
             (DELTA_T, Ordering::Less)
         } else {
@@ -118,13 +116,13 @@ impl ResonanceState {
             let (ni_dot, ni_ddot) = match resonance {
                 propagator::Resonance::OneDay { dr1, dr2, dr3 } => (
                     // ṅᵢ = 𝛿ᵣ₁ sin(λᵢ - λ₃₁) + 𝛿ᵣ₂ sin(2 (λᵢ - λ₂₂)) + 𝛿ᵣ₃ sin(3 (λᵢ - λ₃₃))
-                    dr1 * (self.lambda - LAMBDA31).sin()
-                        + dr2 * (2.0 * (self.lambda - LAMBDA22)).sin()
-                        + dr3 * (3.0 * (self.lambda - LAMBDA33)).sin(),
+                    dr1 * sin(self.lambda - LAMBDA31)
+                        + dr2 * sin(2.0 * (self.lambda - LAMBDA22))
+                        + dr3 * sin(3.0 * (self.lambda - LAMBDA33)),
                     // n̈ᵢ = (𝛿ᵣ₁ cos(λᵢ - λ₃₁) + 𝛿ᵣ₂ cos(2 (λᵢ - λ₂₂)) + 𝛿ᵣ₃ cos(3 (λᵢ - λ₃₃))) λ̇ᵢ
-                    (dr1 * (self.lambda - LAMBDA31).cos()
-                        + 2.0 * dr2 * (2.0 * (self.lambda - LAMBDA22)).cos()
-                        + 3.0 * dr3 * (3.0 * (self.lambda - LAMBDA33)).cos())
+                    (dr1 * cos(self.lambda - LAMBDA31)
+                        + 2.0 * dr2 * cos(2.0 * (self.lambda - LAMBDA22))
+                        + 3.0 * dr3 * cos(3.0 * (self.lambda - LAMBDA33)))
                         * lambda_dot,
                 ),
                 propagator::Resonance::HalfDay {
@@ -147,36 +145,34 @@ impl ResonanceState {
                         // (l, m, p, k) ∈ {(2, 2, 0, -1), (2, 2, 1, 1), (3, 2, 1, 0),
                         //     (3, 2, 2, 2), (4, 4, 1, 0), (4, 4, 2, 2), (5, 2, 2, 0),
                         //     (5, 2, 3, 2), (5, 4, 2, 1), (5, 4, 3, 3)}
-                        d2201 * (2.0 * argument_of_perigee_i + self.lambda - G22).sin()
-                            + d2211 * (self.lambda - G22).sin()
-                            + d3210 * (argument_of_perigee_i + self.lambda - G32).sin()
-                            + d3222 * (-argument_of_perigee_i + self.lambda - G32).sin()
-                            + d4410 * (2.0 * argument_of_perigee_i + 2.0 * self.lambda - G44).sin()
-                            + d4422 * (2.0 * self.lambda - G44).sin()
-                            + d5220 * (argument_of_perigee_i + self.lambda - G52).sin()
-                            + d5232 * (-argument_of_perigee_i + self.lambda - G52).sin()
-                            + d5421 * (argument_of_perigee_i + 2.0 * self.lambda - G54).sin()
-                            + d5433 * (-argument_of_perigee_i + 2.0 * self.lambda - G54).sin(),
+                        d2201 * sin(2.0 * argument_of_perigee_i + self.lambda - G22)
+                            + d2211 * sin(self.lambda - G22)
+                            + d3210 * sin(argument_of_perigee_i + self.lambda - G32)
+                            + d3222 * sin(-argument_of_perigee_i + self.lambda - G32)
+                            + d4410 * sin(2.0 * argument_of_perigee_i + 2.0 * self.lambda - G44)
+                            + d4422 * sin(2.0 * self.lambda - G44)
+                            + d5220 * sin(argument_of_perigee_i + self.lambda - G52)
+                            + d5232 * sin(-argument_of_perigee_i + self.lambda - G52)
+                            + d5421 * sin(argument_of_perigee_i + 2.0 * self.lambda - G54)
+                            + d5433 * sin(-argument_of_perigee_i + 2.0 * self.lambda - G54),
                         // n̈ᵢ = (Σ₍ₗₘₚₖ₎ m / 2 Dₗₘₚₖ cos((l - 2 p) ωᵢ + m / 2 λᵢ - Gₗₘ)) λ̇ᵢ
                         // (l, m, p, k) ∈ {(2, 2, 0, -1), (2, 2, 1, 1), (3, 2, 1, 0),
                         //     (3, 2, 2, 2), (4, 4, 1, 0), (4, 4, 2, 2), (5, 2, 2, 0),
                         //     (5, 2, 3, 2), (5, 4, 2, 1), (5, 4, 3, 3)}
-                        (d2201 * (2.0 * argument_of_perigee_i + self.lambda - G22).cos()
-                            + d2211 * (self.lambda - G22).cos()
-                            + d3210 * (argument_of_perigee_i + self.lambda - G32).cos()
-                            + d3222 * (-argument_of_perigee_i + self.lambda - G32).cos()
-                            + d5220 * (argument_of_perigee_i + self.lambda - G52).cos()
-                            + d5232 * (-argument_of_perigee_i + self.lambda - G52).cos()
+                        (d2201 * cos(2.0 * argument_of_perigee_i + self.lambda - G22)
+                            + d2211 * cos(self.lambda - G22)
+                            + d3210 * cos(argument_of_perigee_i + self.lambda - G32)
+                            + d3222 * cos(-argument_of_perigee_i + self.lambda - G32)
+                            + d5220 * cos(argument_of_perigee_i + self.lambda - G52)
+                            + d5232 * cos(-argument_of_perigee_i + self.lambda - G52)
                             + 2.0
                                 * (d4410
-                                    * (2.0 * argument_of_perigee_i + 2.0 * self.lambda - G44)
-                                        .cos()
-                                    + d4422 * (2.0 * self.lambda - G44).cos()
+                                    * cos(2.0 * argument_of_perigee_i + 2.0 * self.lambda - G44)
+                                    + d4422 * cos(2.0 * self.lambda - G44)
                                     + d5421
-                                        * (argument_of_perigee_i + 2.0 * self.lambda - G54).cos()
+                                        * cos(argument_of_perigee_i + 2.0 * self.lambda - G54)
                                     + d5433
-                                        * (-argument_of_perigee_i + 2.0 * self.lambda - G54)
-                                            .cos()))
+                                        * cos(-argument_of_perigee_i + 2.0 * self.lambda - G54)))
                             * lambda_dot,
                     )
                 }
@@ -188,26 +184,23 @@ impl ResonanceState {
             {
                 return (
                     // p₂₈ = (kₑ / (nᵢ + ṅᵢ (t - tᵢ) + ¹/₂ n̈ᵢ (t - tᵢ)²))²ᐟ³
-                    (geopotential.ke
-                        / (self.mean_motion
-                            + ni_dot * (t - self.t)
-                            + ni_ddot * (t - self.t).powi(2) * 0.5))
-                        .powf(2.0 / 3.0),
+                    pow_2_3(
+                        geopotential.ke
+                            / (self.mean_motion
+                                + ni_dot * (t - self.t)
+                                + ni_ddot * sq(t - self.t) * 0.5),
+                    ),
                     match resonance {
                         propagator::Resonance::OneDay { .. } => {
                             // p₂₉ = λᵢ + λ̇ᵢ (t - tᵢ) + ¹/₂ ṅᵢ (t - tᵢ)² - p₂₂ - p₂₃ + θ
-                            self.lambda
-                                + lambda_dot * (t - self.t)
-                                + ni_dot * (t - self.t).powi(2) * 0.5
+                            self.lambda + lambda_dot * (t - self.t) + ni_dot * sq(t - self.t) * 0.5
                                 - p22
                                 - p23
                                 + sidereal_time
                         }
                         propagator::Resonance::HalfDay { .. } => {
                             // p₂₉ = λᵢ + λ̇ᵢ (t - tᵢ) + ¹/₂ ṅᵢ (t - tᵢ)² - 2 p₂₂ + 2 θ
-                            self.lambda
-                                + lambda_dot * (t - self.t)
-                                + ni_dot * (t - self.t).powi(2) * 0.5
+                            self.lambda + lambda_dot * (t - self.t) + ni_dot * sq(t - self.t) * 0.5
                                 - 2.0 * p22
                                 + 2.0 * sidereal_time
                         }
@@ -219,10 +212,10 @@ impl ResonanceState {
             self.t += delta_t;
 
             // nᵢ₊₁ = nᵢ + ṅᵢ Δt + n̈ᵢ (Δt² / 2)
-            self.mean_motion += ni_dot * delta_t + ni_ddot * (DELTA_T.powi(2) / 2.0);
+            self.mean_motion += ni_dot * delta_t + ni_ddot * (sq(DELTA_T) / 2.0);
 
             // λᵢ₊₁ = λᵢ + λ̇ᵢ Δt + ṅᵢ (Δt² / 2)
-            self.lambda += lambda_dot * delta_t + ni_dot * (DELTA_T.powi(2) / 2.0);
+            self.lambda += lambda_dot * delta_t + ni_dot * (sq(DELTA_T) / 2.0);
         }
     }
 }
@@ -257,9 +250,9 @@ pub(crate) fn constants(
         // cos Iₛ = 0.91744867
         0.91744867,
         // sin(Ω₀ - Ωₛ) = sin Ω₀
-        orbit_0.right_ascension.sin(),
+        sin(orbit_0.right_ascension),
         // cos(Ω₀ - Ωₛ) = cos Ω₀
-        orbit_0.right_ascension.cos(),
+        cos(orbit_0.right_ascension),
         SOLAR_ECCENTRICITY,
         // sin ωₛ = -0.98088458
         -0.98088458,
@@ -268,27 +261,29 @@ pub(crate) fn constants(
         SOLAR_PERTURBATION_COEFFICIENT,
         SOLAR_MEAN_MOTION,
         // Mₛ₀ = (6.2565837 + 0.017201977 d₁₉₀₀) rem 2π
-        (6.2565837 + 0.017201977 * d1900) % (2.0 * core::f64::consts::PI),
+        fmod(6.2565837 + 0.017201977 * d1900, 2.0 * core::f64::consts::PI),
         p2,
         b0,
     );
 
     // Ωₗₑ = 4.523602 - 9.2422029 × 10⁻⁴ d₁₉₀₀ rem 2π
-    let lunar_right_ascension_epsilon =
-        (4.5236020 - 9.2422029e-4 * d1900) % (2.0 * core::f64::consts::PI);
+    let lunar_right_ascension_epsilon = fmod(
+        4.5236020 - 9.2422029e-4 * d1900,
+        2.0 * core::f64::consts::PI,
+    );
 
     // cos Iₗ = 0.91375164 - 0.03568096 Ωₗₑ
-    let lunar_inclination_cosine = 0.91375164 - 0.03568096 * lunar_right_ascension_epsilon.cos();
+    let lunar_inclination_cosine = 0.91375164 - 0.03568096 * cos(lunar_right_ascension_epsilon);
 
     // sin Iₗ = (1 - cos²Iₗ)¹ᐟ²
-    let lunar_inclination_sine = (1.0 - lunar_inclination_cosine.powi(2)).sqrt();
+    let lunar_inclination_sine = sqrt(1.0 - sq(lunar_inclination_cosine));
 
     // sin Ωₗ = 0.089683511 sin Ωₗₑ / sin Iₗ
     let lunar_right_ascension_sine =
-        0.089683511 * lunar_right_ascension_epsilon.sin() / lunar_inclination_sine;
+        0.089683511 * sin(lunar_right_ascension_epsilon) / lunar_inclination_sine;
 
     // cos Ωₗ = (1 - sin²Ωₗ)¹ᐟ²
-    let lunar_right_ascension_cosine = (1.0 - lunar_right_ascension_sine.powi(2)).sqrt();
+    let lunar_right_ascension_cosine = sqrt(1.0 - sq(lunar_right_ascension_sine));
 
     // ωₗ = 5.8351514 + 0.001944368 d₁₉₀₀
     //                     0.39785416 sin Ωₗₑ / sin Iₗ
@@ -296,9 +291,10 @@ pub(crate) fn constants(
     //              cos Ωₗ cos Ωₗₑ + 0.91744867 sin Ωₗ sin Ωₗₑ
     let lunar_argument_of_perigee = 5.8351514
         + 0.001944368 * d1900
-        + (0.39785416 * lunar_right_ascension_epsilon.sin() / lunar_inclination_sine).atan2(
-            lunar_right_ascension_cosine * lunar_right_ascension_epsilon.cos()
-                + 0.91744867 * lunar_right_ascension_sine * lunar_right_ascension_epsilon.sin(),
+        + atan2(
+            0.39785416 * sin(lunar_right_ascension_epsilon) / lunar_inclination_sine,
+            lunar_right_ascension_cosine * cos(lunar_right_ascension_epsilon)
+                + 0.91744867 * lunar_right_ascension_sine * sin(lunar_right_ascension_epsilon),
         )
         - lunar_right_ascension_epsilon;
     let (lunar_perturbations, lunar_dots) = third_body::perturbations_and_dots(
@@ -309,18 +305,21 @@ pub(crate) fn constants(
         lunar_inclination_sine,
         lunar_inclination_cosine,
         // sin(Ω₀ - Ωₗ) = sin Ω₀ cos Ωₗ - cos Ω₀ sin Ωₗ
-        orbit_0.right_ascension.sin() * lunar_right_ascension_cosine
-            - orbit_0.right_ascension.cos() * lunar_right_ascension_sine,
+        sin(orbit_0.right_ascension) * lunar_right_ascension_cosine
+            - cos(orbit_0.right_ascension) * lunar_right_ascension_sine,
         // cos(Ω₀ - Ωₗ) = cos Ωₗ cos Ω₀ + sin Ωₗ sin Ω₀
-        lunar_right_ascension_cosine * orbit_0.right_ascension.cos()
-            + lunar_right_ascension_sine * orbit_0.right_ascension.sin(),
+        lunar_right_ascension_cosine * cos(orbit_0.right_ascension)
+            + lunar_right_ascension_sine * sin(orbit_0.right_ascension),
         LUNAR_ECCENTRICITY,
-        lunar_argument_of_perigee.sin(),
-        lunar_argument_of_perigee.cos(),
+        sin(lunar_argument_of_perigee),
+        cos(lunar_argument_of_perigee),
         LUNAR_PERTURBATION_COEFFICIENT,
         LUNAR_MEAN_MOTION,
         // Mₗ₀ = (-1.1151842 + 0.228027132 d₁₉₀₀) rem 2π
-        (-1.1151842 + 0.228027132 * d1900) % (2.0 * core::f64::consts::PI),
+        fmod(
+            -1.1151842 + 0.228027132 * d1900,
+            2.0 * core::f64::consts::PI,
+        ),
         p2,
         b0,
     );
@@ -354,11 +353,13 @@ pub(crate) fn constants(
                 if orbit_0.mean_motion < 0.0052359877 && orbit_0.mean_motion > 0.0034906585 {
                     propagator::Resonant::Yes {
                         // λ₀ = M₀ + Ω₀ + ω₀ − θ₀ rem 2π
-                        lambda_0: (orbit_0.mean_anomaly
-                            + orbit_0.right_ascension
-                            + orbit_0.argument_of_perigee
-                            - sidereal_time_0)
-                            % (2.0 * core::f64::consts::PI),
+                        lambda_0: fmod(
+                            orbit_0.mean_anomaly
+                                + orbit_0.right_ascension
+                                + orbit_0.argument_of_perigee
+                                - sidereal_time_0,
+                            2.0 * core::f64::consts::PI,
+                        ),
 
                         // λ̇₀ = p₁₅ + (k₁₄ + p₁₄) − θ̇ + (Ṁₛ + Ṁₗ) + (ω̇ₛ + ω̇ₗ) + (Ω̇ₛ + Ω̇ₗ) - n₀"
                         lambda_dot_0: p15 + (k14 + p14) - SIDEREAL_SPEED
@@ -369,16 +370,14 @@ pub(crate) fn constants(
                         sidereal_time_0,
                         resonance: {
                             // p₁₇ = 3 (n / a₀")²
-                            let p17 = 3.0 * (orbit_0.mean_motion / a0).powi(2);
+                            let p17 = 3.0 * sq(orbit_0.mean_motion / a0);
                             propagator::Resonance::OneDay {
                                 // 𝛿ᵣ₁ = p₁₇ (¹⁵/₁₆ sin²I₀ (1 + 3 p₁) - ³/₄ (1 + p₁))
                                 //           (1 + 2 e₀²) 2.1460748 × 10⁻⁶ / a₀"²
                                 dr1: p17
-                                    * (0.9375
-                                        * orbit_0.inclination.sin().powi(2)
-                                        * (1.0 + 3.0 * p1)
+                                    * (0.9375 * sq(sin(orbit_0.inclination)) * (1.0 + 3.0 * p1)
                                         - 0.75 * (1.0 + p1))
-                                    * (1.0 + 2.0 * orbit_0.eccentricity.powi(2))
+                                    * (1.0 + 2.0 * sq(orbit_0.eccentricity))
                                     * 2.1460748e-6
                                     / a0,
 
@@ -386,20 +385,20 @@ pub(crate) fn constants(
                                 //      (1 + e₀² (- ⁵/₂ + ¹³/₁₆ e₀²)) 1.7891679 × 10⁻⁶
                                 dr2: 2.0
                                     * p17
-                                    * (0.75 * (1.0 + p1).powi(2))
+                                    * (0.75 * sq(1.0 + p1))
                                     * (1.0
-                                        + orbit_0.eccentricity.powi(2)
-                                            * (-2.5 + 0.8125 * orbit_0.eccentricity.powi(2)))
+                                        + sq(orbit_0.eccentricity)
+                                            * (-2.5 + 0.8125 * sq(orbit_0.eccentricity)))
                                     * 1.7891679e-6,
 
                                 // 𝛿ᵣ₃ = 3 p₁₇ (¹⁵/₈ (1 + p₁)³) (1 + e₀² (- 6 + 6.60937 e₀²))
                                 //       2.2123015 × 10⁻⁷ / a₀"²
                                 dr3: 3.0
                                     * p17
-                                    * (1.875 * (1.0 + p1).powi(3))
+                                    * (1.875 * cube(1.0 + p1))
                                     * (1.0
-                                        + orbit_0.eccentricity.powi(2)
-                                            * (-6.0 + 6.60937 * orbit_0.eccentricity.powi(2)))
+                                        + sq(orbit_0.eccentricity)
+                                            * (-6.0 + 6.60937 * sq(orbit_0.eccentricity)))
                                     * 2.2123015e-7
                                     / a0,
                             }
@@ -408,12 +407,14 @@ pub(crate) fn constants(
                 } else {
                     propagator::Resonant::Yes {
                         // λ₀ = M₀ + 2 Ω₀ − 2 θ₀ rem 2π
-                        lambda_0: (orbit_0.mean_anomaly
-                            + orbit_0.right_ascension
-                            + orbit_0.right_ascension
-                            - sidereal_time_0
-                            - sidereal_time_0)
-                            % (2.0 * core::f64::consts::PI),
+                        lambda_0: fmod(
+                            orbit_0.mean_anomaly
+                                + orbit_0.right_ascension
+                                + orbit_0.right_ascension
+                                - sidereal_time_0
+                                - sidereal_time_0,
+                            2.0 * core::f64::consts::PI,
+                        ),
 
                         // λ̇₀ = p₁₅ + (Ṁₛ + Ṁₗ) + 2 (p₁₄ + (Ω̇ₛ + Ω̇ₗ) - θ̇) - n₀"
                         lambda_dot_0: p15
@@ -425,7 +426,7 @@ pub(crate) fn constants(
                         sidereal_time_0,
                         resonance: {
                             // p₁₈ = 3 n₀"² / a₀"²
-                            let p18 = 3.0 * orbit_0.mean_motion.powi(2) * (1.0 / a0).powi(2);
+                            let p18 = 3.0 * sq(orbit_0.mean_motion) * sq(1.0 / a0);
 
                             // p₁₉ = p₁₈ / a₀"
                             let p19 = p18 * (1.0 / a0);
@@ -437,7 +438,7 @@ pub(crate) fn constants(
                             let p21 = p20 * (1.0 / a0);
 
                             // F₂₂₀ = ³/₄ (1 + 2 p₁ + p₁²)
-                            let f220 = 0.75 * (1.0 + 2.0 * p1 + p1.powi(2));
+                            let f220 = 0.75 * (1.0 + 2.0 * p1 + sq(p1));
 
                             // G₂₁₁ = │ 3.616 - 13.247 e₀ + 16.29 e₀²                          if e₀ ≤ 0.65
                             //        │ - 72.099 + 331.819 e₀ - 508.738 e₀² + 266.724 e₀³      otherwise
@@ -452,37 +453,37 @@ pub(crate) fn constants(
                             let (g211, g310, g322, g410, g422) = if orbit_0.eccentricity <= 0.65 {
                                 (
                                     3.616 - 13.247 * orbit_0.eccentricity
-                                        + 16.29 * orbit_0.eccentricity.powi(2),
+                                        + 16.29 * sq(orbit_0.eccentricity),
                                     -19.302 + 117.39 * orbit_0.eccentricity
-                                        - 228.419 * orbit_0.eccentricity.powi(2)
-                                        + 156.591 * orbit_0.eccentricity.powi(3),
+                                        - 228.419 * sq(orbit_0.eccentricity)
+                                        + 156.591 * cube(orbit_0.eccentricity),
                                     -18.9068 + 109.7927 * orbit_0.eccentricity
-                                        - 214.6334 * orbit_0.eccentricity.powi(2)
-                                        + 146.5816 * orbit_0.eccentricity.powi(3),
+                                        - 214.6334 * sq(orbit_0.eccentricity)
+                                        + 146.5816 * cube(orbit_0.eccentricity),
                                     -41.122 + 242.694 * orbit_0.eccentricity
-                                        - 471.094 * orbit_0.eccentricity.powi(2)
-                                        + 313.953 * orbit_0.eccentricity.powi(3),
+                                        - 471.094 * sq(orbit_0.eccentricity)
+                                        + 313.953 * cube(orbit_0.eccentricity),
                                     -146.407 + 841.88 * orbit_0.eccentricity
-                                        - 1629.014 * orbit_0.eccentricity.powi(2)
-                                        + 1083.435 * orbit_0.eccentricity.powi(3),
+                                        - 1629.014 * sq(orbit_0.eccentricity)
+                                        + 1083.435 * cube(orbit_0.eccentricity),
                                 )
                             } else {
                                 (
                                     -72.099 + 331.819 * orbit_0.eccentricity
-                                        - 508.738 * orbit_0.eccentricity.powi(2)
-                                        + 266.724 * orbit_0.eccentricity.powi(3),
+                                        - 508.738 * sq(orbit_0.eccentricity)
+                                        + 266.724 * cube(orbit_0.eccentricity),
                                     -346.844 + 1582.851 * orbit_0.eccentricity
-                                        - 2415.925 * orbit_0.eccentricity.powi(2)
-                                        + 1246.113 * orbit_0.eccentricity.powi(3),
+                                        - 2415.925 * sq(orbit_0.eccentricity)
+                                        + 1246.113 * cube(orbit_0.eccentricity),
                                     -342.585 + 1554.908 * orbit_0.eccentricity
-                                        - 2366.899 * orbit_0.eccentricity.powi(2)
-                                        + 1215.972 * orbit_0.eccentricity.powi(3),
+                                        - 2366.899 * sq(orbit_0.eccentricity)
+                                        + 1215.972 * cube(orbit_0.eccentricity),
                                     -1052.797 + 4758.686 * orbit_0.eccentricity
-                                        - 7193.992 * orbit_0.eccentricity.powi(2)
-                                        + 3651.957 * orbit_0.eccentricity.powi(3),
+                                        - 7193.992 * sq(orbit_0.eccentricity)
+                                        + 3651.957 * cube(orbit_0.eccentricity),
                                     -3581.69 + 16178.11 * orbit_0.eccentricity
-                                        - 24462.77 * orbit_0.eccentricity.powi(2)
-                                        + 12422.52 * orbit_0.eccentricity.powi(3),
+                                        - 24462.77 * sq(orbit_0.eccentricity)
+                                        + 12422.52 * cube(orbit_0.eccentricity),
                                 )
                             };
 
@@ -491,15 +492,15 @@ pub(crate) fn constants(
                             //        │ - 5149.66 + 29936.92 e₀ - 54087.36 e₀² + 31324.56 e₀³ otherwise
                             let g520 = if orbit_0.eccentricity <= 0.65 {
                                 -532.114 + 3017.977 * orbit_0.eccentricity
-                                    - 5740.032 * orbit_0.eccentricity.powi(2)
-                                    + 3708.276 * orbit_0.eccentricity.powi(3)
+                                    - 5740.032 * sq(orbit_0.eccentricity)
+                                    + 3708.276 * cube(orbit_0.eccentricity)
                             } else if orbit_0.eccentricity < 0.715 {
                                 1464.74 - 4664.75 * orbit_0.eccentricity
-                                    + 3763.64 * orbit_0.eccentricity.powi(2)
+                                    + 3763.64 * sq(orbit_0.eccentricity)
                             } else {
                                 -5149.66 + 29936.92 * orbit_0.eccentricity
-                                    - 54087.36 * orbit_0.eccentricity.powi(2)
-                                    + 31324.56 * orbit_0.eccentricity.powi(3)
+                                    - 54087.36 * sq(orbit_0.eccentricity)
+                                    + 31324.56 * cube(orbit_0.eccentricity)
                             };
 
                             // G₅₃₂ = │ - 853.666 + 4690.25 e₀ - 8624.77 e₀² + 5341.4 e₀³          if e₀ < 0.7
@@ -511,26 +512,26 @@ pub(crate) fn constants(
                             let (g532, g521, g533) = if orbit_0.eccentricity < 0.7 {
                                 (
                                     -853.666 + 4690.25 * orbit_0.eccentricity
-                                        - 8624.77 * orbit_0.eccentricity.powi(2)
-                                        + 5341.4 * orbit_0.eccentricity.powi(3),
+                                        - 8624.77 * sq(orbit_0.eccentricity)
+                                        + 5341.4 * cube(orbit_0.eccentricity),
                                     -822.71072 + 4568.6173 * orbit_0.eccentricity
-                                        - 8491.4146 * orbit_0.eccentricity.powi(2)
-                                        + 5337.524 * orbit_0.eccentricity.powi(3),
+                                        - 8491.4146 * sq(orbit_0.eccentricity)
+                                        + 5337.524 * cube(orbit_0.eccentricity),
                                     -919.2277 + 4988.61 * orbit_0.eccentricity
-                                        - 9064.77 * orbit_0.eccentricity.powi(2)
-                                        + 5542.21 * orbit_0.eccentricity.powi(3),
+                                        - 9064.77 * sq(orbit_0.eccentricity)
+                                        + 5542.21 * cube(orbit_0.eccentricity),
                                 )
                             } else {
                                 (
                                     -40023.88 + 170470.89 * orbit_0.eccentricity
-                                        - 242699.48 * orbit_0.eccentricity.powi(2)
-                                        + 115605.82 * orbit_0.eccentricity.powi(3),
+                                        - 242699.48 * sq(orbit_0.eccentricity)
+                                        + 115605.82 * cube(orbit_0.eccentricity),
                                     -51752.104 + 218913.95 * orbit_0.eccentricity
-                                        - 309468.16 * orbit_0.eccentricity.powi(2)
-                                        + 146349.42 * orbit_0.eccentricity.powi(3),
+                                        - 309468.16 * sq(orbit_0.eccentricity)
+                                        + 146349.42 * cube(orbit_0.eccentricity),
                                     -37995.78 + 161616.52 * orbit_0.eccentricity
-                                        - 229838.2 * orbit_0.eccentricity.powi(2)
-                                        + 109377.94 * orbit_0.eccentricity.powi(3),
+                                        - 229838.2 * sq(orbit_0.eccentricity)
+                                        + 109377.94 * cube(orbit_0.eccentricity),
                                 )
                             };
 
@@ -544,37 +545,37 @@ pub(crate) fn constants(
                                 // D₂₂₁₁ = p₁₈ 1.7891679 × 10⁻⁶ (³/₂ sin²I₀) G₂₁₁
                                 d2211: p18
                                     * 1.7891679e-6
-                                    * (1.5 * orbit_0.inclination.sin().powi(2))
+                                    * (1.5 * sq(sin(orbit_0.inclination)))
                                     * g211,
 
                                 // D₃₂₁₀ = p₁₉ 3.7393792 × 10⁻⁷ (¹⁵/₈ sin I₀ (1 - 2 p₁ - 3 p₁²)) G₃₁₀
                                 d3210: p19
                                     * 3.7393792e-7
                                     * (1.875
-                                        * orbit_0.inclination.sin()
-                                        * (1.0 - 2.0 * p1 - 3.0 * p1.powi(2)))
+                                        * sin(orbit_0.inclination)
+                                        * (1.0 - 2.0 * p1 - 3.0 * sq(p1)))
                                     * g310,
 
                                 // D₃₂₂₂ = p₁₉ 3.7393792 × 10⁻⁷ (- ¹⁵/₈ sin I₀ (1 + 2 p₁ - 3 p₁²)) G₃₂₂
                                 d3222: p19
                                     * 3.7393792e-7
                                     * (-1.875
-                                        * orbit_0.inclination.sin()
-                                        * (1.0 + 2.0 * p1 - 3.0 * p1.powi(2)))
+                                        * sin(orbit_0.inclination)
+                                        * (1.0 + 2.0 * p1 - 3.0 * sq(p1)))
                                     * g322,
 
                                 // D₄₄₁₀ = 2 p₂₀ 7.3636953 × 10⁻⁹ (35 sin²I₀ F₂₂₀) G₄₁₀
                                 d4410: 2.0
                                     * p20
                                     * 7.3636953e-9
-                                    * (35.0 * orbit_0.inclination.sin().powi(2) * f220)
+                                    * (35.0 * sq(sin(orbit_0.inclination)) * f220)
                                     * g410,
 
                                 // D₄₄₂₂ = 2 p₂₀ 7.3636953 × 10⁻⁹ (³¹⁵/₈ sin⁴I₀) G₄₂₂
                                 d4422: 2.0
                                     * p20
                                     * 7.3636953e-9
-                                    * (39.375 * orbit_0.inclination.sin().powi(4))
+                                    * (39.375 * pow4(sin(orbit_0.inclination)))
                                     * g422,
 
                                 // D₅₂₂₀ = p₂₁ 1.1428639 × 10⁻⁷ (³¹⁵/₃₂ sin I₀
@@ -583,10 +584,10 @@ pub(crate) fn constants(
                                 d5220: p21
                                     * 1.1428639e-7
                                     * (9.84375
-                                        * orbit_0.inclination.sin()
-                                        * (orbit_0.inclination.sin().powi(2)
-                                            * (1.0 - 2.0 * p1 - 5.0 * p1.powi(2))
-                                            + 0.33333333 * (-2.0 + 4.0 * p1 + 6.0 * p1.powi(2))))
+                                        * sin(orbit_0.inclination)
+                                        * (sq(sin(orbit_0.inclination))
+                                            * (1.0 - 2.0 * p1 - 5.0 * sq(p1))
+                                            + 0.33333333 * (-2.0 + 4.0 * p1 + 6.0 * sq(p1))))
                                     * g520,
 
                                 // D₅₂₃₂ = p₂₁ 1.1428639 × 10⁻⁷ (sin I₀
@@ -594,11 +595,11 @@ pub(crate) fn constants(
                                 //         + 6.56250012 (1 + p₁ - 3 p₁²))) G₅₃₂
                                 d5232: p21
                                     * 1.1428639e-7
-                                    * (orbit_0.inclination.sin()
+                                    * (sin(orbit_0.inclination)
                                         * (4.92187512
-                                            * orbit_0.inclination.sin().powi(2)
-                                            * (-2.0 - 4.0 * p1 + 10.0 * p1.powi(2))
-                                            + 6.56250012 * (1.0 + 2.0 * p1 - 3.0 * p1.powi(2))))
+                                            * sq(sin(orbit_0.inclination))
+                                            * (-2.0 - 4.0 * p1 + 10.0 * sq(p1))
+                                            + 6.56250012 * (1.0 + 2.0 * p1 - 3.0 * sq(p1))))
                                     * g532,
 
                                 // D₅₄₂₁ = 2 p₂₁ 2.1765803 × 10⁻⁹ (⁹⁴⁵/₃₂ sin I₀
@@ -607,9 +608,9 @@ pub(crate) fn constants(
                                     * p21
                                     * 2.1765803e-9
                                     * (29.53125
-                                        * orbit_0.inclination.sin()
+                                        * sin(orbit_0.inclination)
                                         * (2.0 - 8.0 * p1
-                                            + p1.powi(2) * (-12.0 + 8.0 * p1 + 10.0 * p1.powi(2))))
+                                            + sq(p1) * (-12.0 + 8.0 * p1 + 10.0 * sq(p1))))
                                     * g521,
 
                                 // D₅₄₃₃ = 2 p₂₁ 2.1765803 × 10⁻⁹ (⁹⁴⁵/₃₂ sin I₀
@@ -618,9 +619,9 @@ pub(crate) fn constants(
                                     * p21
                                     * 2.1765803e-9
                                     * (29.53125
-                                        * orbit_0.inclination.sin()
+                                        * sin(orbit_0.inclination)
                                         * (-2.0 - 8.0 * p1
-                                            + p1.powi(2) * (12.0 + 8.0 * p1 - 10.0 * p1.powi(2))))
+                                            + sq(p1) * (12.0 + 8.0 * p1 - 10.0 * sq(p1))))
                                     * g533,
                                 k14,
                             }
@@ -702,34 +703,34 @@ impl propagator::Constants {
         let (right_ascension, argument_of_perigee) = if inclination >= 0.2 {
             (
                 // Ω = p₂₂ + (pₛ₅ + pₗ₅) / sin I
-                p22 + (ps5 + pl5) / inclination.sin(),
+                p22 + (ps5 + pl5) / sin(inclination),
                 // ω = p₂₃ + (pₛ₄ + pₗ₄) - cos I (pₛ₅ + pₗ₅) / sin I
-                p23 + (ps4 + pl4) - inclination.cos() * ((ps5 + pl5) / inclination.sin()),
+                p23 + (ps4 + pl4) - cos(inclination) * ((ps5 + pl5) / sin(inclination)),
             )
         } else {
             //             sin I sin p₂₂ + (pₛ₅ + pₗ₅) cos p₂₂ + (δIₛ + δIₗ) cos I sin p₂₂
             // p₃₀ = tan⁻¹ -------------------------------------------------------------
             //             sin I cos p₂₂ - (pₛ₅ + pₗ₅) sin p₂₂ + (δIₛ + δIₗ) cos I cos p₂₂
-            let p30 = (inclination.sin() * p22.sin()
-                + ((ps5 + pl5) * p22.cos()
-                    + (solar_delta_inclination + lunar_delta_inclination)
-                        * inclination.cos()
-                        * p22.sin()))
-            .atan2(
-                inclination.sin() * p22.cos()
-                    + (-(ps5 + pl5) * p22.sin()
+            let p30 = atan2(
+                sin(inclination) * sin(p22)
+                    + ((ps5 + pl5) * cos(p22)
                         + (solar_delta_inclination + lunar_delta_inclination)
-                            * inclination.cos()
-                            * p22.cos()),
+                            * cos(inclination)
+                            * sin(p22)),
+                sin(inclination) * cos(p22)
+                    + (-(ps5 + pl5) * sin(p22)
+                        + (solar_delta_inclination + lunar_delta_inclination)
+                            * cos(inclination)
+                            * cos(p22)),
             );
 
             // Ω = │ p₃₀ + 2π if p₃₀ + π < p₂₂ rem 2π
             //     │ p₃₀ - 2π if p₃₀ - π > p₂₂ rem 2π
             //     │ p₃₀      otherwise
             let right_ascension =
-                if p30 < p22 % (2.0 * core::f64::consts::PI) - core::f64::consts::PI {
+                if p30 < fmod(p22, 2.0 * core::f64::consts::PI) - core::f64::consts::PI {
                     p30 + (2.0 * core::f64::consts::PI)
-                } else if p30 > p22 % (2.0 * core::f64::consts::PI) + core::f64::consts::PI {
+                } else if p30 > fmod(p22, 2.0 * core::f64::consts::PI) + core::f64::consts::PI {
                     p30 - (2.0 * core::f64::consts::PI)
                 } else {
                     p30
@@ -741,21 +742,14 @@ impl propagator::Constants {
                 // ω = │ p₂₃ + (pₛ₄ + pₗ₄) + cos I ((p₂₂ rem 2π) - Ω)
                 //     │ - (δIₛ + δIₗ) (p₂₂ rem 2π) sin I             otherwise
                 p23 + (ps4 + pl4)
-                    + inclination.cos() * (p22 % (2.0 * core::f64::consts::PI) - right_ascension)
+                    + cos(inclination) * (fmod(p22, 2.0 * core::f64::consts::PI) - right_ascension)
                     - (solar_delta_inclination + lunar_delta_inclination)
                         * if afspc_compatibility_mode {
-                            #[cfg(feature = "std")]
-                            {
-                                p22.rem_euclid(2.0 * core::f64::consts::PI)
-                            }
-                            #[cfg(not(feature = "std"))]
-                            {
-                                Euclid::rem_euclid(&p22, &(2.0 * core::f64::consts::PI))
-                            }
+                            rem_euclid(p22, 2.0 * core::f64::consts::PI)
                         } else {
-                            p22 % (2.0 * core::f64::consts::PI)
+                            fmod(p22, 2.0 * core::f64::consts::PI)
                         }
-                        * inclination.sin(),
+                        * sin(inclination),
             )
         };
 
@@ -775,7 +769,7 @@ impl propagator::Constants {
                 Err(gp::Error::OutOfRangePerturbedEccentricity { eccentricity, t })
             } else {
                 // a = p₂₈ (1 - C₁ t)²
-                let a = p28 * (1.0 - self.c1 * t).powi(2);
+                let a = p28 * sq(1.0 - self.c1 * t);
                 Ok((
                     propagator::Orbit {
                         inclination,
@@ -786,41 +780,41 @@ impl propagator::Constants {
                         // M = p₂₉ + (δMₛ + δMₗ) + n₀" k₁ t²
                         mean_anomaly: p29
                             + (solar_delta_mean_motion + lunar_delta_mean_motion)
-                            + self.orbit_0.mean_motion * self.k1 * t.powi(2),
+                            + self.orbit_0.mean_motion * self.k1 * sq(t),
 
                         // n = kₑ / a³ᐟ²
-                        mean_motion: self.geopotential.ke / a.powf(1.5),
+                        mean_motion: self.geopotential.ke / pow_3_2(a),
                     },
                     a,
                     //         1 J₃
                     // p₃₂ = - - -- sin I
                     //         2 J₂
-                    -0.5 * (self.geopotential.j3 / self.geopotential.j2) * inclination.sin(),
+                    -0.5 * (self.geopotential.j3 / self.geopotential.j2) * sin(inclination),
                     // p₃₃ = 1 - cos²I
-                    1.0 - inclination.cos().powi(2),
+                    1.0 - sq(cos(inclination)),
                     // p₃₄ = 7 cos²I - 1
-                    7.0 * inclination.cos().powi(2) - 1.0,
+                    7.0 * sq(cos(inclination)) - 1.0,
                     //       │   1 J₃       3 + 5 cos I
                     // p₃₅ = │ - - -- sin I ----------- if |1 + cos I| > 1.5 × 10⁻¹²
                     //       │   4 J₂        1 + cos I
                     //       │   1 J₃       3 + 5 cos I
                     //       │ - - -- sin I ----------- otherwise
                     //       │   4 J₂       1.5 × 10⁻¹²
-                    if (1.0 + inclination.cos()).abs() > 1.5e-12 {
+                    if (1.0 + cos(inclination)).abs() > 1.5e-12 {
                         -0.25
                             * (self.geopotential.j3 / self.geopotential.j2)
-                            * inclination.sin()
-                            * (3.0 + 5.0 * inclination.cos())
-                            / (1.0 + inclination.cos())
+                            * sin(inclination)
+                            * (3.0 + 5.0 * cos(inclination))
+                            / (1.0 + cos(inclination))
                     } else {
                         -0.25
                             * (self.geopotential.j3 / self.geopotential.j2)
-                            * inclination.sin()
-                            * (3.0 + 5.0 * inclination.cos())
+                            * sin(inclination)
+                            * (3.0 + 5.0 * cos(inclination))
                             / 1.5e-12
                     },
                     // p₃₆ = 3 cos²I - 1
-                    3.0 * inclination.cos().powi(2) - 1.0,
+                    3.0 * sq(cos(inclination)) - 1.0,
                 ))
             }
         }

@@ -36,20 +36,14 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(not(feature = "std"), no_std)]
 
-#[cfg(not(any(feature = "std", feature = "libm")))]
-compile_error!("either feature \"std\" or feature \"libm\" must be enabled");
-
-#[cfg(all(feature = "std", feature = "libm"))]
-compile_error!("feature \"std\" and feature \"libm\" cannot be enabled at the same time");
-
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
-#[cfg(not(feature = "std"))]
-use num_traits::Float;
+use crate::math::{atan2, cos, fmod, pow4, pow_2_3, pow_3_2, pow_7_2, sin, sq, sqrt};
 
 mod deep_space;
 mod gp;
+mod math;
 mod model;
 mod near_earth;
 mod propagator;
@@ -205,21 +199,19 @@ impl Orbit {
         } else {
             let mean_motion = {
                 // a₁ = (kₑ / n₀)²ᐟ³
-                let a1 = (geopotential.ke / kozai_mean_motion).powf(2.0 / 3.0);
+                let a1 = pow_2_3(geopotential.ke / kozai_mean_motion);
 
                 //      3      3 cos²I₀ - 1
                 // p₀ = - J₂ ---------------
                 //      4       (1 − e₀²)³ᐟ²
-                let p0 = 0.75 * geopotential.j2 * (3.0 * inclination.cos().powi(2) - 1.0)
-                    / (1.0 - eccentricity.powi(2)).powf(3.0 / 2.0);
+                let p0 = 0.75 * geopotential.j2 * (3.0 * sq(cos(inclination)) - 1.0)
+                    / pow_3_2(1.0 - sq(eccentricity));
 
                 // 𝛿₁ = p₀ / a₁²
-                let d1 = p0 / a1.powi(2);
+                let d1 = p0 / sq(a1);
 
                 // 𝛿₀ = p₀ / (a₁ (1 - ¹/₃ 𝛿₁ - 𝛿₁² - ¹³⁴/₈₁ 𝛿₁³))²
-                let d0 = p0
-                    / (a1 * (1.0 - d1.powi(2) - d1 * (1.0 / 3.0 + 134.0 * d1.powi(2) / 81.0)))
-                        .powi(2);
+                let d0 = p0 / sq(a1 * (1.0 - sq(d1) - d1 * (1.0 / 3.0 + 134.0 * sq(d1) / 81.0)));
 
                 //         n₀
                 // n₀" = ------
@@ -295,16 +287,16 @@ impl Constants {
             Err(OutOfRangeEpochEccentricity(orbit_0.eccentricity))
         } else {
             // p₁ = cos I₀
-            let p1 = orbit_0.inclination.cos();
+            let p1 = cos(orbit_0.inclination);
 
             // p₂ = 1 − e₀²
-            let p2 = 1.0 - orbit_0.eccentricity.powi(2);
+            let p2 = 1.0 - sq(orbit_0.eccentricity);
 
             // k₆ = 3 p₁² - 1
-            let k6 = 3.0 * p1.powi(2) - 1.0;
+            let k6 = 3.0 * sq(p1) - 1.0;
 
             // a₀" = (kₑ / n₀")²ᐟ³
-            let a0 = (geopotential.ke / orbit_0.mean_motion).powf(2.0 / 3.0);
+            let a0 = pow_2_3(geopotential.ke / orbit_0.mean_motion);
 
             // p₃ = a₀" (1 - e₀)
             let p3 = a0 * (1.0 - orbit_0.eccentricity);
@@ -326,7 +318,7 @@ impl Constants {
                     // s = p₅ / aₑ + 1
                     p5 / geopotential.ae + 1.0,
                     // p₆ = ((120 - p₅) / aₑ)⁴
-                    ((120.0 - p5) / geopotential.ae).powi(4),
+                    pow4((120.0 - p5) / geopotential.ae),
                 )
             };
 
@@ -334,35 +326,32 @@ impl Constants {
             let xi = 1.0 / (a0 - s);
 
             // p₇ = p₆ ξ⁴
-            let p7 = p6 * xi.powi(4);
+            let p7 = p6 * pow4(xi);
 
             // η = a₀" e₀ ξ
             let eta = a0 * orbit_0.eccentricity * xi;
 
             // p₈ = |1 - η²|
-            let p8 = (1.0 - eta.powi(2)).abs();
+            let p8 = (1.0 - sq(eta)).abs();
 
             // p₉ = p₇ / p₈⁷ᐟ²
-            let p9 = p7 / p8.powf(3.5);
+            let p9 = p7 / pow_7_2(p8);
 
             // C₁ = B* p₉ n₀" (a₀" (1 + ³/₂ η² + e₀ η (4 + η²))
             //      + ³/₈ J₂ ξ k₆ (8 + 3 η² (8 + η²)) / p₈)
             let c1 = drag_term
                 * (p9
                     * orbit_0.mean_motion
-                    * (a0
-                        * (1.0
-                            + 1.5 * eta.powi(2)
-                            + orbit_0.eccentricity * eta * (4.0 + eta.powi(2)))
+                    * (a0 * (1.0 + 1.5 * sq(eta) + orbit_0.eccentricity * eta * (4.0 + sq(eta)))
                         + 0.375 * geopotential.j2 * xi / p8
                             * k6
-                            * (8.0 + 3.0 * eta.powi(2) * (8.0 + eta.powi(2)))));
+                            * (8.0 + 3.0 * sq(eta) * (8.0 + sq(eta)))));
 
             // p₁₀ = (a₀" p₂)⁻²
-            let p10 = 1.0 / (a0 * p2).powi(2);
+            let p10 = 1.0 / sq(a0 * p2);
 
             // β₀ = p₂¹ᐟ²
-            let b0 = p2.sqrt();
+            let b0 = sqrt(p2);
 
             // p₁₁ = ³/₂ J₂ p₁₀ n₀"
             let p11 = 1.5 * geopotential.j2 * p10 * orbit_0.mean_motion;
@@ -371,22 +360,21 @@ impl Constants {
             let p12 = 0.5 * p11 * geopotential.j2 * p10;
 
             // p₁₃ = - ¹⁵/₃₂ J₄ p₁₀² n₀"
-            let p13 = -0.46875 * geopotential.j4 * p10.powi(2) * orbit_0.mean_motion;
+            let p13 = -0.46875 * geopotential.j4 * sq(p10) * orbit_0.mean_motion;
 
             // p₁₄ = - p₁₁ p₁ + (¹/₂ p₁₂ (4 - 19 p₁²) + 2 p₁₃ (3 - 7 p₁²)) p₁
             let p14 = -p11 * p1
-                + (0.5 * p12 * (4.0 - 19.0 * p1.powi(2)) + 2.0 * p13 * (3.0 - 7.0 * p1.powi(2)))
-                    * p1;
+                + (0.5 * p12 * (4.0 - 19.0 * sq(p1)) + 2.0 * p13 * (3.0 - 7.0 * sq(p1))) * p1;
 
             // k₁₄ = - ¹/₂ p₁₁ (1 - 5 p₁²) + ¹/₁₆ p₁₂ (7 - 114 p₁² + 395 p₁⁴)
-            let k14 = -0.5 * p11 * (1.0 - 5.0 * p1.powi(2))
-                + 0.0625 * p12 * (7.0 - 114.0 * p1.powi(2) + 395.0 * p1.powi(4))
-                + p13 * (3.0 - 36.0 * p1.powi(2) + 49.0 * p1.powi(4));
+            let k14 = -0.5 * p11 * (1.0 - 5.0 * sq(p1))
+                + 0.0625 * p12 * (7.0 - 114.0 * sq(p1) + 395.0 * pow4(p1))
+                + p13 * (3.0 - 36.0 * sq(p1) + 49.0 * pow4(p1));
 
             // p₁₅ = n₀" + ¹/₂ p₁₁ β₀ k₆ + ¹/₁₆ p₁₂ β₀ (13 - 78 p₁² + 137 p₁⁴)
             let p15 = orbit_0.mean_motion
                 + 0.5 * p11 * b0 * k6
-                + 0.0625 * p12 * b0 * (13.0 - 78.0 * p1.powi(2) + 137.0 * p1.powi(4));
+                + 0.0625 * p12 * b0 * (13.0 - 78.0 * sq(p1) + 137.0 * pow4(p1));
 
             // C₄ = 2 B* n₀" p₉ a₀" p₂ (
             //      η (2 + ¹/₂ η²)
@@ -399,18 +387,17 @@ impl Constants {
                     * p9
                     * a0
                     * p2
-                    * (eta * (2.0 + 0.5 * eta.powi(2))
-                        + orbit_0.eccentricity * (0.5 + 2.0 * eta.powi(2))
+                    * (eta * (2.0 + 0.5 * sq(eta)) + orbit_0.eccentricity * (0.5 + 2.0 * sq(eta))
                         - geopotential.j2 * xi / (a0 * p8)
                             * (-3.0
                                 * k6
                                 * (1.0 - 2.0 * orbit_0.eccentricity * eta
-                                    + eta.powi(2) * (1.5 - 0.5 * orbit_0.eccentricity * eta))
+                                    + sq(eta) * (1.5 - 0.5 * orbit_0.eccentricity * eta))
                                 + 0.75
-                                    * (1.0 - p1.powi(2))
-                                    * (2.0 * eta.powi(2)
-                                        - orbit_0.eccentricity * eta * (1.0 + eta.powi(2)))
-                                    * (2.0 * orbit_0.argument_of_perigee).cos())));
+                                    * (1.0 - sq(p1))
+                                    * (2.0 * sq(eta)
+                                        - orbit_0.eccentricity * eta * (1.0 + sq(eta)))
+                                    * cos(2.0 * orbit_0.argument_of_perigee))));
 
             // k₀ = - ⁷/₂ p₂ p₁₁ p₁ C₁
             let k0 = 3.5 * p2 * (-p11 * p1) * c1;
@@ -619,8 +606,7 @@ impl Constants {
         afspc_compatibility_mode: bool,
     ) -> core::result::Result<Prediction, gp::Error> {
         // p₂₂ = Ω₀ + Ω̇ t + k₀ t²
-        let p22 =
-            self.orbit_0.right_ascension + self.right_ascension_dot * t.0 + self.k0 * t.0.powi(2);
+        let p22 = self.orbit_0.right_ascension + self.right_ascension_dot * t.0 + self.k0 * sq(t.0);
 
         // p₂₃ = ω₀ + ω̇ t
         let p23 = self.orbit_0.argument_of_perigee + self.argument_of_perigee_dot * t.0;
@@ -672,17 +658,19 @@ impl Constants {
         }?;
 
         // p₃₇ = 1 / (a (1 - e²))
-        let p37 = 1.0 / (a * (1.0 - orbit.eccentricity.powi(2)));
+        let p37 = 1.0 / (a * (1.0 - sq(orbit.eccentricity)));
 
         // aₓₙ = e cos ω
-        let axn = orbit.eccentricity * orbit.argument_of_perigee.cos();
+        let axn = orbit.eccentricity * cos(orbit.argument_of_perigee);
 
         // aᵧₙ = e sin ω + p₃₇ p₃₂
-        let ayn = orbit.eccentricity * orbit.argument_of_perigee.sin() + p37 * p32;
+        let ayn = orbit.eccentricity * sin(orbit.argument_of_perigee) + p37 * p32;
 
         // p₃₈ = M + ω + p₃₇ p₃₅ aₓₙ rem 2π
-        let p38 = (orbit.mean_anomaly + orbit.argument_of_perigee + p37 * p35 * axn)
-            % (2.0 * core::f64::consts::PI);
+        let p38 = fmod(
+            orbit.mean_anomaly + orbit.argument_of_perigee + p37 * p35 * axn,
+            2.0 * core::f64::consts::PI,
+        );
 
         // (E + ω)₀ = p₃₈
         let mut ew = p38;
@@ -690,8 +678,8 @@ impl Constants {
             //             p₃₈ - aᵧₙ cos (E + ω)ᵢ + aₓₙ sin (E + ω)ᵢ - (E + ω)ᵢ
             // Δ(E + ω)ᵢ = ---------------------------------------------------
             //                   1 - cos (E + ω)ᵢ aₓₙ - sin (E + ω)ᵢ aᵧₙ
-            let delta = (p38 - ayn * ew.cos() + axn * ew.sin() - ew)
-                / (1.0 - ew.cos() * axn - ew.sin() * ayn);
+            let delta =
+                (p38 - ayn * cos(ew) + axn * sin(ew) - ew) / (1.0 - cos(ew) * axn - sin(ew) * ayn);
 
             if delta.abs() < 1.0e-12 {
                 break;
@@ -702,7 +690,7 @@ impl Constants {
         }
 
         // p₃₉ = aₓₙ² + aᵧₙ²
-        let p39 = axn.powi(2) + ayn.powi(2);
+        let p39 = sq(axn) + sq(ayn);
 
         // pₗ = a (1 - p₃₉)
         let pl = a * (1.0 - p39);
@@ -710,36 +698,36 @@ impl Constants {
             Err(gp::Error::NegativeSemiLatusRectum { t: t.0 })
         } else {
             // p₄₀ = aₓₙ sin(E + ω) - aᵧₙ cos(E + ω)
-            let p40 = axn * ew.sin() - ayn * ew.cos();
+            let p40 = axn * sin(ew) - ayn * cos(ew);
 
             // r = a (1 - aₓₙ cos(E + ω) + aᵧₙ sin(E + ω))
-            let r = a * (1.0 - (axn * ew.cos() + ayn * ew.sin()));
+            let r = a * (1.0 - (axn * cos(ew) + ayn * sin(ew)));
 
             // ṙ = a¹ᐟ² p₄₀ / r
-            let r_dot = a.sqrt() * p40 / r;
+            let r_dot = sqrt(a) * p40 / r;
 
             // β = (1 - p₃₉)¹ᐟ²
-            let b = (1.0 - p39).sqrt();
+            let b = sqrt(1.0 - p39);
 
             // p₄₁ = p₄₀ / (1 + β)
             let p41 = p40 / (1.0 + b);
 
             // p₄₂ = a / r (sin(E + ω) - aᵧₙ - aₓₙ p₄₁)
-            let p42 = a / r * (ew.sin() - ayn - axn * p41);
+            let p42 = a / r * (sin(ew) - ayn - axn * p41);
 
             // p₄₃ = a / r (cos(E + ω) - aₓₙ + aᵧₙ p₄₁)
-            let p43 = a / r * (ew.cos() - axn + ayn * p41);
+            let p43 = a / r * (cos(ew) - axn + ayn * p41);
 
             //           p₄₂
             // u = tan⁻¹ ---
             //           p₄₃
-            let u = p42.atan2(p43);
+            let u = atan2(p42, p43);
 
             // p₄₄ = 2 p₄₃ p₄₂
             let p44 = 2.0 * p43 * p42;
 
             // p₄₅ = 1 - 2 p₄₂²
-            let p45 = 1.0 - 2.0 * p42.powi(2);
+            let p45 = 1.0 - 2.0 * sq(p42);
 
             // p₄₆ = (¹/₂ J₂ / pₗ) / pₗ
             let p46 = 0.5 * self.geopotential.j2 / pl / pl;
@@ -753,11 +741,11 @@ impl Constants {
 
             // Iₖ = I + ³/₂ p₄₆ cos I sin I p₄₅
             let inclination_k = orbit.inclination
-                + 1.5 * p46 * orbit.inclination.cos() * orbit.inclination.sin() * p45;
+                + 1.5 * p46 * cos(orbit.inclination) * sin(orbit.inclination) * p45;
 
             // Ωₖ = Ω + ³/₂ p₄₆ cos I p₄₄
             let right_ascension_k =
-                orbit.right_ascension + 1.5 * p46 * orbit.inclination.cos() * p44;
+                orbit.right_ascension + 1.5 * p46 * cos(orbit.inclination) * p44;
 
             // ṙₖ = ṙ + n (¹/₂ J₂ / pₗ) p₃₃ / kₑ
             let rk_dot = r_dot
@@ -765,18 +753,18 @@ impl Constants {
                     / self.geopotential.ke;
 
             // rḟₖ = pₗ¹ᐟ² / r + n (¹/₂ J₂ / pₗ) (p₃₃ p₄₅ + ³/₂ p₃₆) / kₑ
-            let rfk_dot = pl.sqrt() / r
+            let rfk_dot = sqrt(pl) / r
                 + orbit.mean_motion * (0.5 * self.geopotential.j2 / pl) * (p33 * p45 + 1.5 * p36)
                     / self.geopotential.ke;
 
             // u₀ = - sin Ωₖ cos Iₖ sin uₖ + cos Ωₖ cos uₖ
-            let u0 = -right_ascension_k.sin() * inclination_k.cos() * uk.sin()
-                + right_ascension_k.cos() * uk.cos();
+            let u0 = -sin(right_ascension_k) * cos(inclination_k) * sin(uk)
+                + cos(right_ascension_k) * cos(uk);
             // u₁ = cos Ωₖ cos Iₖ sin uₖ + sin Ωₖ cos uₖ
-            let u1 = right_ascension_k.cos() * inclination_k.cos() * uk.sin()
-                + right_ascension_k.sin() * uk.cos();
+            let u1 = cos(right_ascension_k) * cos(inclination_k) * sin(uk)
+                + sin(right_ascension_k) * cos(uk);
             // u₂ = sin Iₖ sin uₖ
-            let u2 = inclination_k.sin() * uk.sin();
+            let u2 = sin(inclination_k) * sin(uk);
             Ok(Prediction {
                 position: [
                     // r₀ = rₖ u₀ aₑ
@@ -790,17 +778,17 @@ impl Constants {
                     // ṙ₀ = (ṙₖ u₀ + rḟₖ (- sin Ωₖ cos Iₖ cos uₖ - cos Ωₖ sin uₖ)) aₑ kₑ / 60
                     (rk_dot * u0
                         + rfk_dot
-                            * (-right_ascension_k.sin() * inclination_k.cos() * uk.cos()
-                                - right_ascension_k.cos() * uk.sin()))
+                            * (-sin(right_ascension_k) * cos(inclination_k) * cos(uk)
+                                - cos(right_ascension_k) * sin(uk)))
                         * (self.geopotential.ae * self.geopotential.ke / 60.0),
                     // ṙ₁ = (ṙₖ u₁ + rḟₖ (cos Ωₖ cos Iₖ cos uₖ - sin Ωₖ sin uₖ)) aₑ kₑ / 60
                     (rk_dot * u1
                         + rfk_dot
-                            * (right_ascension_k.cos() * inclination_k.cos() * uk.cos()
-                                - right_ascension_k.sin() * uk.sin()))
+                            * (cos(right_ascension_k) * cos(inclination_k) * cos(uk)
+                                - sin(right_ascension_k) * sin(uk)))
                         * (self.geopotential.ae * self.geopotential.ke / 60.0),
                     // ṙ₂ = (ṙₖ u₂ + rḟₖ (sin Iₖ cos uₖ)) aₑ kₑ / 60
-                    (rk_dot * u2 + rfk_dot * (inclination_k.sin() * uk.cos()))
+                    (rk_dot * u2 + rfk_dot * (sin(inclination_k) * cos(uk)))
                         * (self.geopotential.ae * self.geopotential.ke / 60.0),
                 ],
             })

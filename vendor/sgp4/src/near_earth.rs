@@ -2,8 +2,7 @@ use crate::gp;
 use crate::model;
 use crate::propagator;
 
-#[cfg(not(feature = "std"))]
-use num_traits::Float;
+use crate::math::{cos, cube, pow4, pow_3_2, sin, sq};
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn constants(
@@ -49,13 +48,13 @@ pub(crate) fn constants(
             //        1 J₃
             // k₂ = - - -- sin I₀
             //        2 J₂
-            k2: -0.5 * (geopotential.j3 / geopotential.j2) * orbit_0.inclination.sin(),
+            k2: -0.5 * (geopotential.j3 / geopotential.j2) * sin(orbit_0.inclination),
 
             // k₃ = 1 - p₁²
-            k3: 1.0 - p1.powi(2),
+            k3: 1.0 - sq(p1),
 
             // k₄ = 7 p₁² - 1
-            k4: 7.0 * p1.powi(2) - 1.0,
+            k4: 7.0 * sq(p1) - 1.0,
 
             //      │   1 J₃        3 + 5 p₁
             // k₅ = │ - - -- sin I₀ --------    if |1 + p₁| > 1.5 × 10⁻¹²
@@ -66,13 +65,13 @@ pub(crate) fn constants(
             k5: if (1.0 + p1).abs() > 1.5e-12 {
                 -0.25
                     * (geopotential.j3 / geopotential.j2)
-                    * orbit_0.inclination.sin()
+                    * sin(orbit_0.inclination)
                     * (3.0 + 5.0 * p1)
                     / (1.0 + p1)
             } else {
                 -0.25
                     * (geopotential.j3 / geopotential.j2)
-                    * orbit_0.inclination.sin()
+                    * sin(orbit_0.inclination)
                     * (3.0 + 5.0 * p1)
                     / 1.5e-12
             },
@@ -83,7 +82,7 @@ pub(crate) fn constants(
                 propagator::HighAltitude::No {}
             } else {
                 // D₂ = 4 a₀" ξ C₁²
-                let d2 = 4.0 * a0 * xi * c1.powi(2);
+                let d2 = 4.0 * a0 * xi * sq(c1);
 
                 // p₁₆ = D₂ ξ C₁ / 3
                 let p16 = d2 * xi * c1 / 3.0;
@@ -102,33 +101,33 @@ pub(crate) fn constants(
                             * a0
                             * p2
                             * (1.0
-                                + 2.75 * (eta.powi(2) + eta * orbit_0.eccentricity)
-                                + eta * orbit_0.eccentricity * eta.powi(2))),
+                                + 2.75 * (sq(eta) + eta * orbit_0.eccentricity)
+                                + eta * orbit_0.eccentricity * sq(eta))),
                     d2,
                     d3,
                     d4,
                     eta,
 
                     // k₇ = sin M₀
-                    k7: orbit_0.mean_anomaly.sin(),
+                    k7: sin(orbit_0.mean_anomaly),
 
                     // k₈ = D₂ + 2 C₁²
-                    k8: d2 + 2.0 * c1.powi(2),
+                    k8: d2 + 2.0 * sq(c1),
 
                     // k₉ = ¹/₄ (3 D₃ + C₁ (12 D₂ + 10 C₁²))
-                    k9: 0.25 * (3.0 * d3 + c1 * (12.0 * d2 + 10.0 * c1.powi(2))),
+                    k9: 0.25 * (3.0 * d3 + c1 * (12.0 * d2 + 10.0 * sq(c1))),
 
                     // k₁₀ = ¹/₅ (3 D₄ + 12 C₁ D₃ + 6 D₂² + 15 C₁² (2 D₂ + C₁²))
                     k10: 0.2
                         * (3.0 * d4
                             + 12.0 * c1 * d3
-                            + 6.0 * d2.powi(2)
-                            + 15.0 * c1.powi(2) * (2.0 * d2 + c1.powi(2))),
+                            + 6.0 * sq(d2)
+                            + 15.0 * sq(c1) * (2.0 * d2 + sq(c1))),
 
                     elliptic: if orbit_0.eccentricity > 1.0e-4 {
                         propagator::Elliptic::Yes {
                             // k₁₁ = (1 + η cos M₀)³
-                            k11: (1.0 + eta * orbit_0.mean_anomaly.cos()).powi(3),
+                            k11: cube(1.0 + eta * cos(orbit_0.mean_anomaly)),
 
                             //                     J₃ p₇ ξ  n₀" sin I₀
                             // k₁₂ = - 2 B* cos ω₀ -- ----------------
@@ -139,9 +138,9 @@ pub(crate) fn constants(
                                     * xi
                                     * (geopotential.j3 / geopotential.j2)
                                     * orbit_0.mean_motion
-                                    * orbit_0.inclination.sin()
+                                    * sin(orbit_0.inclination)
                                     / orbit_0.eccentricity)
-                                * orbit_0.argument_of_perigee.cos(),
+                                * cos(orbit_0.argument_of_perigee),
 
                             //         2 p₇ B*
                             // k₁₃ = - - -----
@@ -180,9 +179,9 @@ impl propagator::Constants {
                 // ω = p₂₃
                 p23,
                 // M = p₂₄ + n₀" k₁ t²
-                p24 + self.orbit_0.mean_motion * self.k1 * t.powi(2),
+                p24 + self.orbit_0.mean_motion * self.k1 * sq(t),
                 // a = a₀" (1 - C₁ t)²
-                a0 * (1.0 - self.c1 * t).powi(2),
+                a0 * sq(1.0 - self.c1 * t),
                 // p₂₇ = e₀ - C₄ t
                 self.orbit_0.eccentricity - self.c4 * t,
             ),
@@ -205,7 +204,7 @@ impl propagator::Constants {
                 let (argument_of_perigee, p26) = match elliptic {
                     propagator::Elliptic::Yes { k11, k12, k13 } => {
                         // p₂₅ = k₁₃ ((1 + η cos p₂₄)³ - k₁₁) + k₁₂ t
-                        let p25 = k13 * ((1.0 + eta * p24.cos()).powi(3) - k11) + k12 * t;
+                        let p25 = k13 * (cube(1.0 + eta * cos(p24)) - k11) + k12 * t;
                         (p23 - p25, p24 + p25)
                     }
                     propagator::Elliptic::No {} => (p23, p24),
@@ -214,12 +213,11 @@ impl propagator::Constants {
                     argument_of_perigee,
                     // M = p₂₆ + n₀" (k₁ t² + k₈ t³ + t⁴ (k₉ + t k₁₀)
                     p26 + self.orbit_0.mean_motion
-                        * (self.k1 * t.powi(2) + k8 * t.powi(3) + t.powi(4) * (k9 + t * k10)),
+                        * (self.k1 * sq(t) + k8 * cube(t) + pow4(t) * (k9 + t * k10)),
                     // a = a₀" (1 - C₁ t - D₂ t² - D₃ t³ - D₄ t⁴)²
-                    a0 * (1.0 - self.c1 * t - d2 * t.powi(2) - d3 * t.powi(3) - d4 * t.powi(4))
-                        .powi(2),
+                    a0 * sq(1.0 - self.c1 * t - d2 * sq(t) - d3 * cube(t) - d4 * pow4(t)),
                     // p₂₇ = e₀ - (C₄ t + C₅ (sin p₂₆ - k₇))
-                    self.orbit_0.eccentricity - (self.c4 * t + c5 * (p26.sin() - k7)),
+                    self.orbit_0.eccentricity - (self.c4 * t + c5 * (sin(p26) - k7)),
                 )
             }
         };
@@ -244,7 +242,7 @@ impl propagator::Constants {
                     mean_anomaly,
 
                     // n = kₑ / a³ᐟ²
-                    mean_motion: self.geopotential.ke / a.powf(1.5),
+                    mean_motion: self.geopotential.ke / pow_3_2(a),
                 },
                 a,
                 // p₃₂ = k₂

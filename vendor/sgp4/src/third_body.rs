@@ -1,5 +1,4 @@
-#[cfg(not(feature = "std"))]
-use num_traits::Float;
+use crate::math::{cos, sin, sq};
 
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -99,67 +98,67 @@ pub(crate) fn perturbations_and_dots(
     let ax10 = third_body_argument_of_perigee_cosine * third_body_inclination_sine;
 
     // aₓ₂ = aₓ₇ cos I₀ + aₓ₈ sin I₀
-    let ax2 = inclination_0.cos() * ax7 + inclination_0.sin() * ax8;
+    let ax2 = cos(inclination_0) * ax7 + sin(inclination_0) * ax8;
 
     // aₓ₄ = aₓ₉ cos I₀ + aₓ₁₀ sin I₀
-    let ax4 = inclination_0.cos() * ax9 + inclination_0.sin() * ax10;
+    let ax4 = cos(inclination_0) * ax9 + sin(inclination_0) * ax10;
 
     // aₓ₅ = - aₓ₇ sin I₀ + aₓ₈ cos I₀
-    let ax5 = -inclination_0.sin() * ax7 + inclination_0.cos() * ax8;
+    let ax5 = -sin(inclination_0) * ax7 + cos(inclination_0) * ax8;
 
     // aₓ₆ = - aₓ₉ sin I₀ + aₓ₁₀ cos I₀
-    let ax6 = -inclination_0.sin() * ax9 + inclination_0.cos() * ax10;
+    let ax6 = -sin(inclination_0) * ax9 + cos(inclination_0) * ax10;
 
     // Xₓ₁ = aₓ₁ cos ω₀ + aₓ₂ sin ω₀
-    let xx1 = ax1 * argument_of_perigee_0.cos() + ax2 * argument_of_perigee_0.sin();
+    let xx1 = ax1 * cos(argument_of_perigee_0) + ax2 * sin(argument_of_perigee_0);
 
     // Xₓ₂ = aₓ₃ cos ω₀ + aₓ₄ sin ω₀
-    let xx2 = ax3 * argument_of_perigee_0.cos() + ax4 * argument_of_perigee_0.sin();
+    let xx2 = ax3 * cos(argument_of_perigee_0) + ax4 * sin(argument_of_perigee_0);
 
     // Xₓ₃ = - aₓ₁ sin ω₀ + aₓ₂ cos ω₀
-    let xx3 = -ax1 * argument_of_perigee_0.sin() + ax2 * argument_of_perigee_0.cos();
+    let xx3 = -ax1 * sin(argument_of_perigee_0) + ax2 * cos(argument_of_perigee_0);
 
     // Xₓ₄ = - aₓ₃ sin ω₀ + aₓ₄ cos ω₀
-    let xx4 = -ax3 * argument_of_perigee_0.sin() + ax4 * argument_of_perigee_0.cos();
+    let xx4 = -ax3 * sin(argument_of_perigee_0) + ax4 * cos(argument_of_perigee_0);
 
     // Xₓ₅ = aₓ₅ sin ω₀
-    let xx5 = ax5 * argument_of_perigee_0.sin();
+    let xx5 = ax5 * sin(argument_of_perigee_0);
 
     // Xₓ₆ = aₓ₆ sin ω₀
-    let xx6 = ax6 * argument_of_perigee_0.sin();
+    let xx6 = ax6 * sin(argument_of_perigee_0);
 
     // Xₓ₇ = aₓ₅ cos ω₀
-    let xx7 = ax5 * argument_of_perigee_0.cos();
+    let xx7 = ax5 * cos(argument_of_perigee_0);
 
     // Xₓ₈ = aₓ₆ cos ω₀
-    let xx8 = ax6 * argument_of_perigee_0.cos();
+    let xx8 = ax6 * cos(argument_of_perigee_0);
 
     // Zₓ₃₁ = 12 Xₓ₁² - 3 Xₓ₃²
-    let zx31 = 12.0 * xx1.powi(2) - 3.0 * xx3.powi(2);
+    let zx31 = 12.0 * sq(xx1) - 3.0 * sq(xx3);
 
     // Zₓ₃₂ = 24 Xₓ₁ Xₓ₂ - 6 Xₓ₃ Xₓ₄
     let zx32 = 24.0 * xx1 * xx2 - 6.0 * xx3 * xx4;
 
     // Zₓ₃₃ = 12 Xₓ₂² - 3 Xₓ₄²
-    let zx33 = 12.0 * xx2.powi(2) - 3.0 * xx4.powi(2);
+    let zx33 = 12.0 * sq(xx2) - 3.0 * sq(xx4);
 
     // Zₓ₁₁ = - 6 aₓ₁ aₓ₅ + e₀² (- 24 Xₓ₁ Xₓ₇ - 6 Xₓ₃ Xₓ₅)
-    let zx11 = -6.0 * ax1 * ax5 + eccentricity_0.powi(2) * (-24.0 * xx1 * xx7 - 6.0 * xx3 * xx5);
+    let zx11 = -6.0 * ax1 * ax5 + sq(eccentricity_0) * (-24.0 * xx1 * xx7 - 6.0 * xx3 * xx5);
 
     // Zₓ₁₃ = - 6 aₓ₃ aₓ₆ + e₀² (-24 Xₓ₂ Xₓ₈ - 6 Xₓ₄ Xₓ₆)
-    let zx13 = -6.0 * ax3 * ax6 + eccentricity_0.powi(2) * (-24.0 * xx2 * xx8 - 6.0 * xx4 * xx6);
+    let zx13 = -6.0 * ax3 * ax6 + sq(eccentricity_0) * (-24.0 * xx2 * xx8 - 6.0 * xx4 * xx6);
 
     // Zₓ₂₁ = 6 aₓ₂ aₓ₅ + e₀² (24.0 Xₓ₁ Xₓ₅ - 6 Xₓ₃ Xₓ₇)
-    let zx21 = 6.0 * ax2 * ax5 + eccentricity_0.powi(2) * (24.0 * xx1 * xx5 - 6.0 * xx3 * xx7);
+    let zx21 = 6.0 * ax2 * ax5 + sq(eccentricity_0) * (24.0 * xx1 * xx5 - 6.0 * xx3 * xx7);
 
     // Zₓ₂₃ = 6 aₓ₄ aₓ₆ + e₀² (24 Xₓ₂ Xₓ₆ - 6 Xₓ₄ Xₓ₈)
-    let zx23 = 6.0 * ax4 * ax6 + eccentricity_0.powi(2) * (24.0 * xx2 * xx6 - 6.0 * xx4 * xx8);
+    let zx23 = 6.0 * ax4 * ax6 + sq(eccentricity_0) * (24.0 * xx2 * xx6 - 6.0 * xx4 * xx8);
 
     // Zₓ₁ = 2 (3 (aₓ₁² + aₓ₂²) + Zₓ₃₁ e₀²) + p₁ Zₓ₃₁
-    let zx1 = (3.0 * (ax1.powi(2) + ax2.powi(2)) + zx31 * eccentricity_0.powi(2)) * 2.0 + p1 * zx31;
+    let zx1 = (3.0 * (sq(ax1) + sq(ax2)) + zx31 * sq(eccentricity_0)) * 2.0 + p1 * zx31;
 
     // Zₓ₃ = 2 (3 (aₓ₃² + aₓ₄²) + Zₓ₃₃ e₀²) + p₁ Zₓ₃₃
-    let zx3 = (3.0 * (ax3.powi(2) + ax4.powi(2)) + zx33 * eccentricity_0.powi(2)) * 2.0 + p1 * zx33;
+    let zx3 = (3.0 * (sq(ax3) + sq(ax4)) + zx33 * sq(eccentricity_0)) * 2.0 + p1 * zx33;
 
     // pₓ₀ = Cₓ / n₀"
     let px0 = third_body_perturbation_coefficient / n0;
@@ -182,7 +181,7 @@ pub(crate) fn perturbations_and_dots(
         if !(5.2359877e-2..=core::f64::consts::PI - 5.2359877e-2).contains(&inclination_0) {
             0.0
         } else {
-            -third_body_mean_motion * px1 * (zx21 + zx23) / inclination_0.sin()
+            -third_body_mean_motion * px1 * (zx21 + zx23) / sin(inclination_0)
         };
     (
         Perturbations {
@@ -196,7 +195,7 @@ pub(crate) fn perturbations_and_dots(
             kx2: 2.0
                 * px1
                 * (-6.0 * (ax1 * ax6 + ax3 * ax5)
-                    + eccentricity_0.powi(2)
+                    + sq(eccentricity_0)
                         * (-24.0 * (xx2 * xx7 + xx1 * xx8) - 6.0 * (xx3 * xx6 + xx4 * xx5))),
 
             // kₓ₃ = 2 pₓ₁ (Zₓ₁₃ - Zₓ₁₁)
@@ -205,14 +204,13 @@ pub(crate) fn perturbations_and_dots(
             // kₓ₄ = - 2 pₓ₀ (2 (6 (aₓ₁ aₓ₃ + aₓ₂ aₓ₄) + Zₓ₃₂ e₀²) + p₁ Zₓ₃₂)
             kx4: -2.0
                 * px0
-                * ((6.0 * (ax1 * ax3 + ax2 * ax4) + zx32 * eccentricity_0.powi(2)) * 2.0
-                    + p1 * zx32),
+                * ((6.0 * (ax1 * ax3 + ax2 * ax4) + zx32 * sq(eccentricity_0)) * 2.0 + p1 * zx32),
 
             // kₓ₅ = - 2 pₓ₀ (Zₓ₃ - Zₓ₁)
             kx5: -2.0 * px0 * (zx3 - zx1),
 
             // kₓ₆ = - 2 pₓ₀ (- 21 - 9 e₀²) eₓ
-            kx6: -2.0 * px0 * (-21.0 - 9.0 * eccentricity_0.powi(2)) * third_body_eccentricity,
+            kx6: -2.0 * px0 * (-21.0 - 9.0 * sq(eccentricity_0)) * third_body_eccentricity,
 
             // kₓ₇ = 2 pₓ₂ Zₓ₃₂
             kx7: 2.0 * px2 * zx32,
@@ -227,7 +225,7 @@ pub(crate) fn perturbations_and_dots(
             kx10: -2.0
                 * px1
                 * (6.0 * (ax4 * ax5 + ax2 * ax6)
-                    + eccentricity_0.powi(2)
+                    + sq(eccentricity_0)
                         * (24.0 * (xx2 * xx5 + xx1 * xx6) - 6.0 * (xx4 * xx7 + xx3 * xx8))),
 
             // kₓ₁₁ = - 2 pₓ₁ (Zₓ₂₃ - Zₓ₂₁)
@@ -244,12 +242,12 @@ pub(crate) fn perturbations_and_dots(
 
             // ω̇ₓ = pₓ₂ nₓ (Zₓ₃₁ + Zₓ₃₃ - 6) - cos I₀ Ω̇ₓ
             argument_of_perigee: px2 * third_body_mean_motion * (zx31 + zx33 - 6.0)
-                - inclination_0.cos() * third_body_right_ascension_dot,
+                - cos(inclination_0) * third_body_right_ascension_dot,
 
             // Ṁₓ = - nₓ pₓ₀ (Zₓ₁ + Zₓ₃ - 14 - 6 e₀²)
             mean_anomaly: -third_body_mean_motion
                 * px0
-                * (zx1 + zx3 - 14.0 - 6.0 * eccentricity_0.powi(2)),
+                * (zx1 + zx3 - 14.0 - 6.0 * sq(eccentricity_0)),
         },
     )
 }
@@ -266,22 +264,22 @@ impl Perturbations {
 
         // fₓ = Mₓ + 2 eₓ sin Mₓ
         let fx =
-            third_body_mean_anomaly + 2.0 * third_body_eccentricity * third_body_mean_anomaly.sin();
+            third_body_mean_anomaly + 2.0 * third_body_eccentricity * sin(third_body_mean_anomaly);
 
         // Fₓ₂ = ¹/₂ sin²fₓ - ¹/₄
-        let fx2 = 0.5 * fx.sin().powi(2) - 0.25;
+        let fx2 = 0.5 * sq(sin(fx)) - 0.25;
 
         // Fₓ₃ = - ¹/₂ sin fₓ cos fₓ
-        let fx3 = -0.5 * fx.sin() * fx.cos();
+        let fx3 = -0.5 * sin(fx) * cos(fx);
         (
             // δeₓ = kₓ₀ Fₓ₂ + kₓ₁ Fₓ₃
             self.kx0 * fx2 + self.kx1 * fx3,
             // δIₓ = kₓ₂ Fₓ₂ + kₓ₃ Fₓ₃
             self.kx2 * fx2 + self.kx3 * fx3,
             // δMₓ = kₓ₄ Fₓ₂ + kₓ₅ Fₓ₃ + kₓ₆ sin fₓ
-            self.kx4 * fx2 + self.kx5 * fx3 + self.kx6 * fx.sin(),
+            self.kx4 * fx2 + self.kx5 * fx3 + self.kx6 * sin(fx),
             // pₓ₄ = kₓ₇ Fₓ₂ + kₓ₈ Fₓ₃ + kₓ₉ sin fₓ
-            self.kx7 * fx2 + self.kx8 * fx3 + self.kx9 * fx.sin(),
+            self.kx7 * fx2 + self.kx8 * fx3 + self.kx9 * sin(fx),
             // pₓ₅ = kₓ₁₀ Fₓ₂ + kₓ₁₁ Fₓ₃
             self.kx10 * fx2 + self.kx11 * fx3,
         )

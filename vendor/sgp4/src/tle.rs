@@ -6,8 +6,7 @@ use alloc::format;
 #[cfg(feature = "alloc")]
 use alloc::borrow::ToOwned;
 
-#[cfg(not(feature = "std"))]
-use num_traits::Float;
+use crate::math::{fract, powi, round};
 
 #[cfg(feature = "serde")]
 use serde::de::Deserialize;
@@ -720,8 +719,8 @@ impl Elements {
                         start: 20,
                         end: 32,
                     })?;
-                let seconds = day.fract() * (24.0 * 60.0 * 60.0);
-                let mut nsecs = (seconds.fract() * 1e9).round() as u32;
+                let seconds = fract(day) * (24.0 * 60.0 * 60.0);
+                let mut nsecs = round(fract(seconds) * 1e9) as u32;
                 let mut seconds = seconds as u32;
                 if nsecs >= 1_000_000_000 {
                     nsecs -= 1_000_000_000;
@@ -769,19 +768,25 @@ impl Elements {
                 ErrorLine::Line1,
                 44,
                 50,
-            )? * 10.0_f64.powi(line1[50..52].parse::<i8>().map_err(|_| Error {
-                what: ErrorWhat::ExpectedFloat,
-                line: ErrorLine::Line1,
-                start: 50,
-                end: 52,
-            })? as i32),
-            drag_term: line1[53..59].parse_decimal_point_assumed(ErrorLine::Line1, 53, 59)?
-                * 10.0_f64.powi(line1[59..61].parse::<i8>().map_err(|_| Error {
+            )? * powi(
+                10.0,
+                line1[50..52].parse::<i8>().map_err(|_| Error {
                     what: ErrorWhat::ExpectedFloat,
                     line: ErrorLine::Line1,
-                    start: 59,
-                    end: 61,
-                })? as i32),
+                    start: 50,
+                    end: 52,
+                })? as i32,
+            ),
+            drag_term: line1[53..59].parse_decimal_point_assumed(ErrorLine::Line1, 53, 59)?
+                * powi(
+                    10.0,
+                    line1[59..61].parse::<i8>().map_err(|_| Error {
+                        what: ErrorWhat::ExpectedFloat,
+                        line: ErrorLine::Line1,
+                        start: 59,
+                        end: 61,
+                    })? as i32,
+                ),
             ephemeris_type: line1[62..63]
                 .trim_ascii_start_polyfill()
                 .parse()
@@ -935,7 +940,7 @@ impl Elements {
                 minutes_since_epoch.0,
             ))
         } else {
-            let duration = chrono::Duration::nanoseconds(nanoseconds.round() as i64);
+            let duration = chrono::Duration::nanoseconds(round(nanoseconds) as i64);
             self.datetime.checked_add_signed(duration).ok_or(
                 MinutesSinceEpochToDatetimeError::Add {
                     datetime: self.datetime,
