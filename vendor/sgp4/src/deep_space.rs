@@ -4,7 +4,9 @@ use crate::propagator;
 use crate::third_body;
 use core::cmp::Ordering;
 
-use crate::math::{atan2, cos, cube, fmod, pow4, pow_2_3, pow_3_2, rem_euclid, sin, sq, sqrt};
+use crate::math::{
+    atan2, cos, cube, fmod, pow4, pow_2_3, pow_3_2, rem_euclid, sin, sin_cos, sq, sqrt,
+};
 
 // θ̇ = 4.37526908801129966 × 10⁻³ rad.min⁻¹
 #[allow(clippy::excessive_precision)]
@@ -63,6 +65,9 @@ pub struct ResonanceState {
     t: f64,
     mean_motion: f64,
     lambda: f64,
+    // (ṅᵢ, n̈ᵢ) at (tᵢ, nᵢ, λᵢ) once evaluated (skytwin patch 2): a pure function of the
+    // state, kept so that successive propagations within one 720 min step reuse it
+    derivatives: Option<(f64, f64)>,
 }
 
 impl ResonanceState {
@@ -71,6 +76,7 @@ impl ResonanceState {
             t: 0.0,
             mean_motion: mean_motion_0,
             lambda: lambda_0,
+            derivatives: None,
         }
     }
 
@@ -82,11 +88,90 @@ impl ResonanceState {
         self.t
     }
 
+    /// (ṅᵢ, n̈ᵢ) at the state's (tᵢ, nᵢ, λᵢ); sine and cosine of each angle from one
+    /// `sin_cos` (skytwin patch 2)
+    fn derivatives(
+        &self,
+        argument_of_perigee_0: f64,
+        resonance: &propagator::Resonance,
+        lambda_dot: f64,
+    ) -> (f64, f64) {
+        match resonance {
+            propagator::Resonance::OneDay { dr1, dr2, dr3 } => {
+                let (s1, c1) = sin_cos(self.lambda - LAMBDA31);
+                let (s2, c2) = sin_cos(2.0 * (self.lambda - LAMBDA22));
+                let (s3, c3) = sin_cos(3.0 * (self.lambda - LAMBDA33));
+                (
+                    // ṅᵢ = 𝛿ᵣ₁ sin(λᵢ - λ₃₁) + 𝛿ᵣ₂ sin(2 (λᵢ - λ₂₂)) + 𝛿ᵣ₃ sin(3 (λᵢ - λ₃₃))
+                    dr1 * s1 + dr2 * s2 + dr3 * s3,
+                    // n̈ᵢ = (𝛿ᵣ₁ cos(λᵢ - λ₃₁) + 𝛿ᵣ₂ cos(2 (λᵢ - λ₂₂)) + 𝛿ᵣ₃ cos(3 (λᵢ - λ₃₃))) λ̇ᵢ
+                    (dr1 * c1 + 2.0 * dr2 * c2 + 3.0 * dr3 * c3) * lambda_dot,
+                )
+            }
+            propagator::Resonance::HalfDay {
+                d2201,
+                d2211,
+                d3210,
+                d3222,
+                d4410,
+                d4422,
+                d5220,
+                d5232,
+                d5421,
+                d5433,
+                k14,
+            } => {
+                // ωᵢ = ω₀ + ω̇ tᵢ
+                let argument_of_perigee_i = argument_of_perigee_0 + k14 * self.t;
+                let (s2201, c2201) = sin_cos(2.0 * argument_of_perigee_i + self.lambda - G22);
+                let (s2211, c2211) = sin_cos(self.lambda - G22);
+                let (s3210, c3210) = sin_cos(argument_of_perigee_i + self.lambda - G32);
+                let (s3222, c3222) = sin_cos(-argument_of_perigee_i + self.lambda - G32);
+                let (s4410, c4410) = sin_cos(2.0 * argument_of_perigee_i + 2.0 * self.lambda - G44);
+                let (s4422, c4422) = sin_cos(2.0 * self.lambda - G44);
+                let (s5220, c5220) = sin_cos(argument_of_perigee_i + self.lambda - G52);
+                let (s5232, c5232) = sin_cos(-argument_of_perigee_i + self.lambda - G52);
+                let (s5421, c5421) = sin_cos(argument_of_perigee_i + 2.0 * self.lambda - G54);
+                let (s5433, c5433) = sin_cos(-argument_of_perigee_i + 2.0 * self.lambda - G54);
+                (
+                    // ṅᵢ = Σ₍ₗₘₚₖ₎ Dₗₘₚₖ sin((l - 2 p) ωᵢ + m / 2 λᵢ - Gₗₘ)
+                    // (l, m, p, k) ∈ {(2, 2, 0, -1), (2, 2, 1, 1), (3, 2, 1, 0),
+                    //     (3, 2, 2, 2), (4, 4, 1, 0), (4, 4, 2, 2), (5, 2, 2, 0),
+                    //     (5, 2, 3, 2), (5, 4, 2, 1), (5, 4, 3, 3)}
+                    d2201 * s2201
+                        + d2211 * s2211
+                        + d3210 * s3210
+                        + d3222 * s3222
+                        + d4410 * s4410
+                        + d4422 * s4422
+                        + d5220 * s5220
+                        + d5232 * s5232
+                        + d5421 * s5421
+                        + d5433 * s5433,
+                    // n̈ᵢ = (Σ₍ₗₘₚₖ₎ m / 2 Dₗₘₚₖ cos((l - 2 p) ωᵢ + m / 2 λᵢ - Gₗₘ)) λ̇ᵢ
+                    // (l, m, p, k) ∈ {(2, 2, 0, -1), (2, 2, 1, 1), (3, 2, 1, 0),
+                    //     (3, 2, 2, 2), (4, 4, 1, 0), (4, 4, 2, 2), (5, 2, 2, 0),
+                    //     (5, 2, 3, 2), (5, 4, 2, 1), (5, 4, 3, 3)}
+                    (d2201 * c2201
+                        + d2211 * c2211
+                        + d3210 * c3210
+                        + d3222 * c3222
+                        + d5220 * c5220
+                        + d5232 * c5232
+                        + 2.0 * (d4410 * c4410 + d4422 * c4422 + d5421 * c5421 + d5433 * c5433))
+                        * lambda_dot,
+                )
+            }
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn integrate(
         &mut self,
         geopotential: &model::Geopotential,
         argument_of_perigee_0: f64,
+        mean_motion_0: f64,
+        lambda_0: f64,
         lambda_dot_0: f64,
         resonance: &propagator::Resonance,
         sidereal_time_0: f64,
@@ -97,7 +182,9 @@ impl ResonanceState {
         if (self.t != 0.0 && self.t.is_sign_positive() != t.is_sign_positive())
             || t.abs() < self.t.abs()
         {
-            panic!("the resonance integration state must be manually reset if the target times are non-monotonic");
+            // restart from epoch, as Vallado's dspace does (upstream panics here; skytwin
+            // patch 2): the steps from epoch are the same whatever state they start from
+            *self = ResonanceState::new(mean_motion_0, lambda_0);
         }
         // θ = θ₀ + 4.37526908801129966 × 10⁻³ t rem 2π
         #[allow(clippy::excessive_precision)]
@@ -113,68 +200,13 @@ impl ResonanceState {
         loop {
             // λ̇ᵢ = nᵢ + λ̇₀
             let lambda_dot = self.mean_motion + lambda_dot_0;
-            let (ni_dot, ni_ddot) = match resonance {
-                propagator::Resonance::OneDay { dr1, dr2, dr3 } => (
-                    // ṅᵢ = 𝛿ᵣ₁ sin(λᵢ - λ₃₁) + 𝛿ᵣ₂ sin(2 (λᵢ - λ₂₂)) + 𝛿ᵣ₃ sin(3 (λᵢ - λ₃₃))
-                    dr1 * sin(self.lambda - LAMBDA31)
-                        + dr2 * sin(2.0 * (self.lambda - LAMBDA22))
-                        + dr3 * sin(3.0 * (self.lambda - LAMBDA33)),
-                    // n̈ᵢ = (𝛿ᵣ₁ cos(λᵢ - λ₃₁) + 𝛿ᵣ₂ cos(2 (λᵢ - λ₂₂)) + 𝛿ᵣ₃ cos(3 (λᵢ - λ₃₃))) λ̇ᵢ
-                    (dr1 * cos(self.lambda - LAMBDA31)
-                        + 2.0 * dr2 * cos(2.0 * (self.lambda - LAMBDA22))
-                        + 3.0 * dr3 * cos(3.0 * (self.lambda - LAMBDA33)))
-                        * lambda_dot,
-                ),
-                propagator::Resonance::HalfDay {
-                    d2201,
-                    d2211,
-                    d3210,
-                    d3222,
-                    d4410,
-                    d4422,
-                    d5220,
-                    d5232,
-                    d5421,
-                    d5433,
-                    k14,
-                } => {
-                    // ωᵢ = ω₀ + ω̇ tᵢ
-                    let argument_of_perigee_i = argument_of_perigee_0 + k14 * self.t;
-                    (
-                        // ṅᵢ = Σ₍ₗₘₚₖ₎ Dₗₘₚₖ sin((l - 2 p) ωᵢ + m / 2 λᵢ - Gₗₘ)
-                        // (l, m, p, k) ∈ {(2, 2, 0, -1), (2, 2, 1, 1), (3, 2, 1, 0),
-                        //     (3, 2, 2, 2), (4, 4, 1, 0), (4, 4, 2, 2), (5, 2, 2, 0),
-                        //     (5, 2, 3, 2), (5, 4, 2, 1), (5, 4, 3, 3)}
-                        d2201 * sin(2.0 * argument_of_perigee_i + self.lambda - G22)
-                            + d2211 * sin(self.lambda - G22)
-                            + d3210 * sin(argument_of_perigee_i + self.lambda - G32)
-                            + d3222 * sin(-argument_of_perigee_i + self.lambda - G32)
-                            + d4410 * sin(2.0 * argument_of_perigee_i + 2.0 * self.lambda - G44)
-                            + d4422 * sin(2.0 * self.lambda - G44)
-                            + d5220 * sin(argument_of_perigee_i + self.lambda - G52)
-                            + d5232 * sin(-argument_of_perigee_i + self.lambda - G52)
-                            + d5421 * sin(argument_of_perigee_i + 2.0 * self.lambda - G54)
-                            + d5433 * sin(-argument_of_perigee_i + 2.0 * self.lambda - G54),
-                        // n̈ᵢ = (Σ₍ₗₘₚₖ₎ m / 2 Dₗₘₚₖ cos((l - 2 p) ωᵢ + m / 2 λᵢ - Gₗₘ)) λ̇ᵢ
-                        // (l, m, p, k) ∈ {(2, 2, 0, -1), (2, 2, 1, 1), (3, 2, 1, 0),
-                        //     (3, 2, 2, 2), (4, 4, 1, 0), (4, 4, 2, 2), (5, 2, 2, 0),
-                        //     (5, 2, 3, 2), (5, 4, 2, 1), (5, 4, 3, 3)}
-                        (d2201 * cos(2.0 * argument_of_perigee_i + self.lambda - G22)
-                            + d2211 * cos(self.lambda - G22)
-                            + d3210 * cos(argument_of_perigee_i + self.lambda - G32)
-                            + d3222 * cos(-argument_of_perigee_i + self.lambda - G32)
-                            + d5220 * cos(argument_of_perigee_i + self.lambda - G52)
-                            + d5232 * cos(-argument_of_perigee_i + self.lambda - G52)
-                            + 2.0
-                                * (d4410
-                                    * cos(2.0 * argument_of_perigee_i + 2.0 * self.lambda - G44)
-                                    + d4422 * cos(2.0 * self.lambda - G44)
-                                    + d5421
-                                        * cos(argument_of_perigee_i + 2.0 * self.lambda - G54)
-                                    + d5433
-                                        * cos(-argument_of_perigee_i + 2.0 * self.lambda - G54)))
-                            * lambda_dot,
-                    )
+            let (ni_dot, ni_ddot) = match self.derivatives {
+                Some(derivatives) => derivatives,
+                None => {
+                    let derivatives =
+                        self.derivatives(argument_of_perigee_0, resonance, lambda_dot);
+                    self.derivatives = Some(derivatives);
+                    derivatives
                 }
             };
             if (t - delta_t)
@@ -183,7 +215,7 @@ impl ResonanceState {
                 == ordering
             {
                 return (
-                    // p₂₈ = (kₑ / (nᵢ + ṅᵢ (t - tᵢ) + ¹/₂ n̈ᵢ (t - tᵢ)²))²ᐟ³
+                    // p₂₈ = (kₑ / (nᵢ + ṅᵢ (t - tᵢ) + ¹/₂ n̈ᵢ (t - tᵢ)²))²ᐟ³
                     pow_2_3(
                         geopotential.ke
                             / (self.mean_motion
@@ -192,14 +224,14 @@ impl ResonanceState {
                     ),
                     match resonance {
                         propagator::Resonance::OneDay { .. } => {
-                            // p₂₉ = λᵢ + λ̇ᵢ (t - tᵢ) + ¹/₂ ṅᵢ (t - tᵢ)² - p₂₂ - p₂₃ + θ
+                            // p₂₉ = λᵢ + λ̇ᵢ (t - tᵢ) + ¹/₂ ṅᵢ (t - tᵢ)² - p₂₂ - p₂₃ + θ
                             self.lambda + lambda_dot * (t - self.t) + ni_dot * sq(t - self.t) * 0.5
                                 - p22
                                 - p23
                                 + sidereal_time
                         }
                         propagator::Resonance::HalfDay { .. } => {
-                            // p₂₉ = λᵢ + λ̇ᵢ (t - tᵢ) + ¹/₂ ṅᵢ (t - tᵢ)² - 2 p₂₂ + 2 θ
+                            // p₂₉ = λᵢ + λ̇ᵢ (t - tᵢ) + ¹/₂ ṅᵢ (t - tᵢ)² - 2 p₂₂ + 2 θ
                             self.lambda + lambda_dot * (t - self.t) + ni_dot * sq(t - self.t) * 0.5
                                 - 2.0 * p22
                                 + 2.0 * sidereal_time
@@ -211,11 +243,12 @@ impl ResonanceState {
             // tᵢ₊₁ = tᵢ + Δt
             self.t += delta_t;
 
-            // nᵢ₊₁ = nᵢ + ṅᵢ Δt + n̈ᵢ (Δt² / 2)
+            // nᵢ₊₁ = nᵢ + ṅᵢ Δt + n̈ᵢ (Δt² / 2)
             self.mean_motion += ni_dot * delta_t + ni_ddot * (sq(DELTA_T) / 2.0);
 
-            // λᵢ₊₁ = λᵢ + λ̇ᵢ Δt + ṅᵢ (Δt² / 2)
+            // λᵢ₊₁ = λᵢ + λ̇ᵢ Δt + ṅᵢ (Δt² / 2)
             self.lambda += lambda_dot * delta_t + ni_dot * (sq(DELTA_T) / 2.0);
+            self.derivatives = None;
         }
     }
 }
@@ -650,7 +683,8 @@ impl propagator::Constants {
         p22: f64,
         p23: f64,
         afspc_compatibility_mode: bool,
-    ) -> core::result::Result<(propagator::Orbit, f64, f64, f64, f64, f64, f64), gp::Error> {
+    ) -> core::result::Result<(propagator::Orbit, f64, f64, f64, f64, f64, f64, f64, f64), gp::Error>
+    {
         let (p28, p29) = match resonant {
             propagator::Resonant::No { a0 } => {
                 assert!(
@@ -665,14 +699,16 @@ impl propagator::Constants {
                 )
             }
             propagator::Resonant::Yes {
+                lambda_0,
                 lambda_dot_0,
                 sidereal_time_0,
                 resonance,
-                ..
             } => match state {
                 Some(state) => state.integrate(
                     &self.geopotential,
                     self.orbit_0.argument_of_perigee,
+                    self.orbit_0.mean_motion,
+                    *lambda_0,
                     *lambda_dot_0,
                     resonance,
                     *sidereal_time_0,
@@ -700,56 +736,58 @@ impl propagator::Constants {
         let inclination = self.orbit_0.inclination
             + inclination_dot * t
             + (solar_delta_inclination + lunar_delta_inclination);
+        // sin I and cos I, evaluated once (skytwin patch 2)
+        let (inclination_sine, inclination_cosine) = sin_cos(inclination);
         let (right_ascension, argument_of_perigee) = if inclination >= 0.2 {
             (
                 // Ω = p₂₂ + (pₛ₅ + pₗ₅) / sin I
-                p22 + (ps5 + pl5) / sin(inclination),
+                p22 + (ps5 + pl5) / inclination_sine,
                 // ω = p₂₃ + (pₛ₄ + pₗ₄) - cos I (pₛ₅ + pₗ₅) / sin I
-                p23 + (ps4 + pl4) - cos(inclination) * ((ps5 + pl5) / sin(inclination)),
+                p23 + (ps4 + pl4) - inclination_cosine * ((ps5 + pl5) / inclination_sine),
             )
         } else {
+            let (p22_sine, p22_cosine) = sin_cos(p22);
+            let p22_rem = fmod(p22, 2.0 * core::f64::consts::PI);
             //             sin I sin p₂₂ + (pₛ₅ + pₗ₅) cos p₂₂ + (δIₛ + δIₗ) cos I sin p₂₂
             // p₃₀ = tan⁻¹ -------------------------------------------------------------
             //             sin I cos p₂₂ - (pₛ₅ + pₗ₅) sin p₂₂ + (δIₛ + δIₗ) cos I cos p₂₂
             let p30 = atan2(
-                sin(inclination) * sin(p22)
-                    + ((ps5 + pl5) * cos(p22)
+                inclination_sine * p22_sine
+                    + ((ps5 + pl5) * p22_cosine
                         + (solar_delta_inclination + lunar_delta_inclination)
-                            * cos(inclination)
-                            * sin(p22)),
-                sin(inclination) * cos(p22)
-                    + (-(ps5 + pl5) * sin(p22)
+                            * inclination_cosine
+                            * p22_sine),
+                inclination_sine * p22_cosine
+                    + (-(ps5 + pl5) * p22_sine
                         + (solar_delta_inclination + lunar_delta_inclination)
-                            * cos(inclination)
-                            * cos(p22)),
+                            * inclination_cosine
+                            * p22_cosine),
             );
 
             // Ω = │ p₃₀ + 2π if p₃₀ + π < p₂₂ rem 2π
             //     │ p₃₀ - 2π if p₃₀ - π > p₂₂ rem 2π
             //     │ p₃₀      otherwise
-            let right_ascension =
-                if p30 < fmod(p22, 2.0 * core::f64::consts::PI) - core::f64::consts::PI {
-                    p30 + (2.0 * core::f64::consts::PI)
-                } else if p30 > fmod(p22, 2.0 * core::f64::consts::PI) + core::f64::consts::PI {
-                    p30 - (2.0 * core::f64::consts::PI)
-                } else {
-                    p30
-                };
+            let right_ascension = if p30 < p22_rem - core::f64::consts::PI {
+                p30 + (2.0 * core::f64::consts::PI)
+            } else if p30 > p22_rem + core::f64::consts::PI {
+                p30 - (2.0 * core::f64::consts::PI)
+            } else {
+                p30
+            };
             (
                 right_ascension,
                 // ω = │ p₂₃ + (pₛ₄ + pₗ₄) + cos I ((p₂₂ rem 2π) - Ω)
                 //     │ - (δIₛ + δIₗ) (p₂₂ mod 2π) sin I             if AFSPC compatibility mode
                 // ω = │ p₂₃ + (pₛ₄ + pₗ₄) + cos I ((p₂₂ rem 2π) - Ω)
                 //     │ - (δIₛ + δIₗ) (p₂₂ rem 2π) sin I             otherwise
-                p23 + (ps4 + pl4)
-                    + cos(inclination) * (fmod(p22, 2.0 * core::f64::consts::PI) - right_ascension)
+                p23 + (ps4 + pl4) + inclination_cosine * (p22_rem - right_ascension)
                     - (solar_delta_inclination + lunar_delta_inclination)
                         * if afspc_compatibility_mode {
                             rem_euclid(p22, 2.0 * core::f64::consts::PI)
                         } else {
-                            fmod(p22, 2.0 * core::f64::consts::PI)
+                            p22_rem
                         }
-                        * sin(inclination),
+                        * inclination_sine,
             )
         };
 
@@ -789,32 +827,34 @@ impl propagator::Constants {
                     //         1 J₃
                     // p₃₂ = - - -- sin I
                     //         2 J₂
-                    -0.5 * (self.geopotential.j3 / self.geopotential.j2) * sin(inclination),
+                    -0.5 * (self.geopotential.j3 / self.geopotential.j2) * inclination_sine,
                     // p₃₃ = 1 - cos²I
-                    1.0 - sq(cos(inclination)),
+                    1.0 - sq(inclination_cosine),
                     // p₃₄ = 7 cos²I - 1
-                    7.0 * sq(cos(inclination)) - 1.0,
+                    7.0 * sq(inclination_cosine) - 1.0,
                     //       │   1 J₃       3 + 5 cos I
                     // p₃₅ = │ - - -- sin I ----------- if |1 + cos I| > 1.5 × 10⁻¹²
                     //       │   4 J₂        1 + cos I
                     //       │   1 J₃       3 + 5 cos I
                     //       │ - - -- sin I ----------- otherwise
                     //       │   4 J₂       1.5 × 10⁻¹²
-                    if (1.0 + cos(inclination)).abs() > 1.5e-12 {
+                    if (1.0 + inclination_cosine).abs() > 1.5e-12 {
                         -0.25
                             * (self.geopotential.j3 / self.geopotential.j2)
-                            * sin(inclination)
-                            * (3.0 + 5.0 * cos(inclination))
-                            / (1.0 + cos(inclination))
+                            * inclination_sine
+                            * (3.0 + 5.0 * inclination_cosine)
+                            / (1.0 + inclination_cosine)
                     } else {
                         -0.25
                             * (self.geopotential.j3 / self.geopotential.j2)
-                            * sin(inclination)
-                            * (3.0 + 5.0 * cos(inclination))
+                            * inclination_sine
+                            * (3.0 + 5.0 * inclination_cosine)
                             / 1.5e-12
                     },
                     // p₃₆ = 3 cos²I - 1
-                    3.0 * sq(cos(inclination)) - 1.0,
+                    3.0 * sq(inclination_cosine) - 1.0,
+                    inclination_sine,
+                    inclination_cosine,
                 ))
             }
         }

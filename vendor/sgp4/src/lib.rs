@@ -39,7 +39,9 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
-use crate::math::{atan2, cos, fmod, pow4, pow_2_3, pow_3_2, pow_7_2, sin, sq, sqrt};
+use crate::math::{
+    cos, pow4, pow_2_3, pow_3_2, pow_7_2, sin_cos, sin_cos_add, sq, sqrt, unit_direction,
+};
 
 mod deep_space;
 mod gp;
@@ -610,7 +612,7 @@ impl Constants {
 
         // p₂₃ = ω₀ + ω̇ t
         let p23 = self.orbit_0.argument_of_perigee + self.argument_of_perigee_dot * t.0;
-        let (orbit, a, p32, p33, p34, p35, p36) = match &self.method {
+        match &self.method {
             propagator::Method::NearEarth {
                 a0,
                 k2,
@@ -619,12 +621,14 @@ impl Constants {
                 k5,
                 k6,
                 high_altitude,
+                inclination_sine,
+                inclination_cosine,
             } => {
                 assert!(
                     state.is_none(),
                     "state must be None with a near-earth propagator",
                 );
-                self.near_earth_orbital_elements(
+                self.near_earth_prediction(
                     *a0,
                     *k2,
                     *k3,
@@ -632,6 +636,8 @@ impl Constants {
                     *k5,
                     *k6,
                     high_altitude,
+                    *inclination_sine,
+                    *inclination_cosine,
                     t.0,
                     p22,
                     p23,
@@ -643,67 +649,124 @@ impl Constants {
                 solar_perturbations,
                 lunar_perturbations,
                 resonant,
-            } => self.deep_space_orbital_elements(
-                *eccentricity_dot,
-                *inclination_dot,
-                solar_perturbations,
-                lunar_perturbations,
-                resonant,
-                state,
-                t.0,
-                p22,
-                p23,
-                afspc_compatibility_mode,
-            ),
-        }?;
+            } => {
+                let (orbit, a, p32, p33, p34, p35, p36, inclination_sine, inclination_cosine) =
+                    self.deep_space_orbital_elements(
+                        *eccentricity_dot,
+                        *inclination_dot,
+                        solar_perturbations,
+                        lunar_perturbations,
+                        resonant,
+                        state,
+                        t.0,
+                        p22,
+                        p23,
+                        afspc_compatibility_mode,
+                    )?;
 
-        // p₃₇ = 1 / (a (1 - e²))
-        let p37 = 1.0 / (a * (1.0 - sq(orbit.eccentricity)));
+                // p₃₇ = 1 / (a (1 - e²))
+                let p37 = 1.0 / (a * (1.0 - sq(orbit.eccentricity)));
 
-        // aₓₙ = e cos ω
-        let axn = orbit.eccentricity * cos(orbit.argument_of_perigee);
+                let (argument_of_perigee_sine, argument_of_perigee_cosine) =
+                    sin_cos(orbit.argument_of_perigee);
 
-        // aᵧₙ = e sin ω + p₃₇ p₃₂
-        let ayn = orbit.eccentricity * sin(orbit.argument_of_perigee) + p37 * p32;
+                // aₓₙ = e cos ω
+                let axn = orbit.eccentricity * argument_of_perigee_cosine;
 
-        // p₃₈ = M + ω + p₃₇ p₃₅ aₓₙ rem 2π
-        let p38 = fmod(
-            orbit.mean_anomaly + orbit.argument_of_perigee + p37 * p35 * axn,
-            2.0 * core::f64::consts::PI,
-        );
+                // aᵧₙ = e sin ω + p₃₇ p₃₂
+                let ayn = orbit.eccentricity * argument_of_perigee_sine + p37 * p32;
+
+                // p₃₈ = M + ω + p₃₇ p₃₅ aₓₙ (its sine and cosine: the rem 2π is not needed)
+                let (p38_sine, p38_cosine) =
+                    sin_cos(orbit.mean_anomaly + orbit.argument_of_perigee + p37 * p35 * axn);
+                let (right_ascension_sine, right_ascension_cosine) = sin_cos(orbit.right_ascension);
+                self.short_period_prediction(
+                    t.0,
+                    a,
+                    orbit.mean_motion,
+                    axn,
+                    ayn,
+                    p38_sine,
+                    p38_cosine,
+                    p33,
+                    p34,
+                    p36,
+                    inclination_sine,
+                    inclination_cosine,
+                    right_ascension_sine,
+                    right_ascension_cosine,
+                )
+            }
+        }
+    }
+
+    /// Kepler's equation, short-period periodics and the position and velocity, the second
+    /// half of upstream's `propagate_from_state` (skytwin patch 2: split out so that the
+    /// near-earth and deep-space paths can prepare its inputs each in their own order).
+    /// Angles enter as their sines and cosines: p₃₈ = M + ω + p₃₇ p₃₅ aₓₙ, I and Ω.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    pub(crate) fn short_period_prediction(
+        &self,
+        t: f64,
+        a: f64,
+        mean_motion: f64,
+        axn: f64,
+        ayn: f64,
+        p38_sine: f64,
+        p38_cosine: f64,
+        p33: f64,
+        p34: f64,
+        p36: f64,
+        inclination_sine: f64,
+        inclination_cosine: f64,
+        right_ascension_sine: f64,
+        right_ascension_cosine: f64,
+    ) -> core::result::Result<Prediction, gp::Error> {
+        // p₃₉ = aₓₙ² + aᵧₙ²
+        let p39 = sq(axn) + sq(ayn);
 
         // (E + ω)₀ = p₃₈
-        let mut ew = p38;
+        // skytwin patch 2: the iteration runs on x = (E + ω) - p₃₈, whose Newton step is
+        // upstream's (p₃₈ - (E + ω)ᵢ = -xᵢ), with sin (E + ω) and cos (E + ω) carried from
+        // step to step by angle addition (one full evaluation, for p₃₈, instead of one per
+        // step); and it ends as soon as the next Δ is known to be below 10⁻¹² (see
+        // `newton_limit`), where the upstream loop would stop after evaluating it
+        let newton_limit = newton_limit(p39);
+        let mut x = 0.0;
+        let (mut ew_sine, mut ew_cosine) = (p38_sine, p38_cosine);
         for _ in 0..10 {
             //             p₃₈ - aᵧₙ cos (E + ω)ᵢ + aₓₙ sin (E + ω)ᵢ - (E + ω)ᵢ
             // Δ(E + ω)ᵢ = ---------------------------------------------------
             //                   1 - cos (E + ω)ᵢ aₓₙ - sin (E + ω)ᵢ aᵧₙ
             let delta =
-                (p38 - ayn * cos(ew) + axn * sin(ew) - ew) / (1.0 - cos(ew) * axn - sin(ew) * ayn);
+                (axn * ew_sine - ayn * ew_cosine - x) / (1.0 - ew_cosine * axn - ew_sine * ayn);
 
             if delta.abs() < 1.0e-12 {
                 break;
             }
 
             // (E + ω)ᵢ₊₁ = (E + ω)ᵢ + Δ(E + ω)ᵢ|[-0.95, 0.95]
-            ew += delta.clamp(-0.95, 0.95);
+            let step = delta.clamp(-0.95, 0.95);
+            x += step;
+            (ew_sine, ew_cosine) = sin_cos_add(ew_sine, ew_cosine, step);
+            if step == delta && sq(delta) < newton_limit {
+                break;
+            }
         }
-
-        // p₃₉ = aₓₙ² + aᵧₙ²
-        let p39 = sq(axn) + sq(ayn);
 
         // pₗ = a (1 - p₃₉)
         let pl = a * (1.0 - p39);
         if pl < 0.0 {
-            Err(gp::Error::NegativeSemiLatusRectum { t: t.0 })
+            Err(gp::Error::NegativeSemiLatusRectum { t })
         } else {
             // p₄₀ = aₓₙ sin(E + ω) - aᵧₙ cos(E + ω)
-            let p40 = axn * sin(ew) - ayn * cos(ew);
+            let p40 = axn * ew_sine - ayn * ew_cosine;
 
             // r = a (1 - aₓₙ cos(E + ω) + aᵧₙ sin(E + ω))
-            let r = a * (1.0 - (axn * cos(ew) + ayn * sin(ew)));
+            let r = a * (1.0 - (axn * ew_cosine + ayn * ew_sine));
 
-            // ṙ = a¹ᐟ² p₄₀ / r
+            // ṙ = a¹ᐟ² p₄₀ / r
             let r_dot = sqrt(a) * p40 / r;
 
             // β = (1 - p₃₉)¹ᐟ²
@@ -713,15 +776,17 @@ impl Constants {
             let p41 = p40 / (1.0 + b);
 
             // p₄₂ = a / r (sin(E + ω) - aᵧₙ - aₓₙ p₄₁)
-            let p42 = a / r * (sin(ew) - ayn - axn * p41);
+            let p42 = a / r * (ew_sine - ayn - axn * p41);
 
             // p₄₃ = a / r (cos(E + ω) - aₓₙ + aᵧₙ p₄₁)
-            let p43 = a / r * (cos(ew) - axn + ayn * p41);
+            let p43 = a / r * (ew_cosine - axn + ayn * p41);
 
             //           p₄₂
             // u = tan⁻¹ ---
             //           p₄₃
-            let u = atan2(p42, p43);
+            // p₄₂ and p₄₃ are sin u and cos u up to rounding: normalised, they give
+            // sin u and cos u without tan⁻¹ and a second sin/cos (skytwin patch 2)
+            let (u_sine, u_cosine) = unit_direction(p42, p43);
 
             // p₄₄ = 2 p₄₃ p₄₂
             let p44 = 2.0 * p43 * p42;
@@ -737,34 +802,40 @@ impl Constants {
                 + 0.5 * (0.5 * self.geopotential.j2 / pl) * p33 * p45;
 
             // uₖ = u - ¹/₄ p₄₆ p₃₄ p₄₄
-            let uk = u - 0.25 * p46 * p34 * p44;
+            let (uk_sine, uk_cosine) = sin_cos_add(u_sine, u_cosine, -0.25 * p46 * p34 * p44);
 
             // Iₖ = I + ³/₂ p₄₆ cos I sin I p₄₅
-            let inclination_k = orbit.inclination
-                + 1.5 * p46 * cos(orbit.inclination) * sin(orbit.inclination) * p45;
+            let (inclination_k_sine, inclination_k_cosine) = sin_cos_add(
+                inclination_sine,
+                inclination_cosine,
+                1.5 * p46 * inclination_cosine * inclination_sine * p45,
+            );
 
             // Ωₖ = Ω + ³/₂ p₄₆ cos I p₄₄
-            let right_ascension_k =
-                orbit.right_ascension + 1.5 * p46 * cos(orbit.inclination) * p44;
+            let (right_ascension_k_sine, right_ascension_k_cosine) = sin_cos_add(
+                right_ascension_sine,
+                right_ascension_cosine,
+                1.5 * p46 * inclination_cosine * p44,
+            );
 
-            // ṙₖ = ṙ + n (¹/₂ J₂ / pₗ) p₃₃ / kₑ
+            // ṙₖ = ṙ + n (¹/₂ J₂ / pₗ) p₃₃ / kₑ
             let rk_dot = r_dot
-                - orbit.mean_motion * (0.5 * self.geopotential.j2 / pl) * p33 * p44
+                - mean_motion * (0.5 * self.geopotential.j2 / pl) * p33 * p44
                     / self.geopotential.ke;
 
-            // rḟₖ = pₗ¹ᐟ² / r + n (¹/₂ J₂ / pₗ) (p₃₃ p₄₅ + ³/₂ p₃₆) / kₑ
+            // rḟₖ = pₗ¹ᐟ² / r + n (¹/₂ J₂ / pₗ) (p₃₃ p₄₅ + ³/₂ p₃₆) / kₑ
             let rfk_dot = sqrt(pl) / r
-                + orbit.mean_motion * (0.5 * self.geopotential.j2 / pl) * (p33 * p45 + 1.5 * p36)
+                + mean_motion * (0.5 * self.geopotential.j2 / pl) * (p33 * p45 + 1.5 * p36)
                     / self.geopotential.ke;
 
             // u₀ = - sin Ωₖ cos Iₖ sin uₖ + cos Ωₖ cos uₖ
-            let u0 = -sin(right_ascension_k) * cos(inclination_k) * sin(uk)
-                + cos(right_ascension_k) * cos(uk);
+            let u0 = -right_ascension_k_sine * inclination_k_cosine * uk_sine
+                + right_ascension_k_cosine * uk_cosine;
             // u₁ = cos Ωₖ cos Iₖ sin uₖ + sin Ωₖ cos uₖ
-            let u1 = cos(right_ascension_k) * cos(inclination_k) * sin(uk)
-                + sin(right_ascension_k) * cos(uk);
+            let u1 = right_ascension_k_cosine * inclination_k_cosine * uk_sine
+                + right_ascension_k_sine * uk_cosine;
             // u₂ = sin Iₖ sin uₖ
-            let u2 = sin(inclination_k) * sin(uk);
+            let u2 = inclination_k_sine * uk_sine;
             Ok(Prediction {
                 position: [
                     // r₀ = rₖ u₀ aₑ
@@ -775,20 +846,20 @@ impl Constants {
                     rk * u2 * self.geopotential.ae,
                 ],
                 velocity: [
-                    // ṙ₀ = (ṙₖ u₀ + rḟₖ (- sin Ωₖ cos Iₖ cos uₖ - cos Ωₖ sin uₖ)) aₑ kₑ / 60
+                    // ṙ₀ = (ṙₖ u₀ + rḟₖ (- sin Ωₖ cos Iₖ cos uₖ - cos Ωₖ sin uₖ)) aₑ kₑ / 60
                     (rk_dot * u0
                         + rfk_dot
-                            * (-sin(right_ascension_k) * cos(inclination_k) * cos(uk)
-                                - cos(right_ascension_k) * sin(uk)))
+                            * (-right_ascension_k_sine * inclination_k_cosine * uk_cosine
+                                - right_ascension_k_cosine * uk_sine))
                         * (self.geopotential.ae * self.geopotential.ke / 60.0),
-                    // ṙ₁ = (ṙₖ u₁ + rḟₖ (cos Ωₖ cos Iₖ cos uₖ - sin Ωₖ sin uₖ)) aₑ kₑ / 60
+                    // ṙ₁ = (ṙₖ u₁ + rḟₖ (cos Ωₖ cos Iₖ cos uₖ - sin Ωₖ sin uₖ)) aₑ kₑ / 60
                     (rk_dot * u1
                         + rfk_dot
-                            * (cos(right_ascension_k) * cos(inclination_k) * cos(uk)
-                                - sin(right_ascension_k) * sin(uk)))
+                            * (right_ascension_k_cosine * inclination_k_cosine * uk_cosine
+                                - right_ascension_k_sine * uk_sine))
                         * (self.geopotential.ae * self.geopotential.ke / 60.0),
-                    // ṙ₂ = (ṙₖ u₂ + rḟₖ (sin Iₖ cos uₖ)) aₑ kₑ / 60
-                    (rk_dot * u2 + rfk_dot * (sin(inclination_k) * cos(uk)))
+                    // ṙ₂ = (ṙₖ u₂ + rḟₖ (sin Iₖ cos uₖ)) aₑ kₑ / 60
+                    (rk_dot * u2 + rfk_dot * (inclination_k_sine * uk_cosine))
                         * (self.geopotential.ae * self.geopotential.ke / 60.0),
                 ],
             })
@@ -851,5 +922,25 @@ impl Constants {
         t: MinutesSinceEpoch,
     ) -> core::result::Result<Prediction, gp::Error> {
         self.propagate_from_state(t, self.initial_state().as_mut(), true)
+    }
+}
+
+/// L such that after an unclamped Newton step Δ with Δ² < L the next step is certain to be
+/// below 10⁻¹² (skytwin patch 2), so that the upstream loop would evaluate it and stop.
+///
+/// With f(x) = x − aₓₙ sin x + aᵧₙ cos x − p₃₈, f' = 1 − aₓₙ cos x − aᵧₙ sin x ≥ 1 − e and
+/// |f''| = |aₓₙ sin x − aᵧₙ cos x| ≤ e, where e² = aₓₙ² + aᵧₙ² = p₃₉. A Newton step Δ leaves
+/// f(x + Δ) = ½ f''(ξ) Δ², so the next step is at most ½ e Δ² / (1 − e): below 10⁻¹³ when
+/// Δ² < 2 × 10⁻¹³ (1 − e) / e. The rounding of the computed f (operands ≲ 8, a few ulp:
+/// < 10⁻¹⁴) over 1 − e adds < 10⁻¹² − 10⁻¹³ as long as e < 0.99; above, L = 0 (never).
+#[inline]
+fn newton_limit(p39: f64) -> f64 {
+    let e = sqrt(p39);
+    if e >= 0.99 || e.is_nan() {
+        0.0
+    } else if e == 0.0 {
+        f64::INFINITY
+    } else {
+        2.0e-13 * (1.0 - e) / e
     }
 }

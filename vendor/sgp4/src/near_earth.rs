@@ -2,7 +2,7 @@ use crate::gp;
 use crate::model;
 use crate::propagator;
 
-use crate::math::{cos, cube, pow4, pow_3_2, sin, sq};
+use crate::math::{cos, cube, pow4, pow_3_2, sin, sin_cos, sin_cos_add, sq};
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn constants(
@@ -44,6 +44,8 @@ pub(crate) fn constants(
         k1,
         method: propagator::Method::NearEarth {
             a0,
+            inclination_sine: sin(orbit_0.inclination),
+            inclination_cosine: p1,
 
             //        1 J₃
             // k₂ = - - -- sin I₀
@@ -158,8 +160,12 @@ pub(crate) fn constants(
 }
 
 impl propagator::Constants {
-    #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-    pub(crate) fn near_earth_orbital_elements(
+    /// Near-earth propagation (skytwin patch 2: the upstream `near_earth_orbital_elements`
+    /// plus the first half of `propagate_from_state`, arranged so that the sines and cosines
+    /// of the angles known from t alone — Ω = p₂₂, p₂₃, p₂₄ and M + ω — are evaluated first
+    /// and independently, and the rest follows by angle addition. The formulas are upstream's.)
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn near_earth_prediction(
         &self,
         a0: f64,
         k2: f64,
@@ -168,94 +174,117 @@ impl propagator::Constants {
         k5: f64,
         k6: f64,
         high_altitude: &propagator::HighAltitude,
+        inclination_sine: f64,
+        inclination_cosine: f64,
         t: f64,
         p22: f64,
         p23: f64,
-    ) -> core::result::Result<(propagator::Orbit, f64, f64, f64, f64, f64, f64), gp::Error> {
+    ) -> core::result::Result<propagator::Prediction, gp::Error> {
         // p₂₄ = M₀ + Ṁ t
         let p24 = self.orbit_0.mean_anomaly + self.mean_anomaly_dot * t;
-        let (argument_of_perigee, mean_anomaly, a, p27) = match high_altitude {
-            propagator::HighAltitude::No {} => (
-                // ω = p₂₃
-                p23,
-                // M = p₂₄ + n₀" k₁ t²
-                p24 + self.orbit_0.mean_motion * self.k1 * sq(t),
-                // a = a₀" (1 - C₁ t)²
-                a0 * sq(1.0 - self.c1 * t),
-                // p₂₇ = e₀ - C₄ t
-                self.orbit_0.eccentricity - self.c4 * t,
-            ),
-            propagator::HighAltitude::Yes {
-                c5,
-                d2,
-                d3,
-                d4,
-                eta,
-                k7,
-                k8,
-                k9,
-                k10,
-                elliptic,
-            } => {
-                // ω = │ p₂₃ - p₂₅ if e₀ > 10⁻⁴
-                //     │ p₂₃       otherwise
-                // p₂₆ = │ p₂₄ + p₂₅ if e₀ > 10⁻⁴
-                //       │ p₂₄       otherwise
-                let (argument_of_perigee, p26) = match elliptic {
-                    propagator::Elliptic::Yes { k11, k12, k13 } => {
-                        // p₂₅ = k₁₃ ((1 + η cos p₂₄)³ - k₁₁) + k₁₂ t
-                        let p25 = k13 * (cube(1.0 + eta * cos(p24)) - k11) + k12 * t;
-                        (p23 - p25, p24 + p25)
-                    }
-                    propagator::Elliptic::No {} => (p23, p24),
-                };
-                (
-                    argument_of_perigee,
-                    // M = p₂₆ + n₀" (k₁ t² + k₈ t³ + t⁴ (k₉ + t k₁₀)
-                    p26 + self.orbit_0.mean_motion
-                        * (self.k1 * sq(t) + k8 * cube(t) + pow4(t) * (k9 + t * k10)),
-                    // a = a₀" (1 - C₁ t - D₂ t² - D₃ t³ - D₄ t⁴)²
-                    a0 * sq(1.0 - self.c1 * t - d2 * sq(t) - d3 * cube(t) - d4 * pow4(t)),
-                    // p₂₇ = e₀ - (C₄ t + C₅ (sin p₂₆ - k₇))
-                    self.orbit_0.eccentricity - (self.c4 * t + c5 * (sin(p26) - k7)),
-                )
-            }
-        };
+        let (right_ascension_sine, right_ascension_cosine) = sin_cos(p22);
+        let (p23_sine, p23_cosine) = sin_cos(p23);
+        let (argument_of_perigee_sine, argument_of_perigee_cosine, m_plus_w, a, p27) =
+            match high_altitude {
+                propagator::HighAltitude::No {} => (
+                    // ω = p₂₃
+                    p23_sine,
+                    p23_cosine,
+                    // M = p₂₄ + n₀" k₁ t², so M + ω = p₂₃ + p₂₄ + n₀" k₁ t²
+                    p23 + p24 + self.orbit_0.mean_motion * self.k1 * sq(t),
+                    // a = a₀" (1 - C₁ t)²
+                    a0 * sq(1.0 - self.c1 * t),
+                    // p₂₇ = e₀ - C₄ t
+                    self.orbit_0.eccentricity - self.c4 * t,
+                ),
+                propagator::HighAltitude::Yes {
+                    c5,
+                    d2,
+                    d3,
+                    d4,
+                    eta,
+                    k7,
+                    k8,
+                    k9,
+                    k10,
+                    elliptic,
+                } => {
+                    let (p24_sine, p24_cosine) = sin_cos(p24);
+                    // ω = │ p₂₃ - p₂₅ if e₀ > 10⁻⁴
+                    //     │ p₂₃       otherwise
+                    // p₂₆ = │ p₂₄ + p₂₅ if e₀ > 10⁻⁴
+                    //       │ p₂₄       otherwise
+                    // (sines and cosines of ω and p₂₆ by angle addition of p₂₅)
+                    let (argument_of_perigee_sine, argument_of_perigee_cosine, p26_sine) =
+                        match elliptic {
+                            propagator::Elliptic::Yes { k11, k12, k13 } => {
+                                // p₂₅ = k₁₃ ((1 + η cos p₂₄)³ - k₁₁) + k₁₂ t
+                                let p25 = k13 * (cube(1.0 + eta * p24_cosine) - k11) + k12 * t;
+                                let (w_sine, w_cosine) = sin_cos_add(p23_sine, p23_cosine, -p25);
+                                (w_sine, w_cosine, sin_cos_add(p24_sine, p24_cosine, p25).0)
+                            }
+                            propagator::Elliptic::No {} => (p23_sine, p23_cosine, p24_sine),
+                        };
+                    (
+                        argument_of_perigee_sine,
+                        argument_of_perigee_cosine,
+                        // M = p₂₆ + n₀" (k₁ t² + k₈ t³ + t⁴ (k₉ + t k₁₀), and p₂₅ cancels in
+                        // M + ω = p₂₃ + p₂₄ + n₀" (k₁ t² + k₈ t³ + t⁴ (k₉ + t k₁₀))
+                        p23 + p24
+                            + self.orbit_0.mean_motion
+                                * (self.k1 * sq(t) + k8 * cube(t) + pow4(t) * (k9 + t * k10)),
+                        // a = a₀" (1 - C₁ t - D₂ t² - D₃ t³ - D₄ t⁴)²
+                        a0 * sq(1.0 - self.c1 * t - d2 * sq(t) - d3 * cube(t) - d4 * pow4(t)),
+                        // p₂₇ = e₀ - (C₄ t + C₅ (sin p₂₆ - k₇))
+                        self.orbit_0.eccentricity - (self.c4 * t + c5 * (p26_sine - k7)),
+                    )
+                }
+            };
+        let m_plus_w_sine_cosine = sin_cos(m_plus_w);
         if !(-0.001..1.0).contains(&p27) {
-            Err(gp::Error::OutOfRangeEccentricity {
+            return Err(gp::Error::OutOfRangeEccentricity {
                 eccentricity: p27,
                 t,
-            })
-        } else {
-            // e = │ 10⁻⁶ if p₂₇ < 10⁻⁶
-            //     │ p₂₇  otherwise
-            let eccentricity = p27.max(1.0e-6);
-            Ok((
-                propagator::Orbit {
-                    // I = I₀
-                    inclination: self.orbit_0.inclination,
-
-                    // Ω = p₂₂
-                    right_ascension: p22,
-                    eccentricity,
-                    argument_of_perigee,
-                    mean_anomaly,
-
-                    // n = kₑ / a³ᐟ²
-                    mean_motion: self.geopotential.ke / pow_3_2(a),
-                },
-                a,
-                // p₃₂ = k₂
-                k2,
-                // p₃₃ = k₃
-                k3,
-                // p₃₄ = k₄
-                k4,
-                // p₃₅ = k₅
-                k5,
-                // p₃₆ = k₆
-                k6,
-            ))
+            });
         }
+        // e = │ 10⁻⁶ if p₂₇ < 10⁻⁶
+        //     │ p₂₇  otherwise
+        let eccentricity = p27.max(1.0e-6);
+
+        // p₃₇ = 1 / (a (1 - e²))
+        let p37 = 1.0 / (a * (1.0 - sq(eccentricity)));
+
+        // aₓₙ = e cos ω
+        let axn = eccentricity * argument_of_perigee_cosine;
+
+        // aᵧₙ = e sin ω + p₃₇ p₃₂, p₃₂ = k₂
+        let ayn = eccentricity * argument_of_perigee_sine + p37 * k2;
+
+        // p₃₈ = M + ω + p₃₇ p₃₅ aₓₙ, p₃₅ = k₅ (its sine and cosine: the rem 2π is not needed)
+        let (p38_sine, p38_cosine) = sin_cos_add(
+            m_plus_w_sine_cosine.0,
+            m_plus_w_sine_cosine.1,
+            p37 * k5 * axn,
+        );
+        self.short_period_prediction(
+            t,
+            a,
+            // n = kₑ / a³ᐟ²
+            self.geopotential.ke / pow_3_2(a),
+            axn,
+            ayn,
+            p38_sine,
+            p38_cosine,
+            // p₃₃ = k₃, p₃₄ = k₄, p₃₆ = k₆
+            k3,
+            k4,
+            k6,
+            // I = I₀
+            inclination_sine,
+            inclination_cosine,
+            // Ω = p₂₂
+            right_ascension_sine,
+            right_ascension_cosine,
+        )
     }
 }

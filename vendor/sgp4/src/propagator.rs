@@ -110,6 +110,9 @@ pub(crate) enum Method {
         k5: f64,
         k6: f64,
         high_altitude: HighAltitude,
+        // sin I₀ and cos I₀ (skytwin patch 2: I = I₀ in near-earth propagation)
+        inclination_sine: f64,
+        inclination_cosine: f64,
     },
     DeepSpace {
         eccentricity_dot: f64,

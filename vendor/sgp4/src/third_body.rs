@@ -1,4 +1,4 @@
-use crate::math::{cos, sin, sq};
+use crate::math::{cos, sin, sin_cos, sin_cos_add, sq};
 
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -263,23 +263,29 @@ impl Perturbations {
         let third_body_mean_anomaly = self.third_body_mean_anomaly_0 + third_body_mean_motion * t;
 
         // fₓ = Mₓ + 2 eₓ sin Mₓ
-        let fx =
-            third_body_mean_anomaly + 2.0 * third_body_eccentricity * sin(third_body_mean_anomaly);
+        // sin fₓ and cos fₓ follow from sin Mₓ and cos Mₓ by angle addition (skytwin patch 2)
+        let (third_body_mean_anomaly_sine, third_body_mean_anomaly_cosine) =
+            sin_cos(third_body_mean_anomaly);
+        let (fx_sine, fx_cosine) = sin_cos_add(
+            third_body_mean_anomaly_sine,
+            third_body_mean_anomaly_cosine,
+            2.0 * third_body_eccentricity * third_body_mean_anomaly_sine,
+        );
 
         // Fₓ₂ = ¹/₂ sin²fₓ - ¹/₄
-        let fx2 = 0.5 * sq(sin(fx)) - 0.25;
+        let fx2 = 0.5 * sq(fx_sine) - 0.25;
 
         // Fₓ₃ = - ¹/₂ sin fₓ cos fₓ
-        let fx3 = -0.5 * sin(fx) * cos(fx);
+        let fx3 = -0.5 * fx_sine * fx_cosine;
         (
             // δeₓ = kₓ₀ Fₓ₂ + kₓ₁ Fₓ₃
             self.kx0 * fx2 + self.kx1 * fx3,
             // δIₓ = kₓ₂ Fₓ₂ + kₓ₃ Fₓ₃
             self.kx2 * fx2 + self.kx3 * fx3,
             // δMₓ = kₓ₄ Fₓ₂ + kₓ₅ Fₓ₃ + kₓ₆ sin fₓ
-            self.kx4 * fx2 + self.kx5 * fx3 + self.kx6 * sin(fx),
+            self.kx4 * fx2 + self.kx5 * fx3 + self.kx6 * fx_sine,
             // pₓ₄ = kₓ₇ Fₓ₂ + kₓ₈ Fₓ₃ + kₓ₉ sin fₓ
-            self.kx7 * fx2 + self.kx8 * fx3 + self.kx9 * sin(fx),
+            self.kx7 * fx2 + self.kx8 * fx3 + self.kx9 * fx_sine,
             // pₓ₅ = kₓ₁₀ Fₓ₂ + kₓ₁₁ Fₓ₃
             self.kx10 * fx2 + self.kx11 * fx3,
         )
