@@ -151,6 +151,24 @@ fn chrono_datetime(t: Epoch) -> Option<sgp4::chrono::NaiveDateTime> {
         .and_hms_nano_opt(h, mi, s, ns)
 }
 
+/// Nanoseconds to minutes: one correctly rounded conversion and one division (through i64,
+/// a single instruction, whenever the span fits in ±292 years; the value is the same).
+#[inline]
+fn minutes_from_ns(ns: i128) -> f64 {
+    match i64::try_from(ns) {
+        Ok(ns) => ns as f64 / 60e9,
+        Err(_) => minutes_from_wide_ns(ns),
+    }
+}
+
+/// The i128 conversion (a library call), kept out of line so that the compiler does not
+/// merge the two arms of `minutes_from_ns` into it.
+#[cold]
+#[inline(never)]
+fn minutes_from_wide_ns(ns: i128) -> f64 {
+    ns as f64 / 60e9
+}
+
 /// Julian years of the epoch since J2000.0 computed as Vallado's code does: the Julian date
 /// of 0h plus the day fraction summed in f64 (`jdsatepoch + jdsatepochF`), then
 /// `(JD − 2451545) / 365.25`. The sum rounds to ~40 µs near 2000; the deep-space lunar-solar
@@ -244,28 +262,67 @@ impl Propagator {
 
     /// The state at UTC instant `t`.
     pub fn state_at(&self, t: Epoch) -> Result<TemeState, PropagationError> {
-        let ns = utc_nanoseconds_since_1900(t) - self.inner.epoch_utc_ns;
-        self.state_from_minutes(t, ns as f64 / 60e9)
+        let minutes = self.minutes_since_epoch(t);
+        self.state_from_minutes(t, minutes, &mut self.inner.constants.initial_state())
+    }
+
+    /// The states at each of `times` (UTC), in order: the same values as [`Self::state_at`]
+    /// at each time, computed faster for resonant deep-space orbits (12 h and 24 h periods)
+    /// when the times run monotonically away from the epoch, because SGP4's resonance
+    /// integrator then continues from the previous time instead of restarting at the epoch
+    /// (as Vallado's code does; the integration steps are the same, so the results are
+    /// identical bit for bit).
+    pub fn states_at(&self, times: &[Epoch]) -> Vec<Result<TemeState, PropagationError>> {
+        let mut resonance = self.inner.constants.initial_state();
+        times
+            .iter()
+            .map(|&t| self.state_from_minutes(t, self.minutes_since_epoch(t), &mut resonance))
+            .collect()
+    }
+
+    /// [`Self::states_at`] with the times' UTC nanoseconds since 1900 already computed.
+    pub(crate) fn states_at_utc_ns(
+        &self,
+        times: &[Epoch],
+        utc_ns: &[i128],
+    ) -> Vec<Result<TemeState, PropagationError>> {
+        let mut resonance = self.inner.constants.initial_state();
+        times
+            .iter()
+            .zip(utc_ns)
+            .map(|(&t, &ns)| {
+                let minutes = minutes_from_ns(ns - self.inner.epoch_utc_ns);
+                self.state_from_minutes(t, minutes, &mut resonance)
+            })
+            .collect()
     }
 
     /// The state `since_epoch` after the element set's epoch.
     pub fn state_after(&self, since_epoch: Duration) -> Result<TemeState, PropagationError> {
         let t = self.inner.epoch + since_epoch;
-        self.state_from_minutes(t, since_epoch.total_nanoseconds() as f64 / 60e9)
+        let minutes = minutes_from_ns(since_epoch.total_nanoseconds());
+        self.state_from_minutes(t, minutes, &mut self.inner.constants.initial_state())
     }
 
     /// Minutes since epoch of an instant (UTC calendar time).
     pub fn minutes_since_epoch(&self, t: Epoch) -> f64 {
-        (utc_nanoseconds_since_1900(t) - self.inner.epoch_utc_ns) as f64 / 60e9
+        minutes_from_ns(utc_nanoseconds_since_1900(t) - self.inner.epoch_utc_ns)
     }
 
-    fn state_from_minutes(&self, t: Epoch, minutes: f64) -> Result<TemeState, PropagationError> {
+    /// SGP4 at `minutes` after the epoch, continuing the deep-space resonance integration
+    /// from `resonance` (None for orbits without resonance; `initial_state()` to start).
+    fn state_from_minutes(
+        &self,
+        t: Epoch,
+        minutes: f64,
+        resonance: &mut Option<sgp4::ResonanceState>,
+    ) -> Result<TemeState, PropagationError> {
         let inner = &*self.inner;
         let m = sgp4::MinutesSinceEpoch(minutes);
-        let prediction = match inner.mode {
-            Sgp4Mode::Improved => inner.constants.propagate(m),
-            Sgp4Mode::AfspcCompatible => inner.constants.propagate_afspc_compatibility_mode(m),
-        };
+        let afspc = inner.mode == Sgp4Mode::AfspcCompatible;
+        let prediction = inner
+            .constants
+            .propagate_from_state(m, resonance.as_mut(), afspc);
         let id = || inner.object_id.clone();
         let p = prediction.map_err(|e| match e {
             sgp4::Error::OutOfRangeEccentricity { eccentricity, .. } => {
