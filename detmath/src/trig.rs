@@ -110,7 +110,7 @@ pub fn cos(x: f64) -> f64 {
 }
 
 /// (sin x, cos x) with one argument reduction; each exactly as [`sin`] and [`cos`] return.
-#[inline]
+#[inline(always)]
 pub fn sin_cos(x: f64) -> (f64, f64) {
     let high = (x.to_bits() >> 32) as u32 & 0x7FFF_FFFF;
     if high <= PIO4_HIGH_WORD {
@@ -135,28 +135,35 @@ pub fn sin_cos(x: f64) -> (f64, f64) {
     }
 }
 
-/// Below this |d|, [`sin_cos_add`] uses the Taylor series d − d³/6 and −d²/2 + d⁴/24.
+/// Up to this |d|, [`sin_cos_add`] uses the Taylor series d − d³/6 and −d²/2 + d⁴/24.
 const SHORT_SERIES_LIMIT: f64 = 1.0 / 8192.0; // 2⁻¹³
+/// Up to this |d|, [`sin_cos_add`] uses d − d³/6 + d⁵/120 and −d²/2 + d⁴/24 − d⁶/720.
+const MEDIUM_SERIES_LIMIT: f64 = 1.0 / 128.0; // 2⁻⁷
 
 /// (sin(a + d), cos(a + d)) from s = sin a, c = cos a and the increment d, by angle addition:
 ///
 /// sin(a + d) = s + (s·(cos d − 1) + c·sin d),  cos(a + d) = c + (c·(cos d − 1) − s·sin d).
 ///
-/// sin d and cos d − 1 come from the Taylor series d − d³/6, −d²/2 + d⁴/24 when |d| ≤ 2⁻¹³
-/// (truncation below d⁵/120 ≤ 2⁻⁷² and d⁶/720 ≤ 2⁻⁸⁸, i.e. < 2⁻¹⁹ ulp of the terms), from the
-/// fdlibm kernels when |d| ≤ π/4, and from [`sin_cos`] beyond. Only the small correction is
-/// rounded on top of s and c, so the result is within ½ ulp + |d|·2⁻⁵² of sin(a + d) and
-/// cos(a + d) (plus whatever error s and c carry, which passes through unchanged); for
-/// |d| ≤ 10⁻³ that is below 0.51 ulp. Use it when a + d is a small correction to an angle
-/// whose sine and cosine are known; it does not renormalise s² + c².
+/// sin d and cos d − 1 come from Taylor series when |d| is small — d − d³/6 and
+/// −d²/2 + d⁴/24 up to 2⁻¹³ (the next terms are below d⁵/120 ≤ 2⁻⁷² and d⁶/720 ≤ 2⁻⁸⁷),
+/// one more term each up to 2⁻⁷ (next terms below 2⁻⁶¹ and 2⁻⁷¹) — from the fdlibm kernels
+/// up to π/4, and from [`sin_cos`] beyond. Only the small correction is rounded on top of s
+/// and c, so the result is within ½ ulp + |d|·2⁻⁵² (+ the neglected terms, < 2⁻⁶¹) of
+/// sin(a + d) and cos(a + d), plus whatever error s and c carry, which passes through
+/// unchanged; for |d| ≤ 10⁻³ that is below 0.51 ulp. Use it when a + d is a small
+/// correction to an angle whose sine and cosine are known; it does not renormalise s² + c².
 #[inline]
 pub fn sin_cos_add(s: f64, c: f64, d: f64) -> (f64, f64) {
     let abs_d = d.abs();
+    let z = d * d;
     let (sin_d, cos_d_m1) = if abs_d <= SHORT_SERIES_LIMIT {
-        let z = d * d;
         (d - d * z * (1.0 / 6.0), z * (-0.5 + z * (1.0 / 24.0)))
+    } else if abs_d <= MEDIUM_SERIES_LIMIT {
+        (
+            d + d * z * (-1.0 / 6.0 + z * (1.0 / 120.0)),
+            z * (-0.5 + z * (1.0 / 24.0 - z * (1.0 / 720.0))),
+        )
     } else if abs_d <= core::f64::consts::FRAC_PI_4 {
-        let z = d * d;
         (kernel_sin0(d), z * cos_tail(z) - 0.5 * z)
     } else {
         let (sd, cd) = sin_cos(d);

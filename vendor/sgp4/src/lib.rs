@@ -731,8 +731,7 @@ impl Constants {
         // upstream's (p₃₈ - (E + ω)ᵢ = -xᵢ), with sin (E + ω) and cos (E + ω) carried from
         // step to step by angle addition (one full evaluation, for p₃₈, instead of one per
         // step); and it ends as soon as the next Δ is known to be below 10⁻¹² (see
-        // `newton_limit`), where the upstream loop would stop after evaluating it
-        let newton_limit = newton_limit(p39);
+        // `newton_converged`), where the upstream loop would stop after evaluating it
         let mut x = 0.0;
         let (mut ew_sine, mut ew_cosine) = (p38_sine, p38_cosine);
         for _ in 0..10 {
@@ -750,7 +749,7 @@ impl Constants {
             let step = delta.clamp(-0.95, 0.95);
             x += step;
             (ew_sine, ew_cosine) = sin_cos_add(ew_sine, ew_cosine, step);
-            if step == delta && sq(delta) < newton_limit {
+            if step == delta && newton_converged(delta, p39) {
                 break;
             }
         }
@@ -925,22 +924,18 @@ impl Constants {
     }
 }
 
-/// L such that after an unclamped Newton step Δ with Δ² < L the next step is certain to be
-/// below 10⁻¹² (skytwin patch 2), so that the upstream loop would evaluate it and stop.
+/// Whether, after an unclamped Newton step Δ, the next step is certain to be below 10⁻¹²
+/// (skytwin patch 2), so that the upstream loop would evaluate it and stop there.
 ///
 /// With f(x) = x − aₓₙ sin x + aᵧₙ cos x − p₃₈, f' = 1 − aₓₙ cos x − aᵧₙ sin x ≥ 1 − e and
 /// |f''| = |aₓₙ sin x − aᵧₙ cos x| ≤ e, where e² = aₓₙ² + aᵧₙ² = p₃₉. A Newton step Δ leaves
-/// f(x + Δ) = ½ f''(ξ) Δ², so the next step is at most ½ e Δ² / (1 − e): below 10⁻¹³ when
-/// Δ² < 2 × 10⁻¹³ (1 − e) / e. The rounding of the computed f (operands ≲ 8, a few ulp:
-/// < 10⁻¹⁴) over 1 − e adds < 10⁻¹² − 10⁻¹³ as long as e < 0.99; above, L = 0 (never).
-#[inline]
-fn newton_limit(p39: f64) -> f64 {
-    let e = sqrt(p39);
-    if e >= 0.99 || e.is_nan() {
-        0.0
-    } else if e == 0.0 {
-        f64::INFINITY
-    } else {
-        2.0e-13 * (1.0 - e) / e
-    }
+/// f(x + Δ) = ½ f''(ξ) Δ², so the next step is at most ½ e Δ² / (1 − e) ≤ ½ Δ² (1 + e²) /
+/// (1 − e²) (as e ≤ (1 + e²)/2 and 1/(1 − e) = (1 + e)/(1 − e²) ≤ 2/(1 − e²)): below 10⁻¹³
+/// when Δ² (1 + p₃₉) < 2 × 10⁻¹³ (1 − p₃₉). What the computed f carries besides — its own
+/// rounding (operands ≲ 2: ~10⁻¹⁵) and the error of sin and cos after up to ten angle
+/// additions (~3 × 10⁻¹⁵) — divided by 1 − e ≥ 0.01 (p₃₉ < 0.98) stays below 5 × 10⁻¹³, so
+/// the next step is below 10⁻¹².
+#[inline(always)]
+fn newton_converged(delta: f64, p39: f64) -> bool {
+    p39 < 0.98 && sq(delta) * (1.0 + p39) < 2.0e-13 * (1.0 - p39)
 }
