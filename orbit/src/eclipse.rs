@@ -66,14 +66,14 @@ impl DiscGeometry {
         let to_sun = sun_pos_km - pos_km;
         let d = to_sun.norm();
         // a = asin(R☉ / |r☉ − r|), b = asin(R⊕ / |r|); inside a body the disc fills the sky
-        let sun_rad = (SUN_RADIUS_KM / d).min(1.0).asin();
-        let earth_rad = (WGS84_A_KM / r).min(1.0).asin();
+        let sun_rad = detmath::asin((SUN_RADIUS_KM / d).min(1.0));
+        let earth_rad = detmath::asin((WGS84_A_KM / r).min(1.0));
         // c = acos(−r · (r☉ − r) / (|r| |r☉ − r|))
         let cos_c = (-pos_km.dot(&to_sun) / (r * d)).clamp(-1.0, 1.0);
         Self {
             sun_rad,
             earth_rad,
-            separation_rad: cos_c.acos(),
+            separation_rad: detmath::acos(cos_c),
         }
     }
 
@@ -105,8 +105,8 @@ impl DiscGeometry {
         let x = (c * c + a * a - b * b) / (2.0 * c);
         let y = (a * a - x * x).max(0.0).sqrt();
         // A = a² acos(x/a) + b² acos((c − x)/b) − c y
-        let area = a * a * (x / a).clamp(-1.0, 1.0).acos()
-            + b * b * ((c - x) / b).clamp(-1.0, 1.0).acos()
+        let area = a * a * detmath::acos((x / a).clamp(-1.0, 1.0))
+            + b * b * detmath::acos(((c - x) / b).clamp(-1.0, 1.0))
             - c * y;
         (1.0 - area / (PI * a * a)).clamp(0.0, 1.0)
     }

@@ -34,12 +34,12 @@ pub fn gmst82_rad(t_utc: Epoch, eop: &EarthOrientation) -> f64 {
     let theta_s = 67_310.548_41
         + 86_400.0 * day_fraction
         + (8_640_184.812_866 + (0.093_104 + (-6.2e-6) * t) * t) * t;
-    (theta_s * (TAU / 86_400.0)).rem_euclid(TAU)
+    detmath::rem_euclid(theta_s * (TAU / 86_400.0), TAU)
 }
 
 /// `R3(θ)`: rotation of axes about z by θ.
 fn r3(theta: f64) -> Matrix3<f64> {
-    let (s, c) = theta.sin_cos();
+    let (s, c) = detmath::sin_cos(theta);
     Matrix3::new(c, s, 0.0, -s, c, 0.0, 0.0, 0.0, 1.0)
 }
 
@@ -48,8 +48,8 @@ fn r3(theta: f64) -> Matrix3<f64> {
 /// product as Skyfield's `rot_x(yp) · rot_y(xp)`). With it the CIP lies at (x_p, −y_p, 1)
 /// in ITRF, as the IERS defines.
 fn polar_motion_matrix(xp_rad: f64, yp_rad: f64) -> Matrix3<f64> {
-    let (sx, cx) = xp_rad.sin_cos();
-    let (sy, cy) = yp_rad.sin_cos();
+    let (sx, cx) = detmath::sin_cos(xp_rad);
+    let (sy, cy) = detmath::sin_cos(yp_rad);
     // R1(−y_p) = [[1, 0, 0], [0, cos y, −sin y], [0, sin y, cos y]]
     let r1 = Matrix3::new(1.0, 0.0, 0.0, 0.0, cy, -sy, 0.0, sy, cy);
     // R2(−x_p) = [[cos x, 0, sin x], [0, 1, 0], [−sin x, 0, cos x]]
@@ -132,20 +132,20 @@ impl Geodetic {
 /// height is then `h = p cos φ + z sin φ − a √(1 − e² sin² φ)` (exact for any φ).
 pub fn itrf_to_geodetic(pos_itrf_km: &Vector3<f64>) -> Geodetic {
     let (x, y, z) = (pos_itrf_km.x, pos_itrf_km.y, pos_itrf_km.z);
-    let p = x.hypot(y);
-    let lon_rad = if p == 0.0 { 0.0 } else { y.atan2(x) };
-    let mut lat = z.atan2(p * (1.0 - WGS84_E2));
+    let p = detmath::hypot(x, y);
+    let lon_rad = if p == 0.0 { 0.0 } else { detmath::atan2(y, x) };
+    let mut lat = detmath::atan2(z, p * (1.0 - WGS84_E2));
     for _ in 0..50 {
-        let s = lat.sin();
+        let s = detmath::sin(lat);
         let n = WGS84_A_KM / (1.0 - WGS84_E2 * s * s).sqrt();
-        let next = (z + n * WGS84_E2 * s).atan2(p);
+        let next = detmath::atan2(z + n * WGS84_E2 * s, p);
         let done = (next - lat).abs() < 1e-14;
         lat = next;
         if done {
             break;
         }
     }
-    let (s, c) = lat.sin_cos();
+    let (s, c) = detmath::sin_cos(lat);
     let alt_km = p * c + z * s - WGS84_A_KM * (1.0 - WGS84_E2 * s * s).sqrt();
     Geodetic {
         lat_rad: lat,
@@ -158,8 +158,8 @@ pub fn itrf_to_geodetic(pos_itrf_km: &Vector3<f64>) -> Geodetic {
 /// `x = (N + h) cos φ cos λ`, `y = (N + h) cos φ sin λ`, `z = (N (1 − e²) + h) sin φ`,
 /// `N = a / √(1 − e² sin² φ)`.
 pub fn geodetic_to_itrf(g: &Geodetic) -> Vector3<f64> {
-    let (sl, cl) = g.lat_rad.sin_cos();
-    let (so, co) = g.lon_rad.sin_cos();
+    let (sl, cl) = detmath::sin_cos(g.lat_rad);
+    let (so, co) = detmath::sin_cos(g.lon_rad);
     let n = WGS84_A_KM / (1.0 - WGS84_E2 * sl * sl).sqrt();
     Vector3::new(
         (n + g.alt_km) * cl * co,
@@ -193,21 +193,21 @@ pub fn topocentric(
 ) -> Topocentric {
     let site = geodetic_to_itrf(station);
     let rho = pos_itrf_km - site;
-    let (sl, cl) = station.lat_rad.sin_cos();
-    let (so, co) = station.lon_rad.sin_cos();
+    let (sl, cl) = detmath::sin_cos(station.lat_rad);
+    let (so, co) = detmath::sin_cos(station.lon_rad);
     let east = Vector3::new(-so, co, 0.0);
     let north = Vector3::new(-sl * co, -sl * so, cl);
     let up = Vector3::new(cl * co, cl * so, sl);
     let (e, n, u) = (rho.dot(&east), rho.dot(&north), rho.dot(&up));
     let range_km = rho.norm();
-    let mut azimuth_rad = e.atan2(n);
+    let mut azimuth_rad = detmath::atan2(e, n);
     if azimuth_rad < 0.0 {
         azimuth_rad += TAU;
     }
     if azimuth_rad >= TAU {
         azimuth_rad -= TAU;
     }
-    let elevation_rad = u.atan2(e.hypot(n));
+    let elevation_rad = detmath::atan2(u, detmath::hypot(e, n));
     let range_rate_km_s = if range_km > 0.0 {
         rho.dot(vel_itrf_km_s) / range_km
     } else {

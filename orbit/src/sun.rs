@@ -26,13 +26,13 @@ use nalgebra::Vector3;
 /// and its precision: 0.01° in direction, about 1.5×10⁻⁴ in distance).
 pub fn sun_position_teme_km(t: Epoch) -> Vector3<f64> {
     let n = t.to_jde_tt_days() - 2_451_545.0;
-    let l_deg = (280.460 + 0.985_647_4 * n).rem_euclid(360.0);
-    let g = (357.528 + 0.985_600_3 * n).rem_euclid(360.0).to_radians();
-    let lambda = (l_deg + 1.915 * g.sin() + 0.020 * (2.0 * g).sin()).to_radians();
+    let l_deg = detmath::rem_euclid(280.460 + 0.985_647_4 * n, 360.0);
+    let g = detmath::rem_euclid(357.528 + 0.985_600_3 * n, 360.0).to_radians();
+    let lambda = (l_deg + 1.915 * detmath::sin(g) + 0.020 * detmath::sin(2.0 * g)).to_radians();
     let epsilon = (23.439 - 0.000_000_4 * n).to_radians();
-    let r_au = 1.000_14 - 0.016_71 * g.cos() - 0.000_14 * (2.0 * g).cos();
-    let (sl, cl) = lambda.sin_cos();
-    let (se, ce) = epsilon.sin_cos();
+    let r_au = 1.000_14 - 0.016_71 * detmath::cos(g) - 0.000_14 * detmath::cos(2.0 * g);
+    let (sl, cl) = detmath::sin_cos(lambda);
+    let (se, ce) = detmath::sin_cos(epsilon);
     Vector3::new(cl, ce * sl, se * sl) * (r_au * AU_KM)
 }
 

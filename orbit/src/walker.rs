@@ -140,12 +140,17 @@ impl WalkerDelta {
         let mut sets = Vec::with_capacity(t as usize);
         for k in 0..p {
             // Ω_k = Ω₀ + 2π k / P
-            let raan = (self.raan_offset_rad + TAU * f64::from(k) / f64::from(p)).rem_euclid(TAU);
+            let raan = detmath::rem_euclid(
+                self.raan_offset_rad + TAU * f64::from(k) / f64::from(p),
+                TAU,
+            );
             for j in 0..per_plane {
                 // u_kj = 2π j / S + 2π F k / T
-                let u = (TAU * f64::from(j) / f64::from(per_plane)
-                    + TAU * f64::from(f) * f64::from(k) / f64::from(t))
-                .rem_euclid(TAU);
+                let u = detmath::rem_euclid(
+                    TAU * f64::from(j) / f64::from(per_plane)
+                        + TAU * f64::from(f) * f64::from(k) / f64::from(t),
+                    TAU,
+                );
                 let norad_id = first_norad_id + u64::from(k * per_plane + j);
                 let set = ElementSet {
                     object_id: norad_id.to_string(),

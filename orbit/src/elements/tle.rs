@@ -215,9 +215,14 @@ impl LineCtx<'_> {
             b'+' | b' ' | b'0' => exponent,
             _ => return Err(bad()),
         };
-        // ±0.MMMMM × 10^E (the digits are the leading decimals)
+        // ±0.MMMMM × 10^E (the digits are the leading decimals), 10^E rounded to a double as
+        // Vallado's `pow(10.0, ibexp)` gives it (a table, not `powi`, so no library call)
+        const POWERS_OF_TEN: [f64; 19] = [
+            1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5,
+            1e6, 1e7, 1e8, 1e9,
+        ];
         let mantissa_value: f64 = format!("0.{digits}").parse().map_err(|_| bad())?;
-        Ok(sign * mantissa_value * 10_f64.powi(exponent))
+        Ok(sign * mantissa_value * POWERS_OF_TEN[(exponent + 9) as usize])
     }
 }
 
@@ -501,17 +506,13 @@ fn format_exponential(value: f64) -> Option<String> {
         return Some(" 00000-0".to_owned()); // as CelesTrak writes zero
     }
     let sign = if value < 0.0 { '-' } else { ' ' };
-    let abs = value.abs();
-    let mut exponent = abs.log10().floor() as i32 + 1; // 0.1 ≤ abs / 10^e < 1
-    let mut digits = (abs / 10_f64.powi(exponent) * 1e5).round() as i64;
-    if digits >= 100_000 {
-        digits /= 10;
-        exponent += 1;
-    }
-    if digits < 10_000 {
-        digits *= 10;
-        exponent -= 1;
-    }
+    // Rust's formatting rounds the exact binary value correctly and is the same on every
+    // platform (a log10-based exponent would depend on the platform's libm near powers of
+    // ten): d.dddde±x, i.e. value = 0.ddddd × 10^(x+1)
+    let scientific = format!("{:.4e}", value.abs());
+    let (mantissa, exponent) = scientific.split_once('e')?;
+    let digits: i64 = mantissa.replace('.', "").parse().ok()?;
+    let exponent = exponent.parse::<i32>().ok()? + 1;
     if !(-9..=9).contains(&exponent) {
         return None;
     }
@@ -715,5 +716,10 @@ mod tests {
         assert_eq!(format_exponential(0.0).unwrap(), " 00000-0");
         assert_eq!(format_exponential(0.13519).unwrap(), " 13519+0");
         assert_eq!(format_exponential(1e-12), None);
+        // rounding carries into the exponent; exact powers of ten
+        assert_eq!(format_exponential(9.999_96e-5).unwrap(), " 10000-3");
+        assert_eq!(format_exponential(1e-4).unwrap(), " 10000-3");
+        assert_eq!(format_exponential(0.1).unwrap(), " 10000+0");
+        assert_eq!(format_exponential(0.99999).unwrap(), " 99999+0");
     }
 }
