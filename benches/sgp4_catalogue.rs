@@ -262,8 +262,12 @@ fn sgp4_classes(c: &mut Criterion) {
 const CLASS_OBJECTS: usize = 1_000;
 
 /// Orbit classes by `i mod 20` (see the module documentation).
-const CLASSES: [(&str, std::ops::RangeInclusive<u64>); 4] =
-    [("leo", 0..=13), ("meo", 14..=15), ("geo", 16..=17), ("heo", 18..=19)];
+const CLASSES: [(&str, std::ops::RangeInclusive<u64>); 4] = [
+    ("leo", 0..=13),
+    ("meo", 14..=15),
+    ("geo", 16..=17),
+    ("heo", 18..=19),
+];
 
 criterion_group!(benches, sgp4_catalogue, sgp4_classes);
 criterion_main!(benches);
