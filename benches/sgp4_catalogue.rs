@@ -5,6 +5,12 @@
 //! Run: `cargo bench --bench sgp4_catalogue` (each sample propagates 43.2 million states;
 //! criterion's minimum of 10 samples takes a few minutes per thread count).
 //!
+//! Groups: `sgp4_catalogue` — wall time, the whole catalogue on 1 thread and on all threads;
+//! `sgp4_cpu` — CPU time of the process (all its threads, Linux), which other jobs on a
+//! shared machine disturb far less than wall time: the whole catalogue on 1 thread, then the
+//! first 1 000 objects of each orbit class on 1 thread. `benches/compare_python_sgp4.py`
+//! reports python-sgp4's wall and CPU time for the same sets.
+//!
 //! The catalogue is written as TLE to `target/bench-data/catalogue.tle` and read back, so the
 //! benchmark propagates exactly the (TLE-rounded) objects that
 //! `benches/compare_python_sgp4.py` propagates with python-sgp4's `SatrecArray`. The bench
@@ -30,6 +36,7 @@
 //! 2024-03-01T00:00Z + (2 u − 1) days. The time grid is 2024-03-01T00:00Z + k minutes,
 //! k = 0..1439.
 
+use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use orbit::constants::{MU_EARTH_KM3_S2, WGS84_A_KM};
 use orbit::{Duration, ElementSet, Epoch, Propagator, parse_elements, parse_utc, propagate_batch};
@@ -225,9 +232,9 @@ fn sgp4_catalogue(c: &mut Criterion) {
     group.finish();
 }
 
-/// The first `CLASS_OBJECTS` objects of each orbit class (by `i mod 20`, see the module
-/// documentation) × 1 440 steps on one thread: where the time goes by class.
-fn sgp4_classes(c: &mut Criterion) {
+/// CPU time of the whole catalogue, then of the first `CLASS_OBJECTS` objects of each orbit
+/// class (by `i mod 20`, see the module documentation), × 1 440 steps on one thread.
+fn sgp4_cpu(c: &mut Criterion<ProcessCpuTime>) {
     let t0 = parse_utc("2024-03-01T00:00:00Z").unwrap();
     let props = catalogue(t0);
     let times: Vec<Epoch> = (0..STEPS)
@@ -237,8 +244,13 @@ fn sgp4_classes(c: &mut Criterion) {
         .num_threads(1)
         .build()
         .unwrap();
-    let mut group = c.benchmark_group("sgp4_class");
+    let mut group = c.benchmark_group("sgp4_cpu");
     group.sample_size(10);
+    group.measurement_time(std::time::Duration::from_secs(60));
+    group.throughput(Throughput::Elements(OBJECTS * STEPS as u64));
+    group.bench_function(BenchmarkId::new("threads_1", "catalogue"), |b| {
+        b.iter(|| pool.install(|| black_box(propagate_all(black_box(&props), black_box(&times)))))
+    });
     group.measurement_time(std::time::Duration::from_secs(15));
     for (name, classes) in CLASSES {
         let subset: Vec<Propagator> = props
@@ -258,7 +270,87 @@ fn sgp4_classes(c: &mut Criterion) {
     group.finish();
 }
 
-/// Objects per class in `sgp4_classes`.
+/// Criterion measurement: CPU time of all threads of this process in ns, the sum of the first
+/// field of `/proc/self/task/*/schedstat` (Linux). Threads that exit in between (none here:
+/// the pools live through each benchmark) would be missed.
+struct ProcessCpuTime;
+
+fn process_cpu_ns() -> u64 {
+    let tasks = std::fs::read_dir("/proc/self/task").expect("/proc/self/task (Linux)");
+    tasks
+        .filter_map(|task| {
+            let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+            stat.split_whitespace().next()?.parse::<u64>().ok()
+        })
+        .sum()
+}
+
+impl Measurement for ProcessCpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        process_cpu_ns()
+    }
+
+    fn end(&self, start: u64) -> u64 {
+        process_cpu_ns().saturating_sub(start)
+    }
+
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+
+    fn zero(&self) -> u64 {
+        0
+    }
+
+    fn to_f64(&self, value: &u64) -> f64 {
+        *value as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &CpuTimeFormatter
+    }
+}
+
+/// Formats CPU nanoseconds as seconds or milliseconds of CPU time.
+struct CpuTimeFormatter;
+
+impl ValueFormatter for CpuTimeFormatter {
+    fn scale_values(&self, typical_ns: f64, values: &mut [f64]) -> &'static str {
+        let (factor, unit) = if typical_ns >= 1e9 {
+            (1e-9, "s (cpu)")
+        } else {
+            (1e-6, "ms (cpu)")
+        };
+        values.iter_mut().for_each(|v| *v *= factor);
+        unit
+    }
+
+    fn scale_throughputs(
+        &self,
+        _typical_ns: f64,
+        throughput: &Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
+        let elements = match throughput {
+            Throughput::Elements(n) | Throughput::Bytes(n) | Throughput::BytesDecimal(n) => {
+                *n as f64
+            }
+            _ => 1.0,
+        };
+        // ns of CPU per element
+        values.iter_mut().for_each(|v| *v /= elements);
+        "ns (cpu)/elem"
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+/// Objects per class in `sgp4_cpu`.
 const CLASS_OBJECTS: usize = 1_000;
 
 /// Orbit classes by `i mod 20` (see the module documentation).
@@ -269,5 +361,10 @@ const CLASSES: [(&str, std::ops::RangeInclusive<u64>); 4] = [
     ("heo", 18..=19),
 ];
 
-criterion_group!(benches, sgp4_catalogue, sgp4_classes);
-criterion_main!(benches);
+criterion_group!(benches, sgp4_catalogue);
+criterion_group! {
+    name = cpu;
+    config = Criterion::default().with_measurement(ProcessCpuTime);
+    targets = sgp4_cpu
+}
+criterion_main!(benches, cpu);
