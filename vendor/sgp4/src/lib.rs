@@ -679,7 +679,6 @@ impl Constants {
                 // p₃₈ = M + ω + p₃₇ p₃₅ aₓₙ (its sine and cosine: the rem 2π is not needed)
                 let (p38_sine, p38_cosine) =
                     sin_cos(orbit.mean_anomaly + orbit.argument_of_perigee + p37 * p35 * axn);
-                let (right_ascension_sine, right_ascension_cosine) = sin_cos(orbit.right_ascension);
                 self.short_period_prediction(
                     t.0,
                     a,
@@ -693,8 +692,7 @@ impl Constants {
                     p36,
                     inclination_sine,
                     inclination_cosine,
-                    right_ascension_sine,
-                    right_ascension_cosine,
+                    orbit.right_ascension,
                 )
             }
         }
@@ -703,7 +701,7 @@ impl Constants {
     /// Kepler's equation, short-period periodics and the position and velocity, the second
     /// half of upstream's `propagate_from_state` (skytwin patch 2: split out so that the
     /// near-earth and deep-space paths can prepare its inputs each in their own order).
-    /// Angles enter as their sines and cosines: p₃₈ = M + ω + p₃₇ p₃₅ aₓₙ, I and Ω.
+    /// p₃₈ = M + ω + p₃₇ p₃₅ aₓₙ and I enter as their sines and cosines.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     pub(crate) fn short_period_prediction(
@@ -720,8 +718,7 @@ impl Constants {
         p36: f64,
         inclination_sine: f64,
         inclination_cosine: f64,
-        right_ascension_sine: f64,
-        right_ascension_cosine: f64,
+        right_ascension: f64,
     ) -> core::result::Result<Prediction, gp::Error> {
         // p₃₉ = aₓₙ² + aᵧₙ²
         let p39 = sq(axn) + sq(ayn);
@@ -811,11 +808,8 @@ impl Constants {
             );
 
             // Ωₖ = Ω + ³/₂ p₄₆ cos I p₄₄
-            let (right_ascension_k_sine, right_ascension_k_cosine) = sin_cos_add(
-                right_ascension_sine,
-                right_ascension_cosine,
-                1.5 * p46 * inclination_cosine * p44,
-            );
+            let (right_ascension_k_sine, right_ascension_k_cosine) =
+                sin_cos(right_ascension + 1.5 * p46 * inclination_cosine * p44);
 
             // ṙₖ = ṙ + n (¹/₂ J₂ / pₗ) p₃₃ / kₑ
             let rk_dot = r_dot

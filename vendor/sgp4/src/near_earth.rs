@@ -161,10 +161,8 @@ pub(crate) fn constants(
 
 impl propagator::Constants {
     /// Near-earth propagation (skytwin patch 2: the upstream `near_earth_orbital_elements`
-    /// plus the first half of `propagate_from_state`, arranged so that the sines and cosines
-    /// of the angles known from t alone — Ω = p₂₂, p₂₃ and p₂₄ — are evaluated first and
-    /// independently, and those of ω, p₂₆ and p₃₈ follow by angle addition. The formulas
-    /// are upstream's.)
+    /// plus the first half of `propagate_from_state`, with each needed sine and cosine
+    /// evaluated once — sin p₂₆ and sin p₃₈ by angle addition. The formulas are upstream's.)
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn near_earth_prediction(
         &self,
@@ -183,16 +181,13 @@ impl propagator::Constants {
     ) -> core::result::Result<propagator::Prediction, gp::Error> {
         // p₂₄ = M₀ + Ṁ t
         let p24 = self.orbit_0.mean_anomaly + self.mean_anomaly_dot * t;
-        let (right_ascension_sine, right_ascension_cosine) = sin_cos(p22);
-        let (p23_sine, p23_cosine) = sin_cos(p23);
-        let (p24_sine, p24_cosine) = sin_cos(p24);
-        // M + ω = p₂₃ + p₂₄ + m₂, with m₂ given below in each case
-        let (argument_of_perigee_sine, argument_of_perigee_cosine, m2, a, p27) = match high_altitude
+        // M + ω = (sin, cos of the mean-anomaly part) ⊕ (sin, cos of ω) + m₂, m₂ below
+        let (argument_of_perigee_sine_cosine, anomaly_sine_cosine, m2, a, p27) = match high_altitude
         {
             propagator::HighAltitude::No {} => (
                 // ω = p₂₃
-                p23_sine,
-                p23_cosine,
+                sin_cos(p23),
+                sin_cos(p24),
                 // M = p₂₄ + n₀" k₁ t²: m₂ = n₀" k₁ t²
                 self.orbit_0.mean_motion * self.k1 * sq(t),
                 // a = a₀" (1 - C₁ t)²
@@ -212,32 +207,31 @@ impl propagator::Constants {
                 k10,
                 elliptic,
             } => {
+                let (p24_sine, p24_cosine) = sin_cos(p24);
                 // ω = │ p₂₃ - p₂₅ if e₀ > 10⁻⁴
                 //     │ p₂₃       otherwise
                 // p₂₆ = │ p₂₄ + p₂₅ if e₀ > 10⁻⁴
                 //       │ p₂₄       otherwise
-                // (sines and cosines of ω and p₂₆ by angle addition of p₂₅)
-                let (argument_of_perigee_sine, argument_of_perigee_cosine, p26_sine) =
-                    match elliptic {
-                        propagator::Elliptic::Yes { k11, k12, k13 } => {
-                            // p₂₅ = k₁₃ ((1 + η cos p₂₄)³ - k₁₁) + k₁₂ t
-                            let p25 = k13 * (cube(1.0 + eta * p24_cosine) - k11) + k12 * t;
-                            let (w_sine, w_cosine) = sin_cos_add(p23_sine, p23_cosine, -p25);
-                            (w_sine, w_cosine, sin_cos_add(p24_sine, p24_cosine, p25).0)
-                        }
-                        propagator::Elliptic::No {} => (p23_sine, p23_cosine, p24_sine),
-                    };
+                // (sin p₂₆, cos p₂₆ by angle addition of p₂₅ to p₂₄)
+                let (argument_of_perigee, p26_sine_cosine) = match elliptic {
+                    propagator::Elliptic::Yes { k11, k12, k13 } => {
+                        // p₂₅ = k₁₃ ((1 + η cos p₂₄)³ - k₁₁) + k₁₂ t
+                        let p25 = k13 * (cube(1.0 + eta * p24_cosine) - k11) + k12 * t;
+                        (p23 - p25, sin_cos_add(p24_sine, p24_cosine, p25))
+                    }
+                    propagator::Elliptic::No {} => (p23, (p24_sine, p24_cosine)),
+                };
                 (
-                    argument_of_perigee_sine,
-                    argument_of_perigee_cosine,
-                    // M = p₂₆ + n₀" (k₁ t² + k₈ t³ + t⁴ (k₉ + t k₁₀): p₂₅ cancels in M + ω,
+                    sin_cos(argument_of_perigee),
+                    p26_sine_cosine,
+                    // M = p₂₆ + n₀" (k₁ t² + k₈ t³ + t⁴ (k₉ + t k₁₀):
                     // m₂ = n₀" (k₁ t² + k₈ t³ + t⁴ (k₉ + t k₁₀))
                     self.orbit_0.mean_motion
                         * (self.k1 * sq(t) + k8 * cube(t) + pow4(t) * (k9 + t * k10)),
                     // a = a₀" (1 - C₁ t - D₂ t² - D₃ t³ - D₄ t⁴)²
                     a0 * sq(1.0 - self.c1 * t - d2 * sq(t) - d3 * cube(t) - d4 * pow4(t)),
                     // p₂₇ = e₀ - (C₄ t + C₅ (sin p₂₆ - k₇))
-                    self.orbit_0.eccentricity - (self.c4 * t + c5 * (p26_sine - k7)),
+                    self.orbit_0.eccentricity - (self.c4 * t + c5 * (p26_sine_cosine.0 - k7)),
                 )
             }
         };
@@ -247,6 +241,10 @@ impl propagator::Constants {
                 t,
             });
         }
+        let (argument_of_perigee_sine, argument_of_perigee_cosine) =
+            argument_of_perigee_sine_cosine;
+        let (anomaly_sine, anomaly_cosine) = anomaly_sine_cosine;
+
         // e = │ 10⁻⁶ if p₂₇ < 10⁻⁶
         //     │ p₂₇  otherwise
         let eccentricity = p27.max(1.0e-6);
@@ -260,12 +258,12 @@ impl propagator::Constants {
         // aᵧₙ = e sin ω + p₃₇ p₃₂, p₃₂ = k₂
         let ayn = eccentricity * argument_of_perigee_sine + p37 * k2;
 
-        // p₃₈ = M + ω + p₃₇ p₃₅ aₓₙ = p₂₃ + p₂₄ + (m₂ + p₃₇ p₃₅ aₓₙ), p₃₅ = k₅ (its sine and
-        // cosine: sin(p₂₃ + p₂₄) = sin p₂₃ cos p₂₄ + cos p₂₃ sin p₂₄, cos(p₂₃ + p₂₄) =
-        // cos p₂₃ cos p₂₄ - sin p₂₃ sin p₂₄, then angle addition; the rem 2π is not needed)
+        // p₃₈ = M + ω + p₃₇ p₃₅ aₓₙ, p₃₅ = k₅; its sine and cosine (the rem 2π is not
+        // needed) from sin(x + ω) = sin x cos ω + cos x sin ω, cos(x + ω) = cos x cos ω -
+        // sin x sin ω (x = p₂₆, or p₂₄), then angle addition of m₂ + p₃₇ p₃₅ aₓₙ
         let (p38_sine, p38_cosine) = sin_cos_add(
-            p23_sine * p24_cosine + p23_cosine * p24_sine,
-            p23_cosine * p24_cosine - p23_sine * p24_sine,
+            anomaly_sine * argument_of_perigee_cosine + anomaly_cosine * argument_of_perigee_sine,
+            anomaly_cosine * argument_of_perigee_cosine - anomaly_sine * argument_of_perigee_sine,
             m2 + p37 * k5 * axn,
         );
         self.short_period_prediction(
@@ -285,8 +283,7 @@ impl propagator::Constants {
             inclination_sine,
             inclination_cosine,
             // Ω = p₂₂
-            right_ascension_sine,
-            right_ascension_cosine,
+            p22,
         )
     }
 }
