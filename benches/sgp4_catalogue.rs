@@ -45,6 +45,39 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::PathBuf;
 
+// glibc's `mallopt` (malloc.h): `M_TRIM_THRESHOLD` (−1), `M_MMAP_THRESHOLD` (−3),
+// `M_ARENA_MAX` (−8).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+unsafe extern "C" {
+    fn mallopt(param: i32, value: i32) -> i32;
+}
+
+/// Lets glibc's malloc keep freed memory for reuse instead of returning it to the kernel, so
+/// that one chunk's results reuse the pages of the previous chunk's instead of faulting in
+/// fresh zeroed pages. The results take 80 bytes per propagation (115 MB per chunk); with
+/// glibc's defaults the freed chunk goes back to the kernel (trimmed from the main heap, and
+/// the rayon worker's own arena heaps are unmapped once empty, whatever the thresholds) and
+/// every chunk costs ~28 000 page faults per million propagations, ~25–30 ns per propagation
+/// on the benchmark machine. One arena, no trimming and mmap only above 32 MiB keep the
+/// memory. numpy avoids the same cost for python-sgp4's output arrays with transparent huge
+/// pages. Set `SKYTWIN_BENCH_GLIBC_MALLOC_DEFAULTS=1` to measure with glibc's defaults.
+fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("SKYTWIN_BENCH_GLIBC_MALLOC_DEFAULTS").is_none() {
+        const M_TRIM_THRESHOLD: i32 = -1;
+        const M_MMAP_THRESHOLD: i32 = -3;
+        const M_ARENA_MAX: i32 = -8;
+        // SAFETY: mallopt only changes malloc's tuning parameters, before any other thread
+        // exists; the values are valid (thresholds in bytes, the mmap one within glibc's
+        // 32 MiB maximum; one arena)
+        unsafe {
+            mallopt(M_TRIM_THRESHOLD, i32::MAX);
+            mallopt(M_MMAP_THRESHOLD, 32 << 20);
+            mallopt(M_ARENA_MAX, 1);
+        }
+    }
+}
+
 const OBJECTS: u64 = 30_000;
 const STEPS: i64 = 1_440;
 /// Objects per `propagate_batch` call (bounds the memory of the returned states).
@@ -139,6 +172,7 @@ fn bench_data_dir() -> PathBuf {
 
 /// Writes the catalogue as TLE, reads it back and initialises the propagators.
 fn catalogue(t0: Epoch) -> Vec<Propagator> {
+    keep_freed_memory();
     let mut text = String::new();
     for i in 0..OBJECTS {
         let (l1, l2) = synthetic(i, t0).to_tle_lines().expect("representable");
