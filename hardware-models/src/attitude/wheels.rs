@@ -180,7 +180,12 @@ impl WheelArray {
     /// uniformly to the torque limit (keeping its direction), then each wheel is limited so
     /// that its momentum stays within ±h_max at the end of the interval. Returns whether any
     /// limit was active.
-    pub(crate) fn command(&self, body_torque_nm: &Vector3<f64>, dt_s: f64, out: &mut Vec<f64>) -> bool {
+    pub(crate) fn command(
+        &self,
+        body_torque_nm: &Vector3<f64>,
+        dt_s: f64,
+        out: &mut Vec<f64>,
+    ) -> bool {
         out.clear();
         // The body receives −Σ aᵢ τᵢ.
         out.extend(self.distribution.iter().map(|row| -row.dot(body_torque_nm)));
