@@ -86,7 +86,9 @@ pub struct LoadId(pub usize);
 pub enum ShedCause {
     /// Safe mode keeps only loads with priority up to the safe-mode limit.
     SafeMode,
-    /// The battery reached its protection floor and the arrays cannot carry the load.
+    /// The arrays cannot carry the load and the battery cannot either: it is at its protection
+    /// floor, or the discharge power would exceed its limit. Restored by the power system once
+    /// the bus can carry the load again (with hysteresis).
     Brownout,
 }
 
