@@ -5,10 +5,14 @@
 //! (zero-order hold); within the step the model is exact: when the battery becomes full or
 //! reaches its protection floor the step is split at that instant.
 //!
-//! Energy bookkeeping closes by construction of every piece, and is checked by tests:
+//! Energy bookkeeping:
 //!   harvested = Δstored + consumed + regulator loss + charge loss + discharge loss
 //! where *harvested* is the energy drawn from the arrays (the array power not needed is
-//! *curtailed* and is not part of the balance).
+//! *curtailed* and is not part of the balance). Every ledger term of a piece is derived from
+//! the same bus balance, so this sum closes by construction; tests therefore check the ledger
+//! against what they integrate themselves (array power from the panel equation, Σ demand ×
+//! powered time, an independent bus and battery, the state of charge) and against the
+//! efficiencies (`tests/all/power_orbit.rs`).
 
 mod battery;
 mod loads;
@@ -287,7 +291,9 @@ impl PowerSystem {
         self.initial_energy_j
     }
 
-    /// Energy balance residual, J: harvested − Δstored − consumed − losses (0 up to rounding).
+    /// Energy balance residual, J: harvested − Δstored − consumed − losses. Zero up to rounding
+    /// by construction of the ledger (it only detects the battery state changing outside the
+    /// ledger); it does not validate the model.
     pub fn energy_balance_residual_j(&self) -> f64 {
         let l = &self.ledger;
         l.harvested_j
