@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::wheels::WheelArray;
 use crate::error::{HardwareError, check};
 
+/// Shortest control period accepted, s (1 kHz: faster than any ADCS loop; a shorter one would
+/// only multiply the sub-steps of a step).
+pub const MIN_CONTROL_PERIOD_S: f64 = 1e-3;
+
 fn default_braking_fraction() -> f64 {
     0.9
 }
@@ -32,11 +36,11 @@ impl ControllerParams {
     pub(crate) fn validate(&self) -> Result<(), HardwareError> {
         let m = "attitude";
         check(
-            self.control_period_s > 0.0 && self.control_period_s <= 10.0,
+            (MIN_CONTROL_PERIOD_S..=10.0).contains(&self.control_period_s),
             m,
             "controller.control_period_s",
             self.control_period_s,
-            "0 < value <= 10 s",
+            "1 ms <= value <= 10 s",
         )?;
         check(
             self.pointing_gain_per_s > 0.0,

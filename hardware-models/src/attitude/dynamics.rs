@@ -48,6 +48,54 @@ pub(crate) fn quat_from_glam(q: DQuat) -> UnitQuaternion<f64> {
     UnitQuaternion::new_normalize(nalgebra::Quaternion::new(q.w, q.x, q.y, q.z))
 }
 
+/// Largest magnitude accepted for an element of an inertia tensor, kg·m² (the ISS is ~1e8).
+const MAX_INERTIA_KG_M2: f64 = 1e9;
+
+/// Checks that `inertia_kg_m2` is a physical inertia tensor: finite elements of at most 1e9
+/// kg·m², symmetric, positive definite, principal moments satisfying the triangle inequality
+/// (A + B ≥ C for every permutation: a real mass distribution). Returns its eigen-decomposition
+/// (nalgebra's symmetric solver: glamx's 0.3 solver, which `MassProperties::with_inertia_matrix`
+/// uses, returned a wrong frame for a tensor with two equal moments, 5 % reconstruction error).
+pub(crate) fn check_inertia(
+    inertia_kg_m2: &Matrix3<f64>,
+) -> Result<nalgebra::SymmetricEigen<f64, nalgebra::U3>, HardwareError> {
+    let bad = |value: f64, expected: &'static str| HardwareError::InvalidParameter {
+        model: "attitude",
+        field: "inertia_kg_m2".into(),
+        value,
+        expected,
+    };
+    if let Some(x) = inertia_kg_m2
+        .iter()
+        .find(|x| !x.is_finite() || x.abs() > MAX_INERTIA_KG_M2)
+    {
+        return Err(bad(*x, "finite elements, |value| <= 1e9 kg·m²"));
+    }
+    let asymmetry = (inertia_kg_m2 - inertia_kg_m2.transpose()).norm();
+    if asymmetry > 1e-12 * inertia_kg_m2.norm() {
+        return Err(bad(asymmetry, "a symmetric tensor (value: |J − Jᵀ|)"));
+    }
+    if inertia_kg_m2.cholesky().is_none() {
+        return Err(bad(
+            inertia_kg_m2.determinant(),
+            "a positive definite tensor (value: determinant)",
+        ));
+    }
+    let eigen = inertia_kg_m2.symmetric_eigen();
+    // Triangle inequality of principal moments (a physical body).
+    let p = eigen.eigenvalues;
+    let (a, b, c) = (p.x, p.y, p.z);
+    let tol = 1.0 - 1e-9;
+    if !(a > 0.0 && b > 0.0 && c > 0.0 && a + b >= c * tol && b + c >= a * tol && a + c >= b * tol)
+    {
+        return Err(bad(
+            p.min(),
+            "principal moments that are positive and satisfy A + B >= C (value: smallest)",
+        ));
+    }
+    Ok(eigen)
+}
+
 /// The spacecraft body: rapier state plus the total angular momentum in body axes.
 #[derive(Clone)]
 pub struct RigidBodyAttitude {
@@ -85,38 +133,23 @@ impl RigidBodyAttitude {
         omega_body_rad_s: &Vector3<f64>,
         wheel_momentum_body_nms: &Vector3<f64>,
     ) -> Result<Self, HardwareError> {
-        let symmetric =
-            (inertia_kg_m2 - inertia_kg_m2.transpose()).norm() <= 1e-12 * inertia_kg_m2.norm();
-        let positive = inertia_kg_m2.cholesky().is_some();
-        if !symmetric || !positive || !inertia_kg_m2.iter().all(|x| x.is_finite()) {
-            return Err(HardwareError::Inconsistent {
-                model: "attitude",
-                reason: "the inertia tensor must be symmetric positive definite",
-            });
-        }
-        // Principal axes by nalgebra's symmetric eigen-solver (glamx's 0.3 solver, which
-        // `MassProperties::with_inertia_matrix` uses, returned a wrong frame for a tensor with
-        // two equal moments: 5 % reconstruction error), then handed to rapier/parry.
-        let eigen = inertia_kg_m2.symmetric_eigen();
+        let eigen = check_inertia(inertia_kg_m2)?;
         let mut vectors = eigen.eigenvectors;
         if vectors.determinant() < 0.0 {
             vectors.column_mut(2).neg_mut();
         }
         let frame = UnitQuaternion::from_matrix(&vectors);
         let principal = eigen.eigenvalues;
-        // Triangle inequality of principal moments (a physical body).
-        let (a, b, c) = (principal.x, principal.y, principal.z);
-        let tol = 1.0 - 1e-9;
-        if !(a > 0.0
-            && b > 0.0
-            && c > 0.0
-            && a + b >= c * tol
-            && b + c >= a * tol
-            && a + c >= b * tol)
+        if !mass_kg.is_finite()
+            || mass_kg <= 0.0
+            || !q_eci_from_body.coords.iter().all(|c| c.is_finite())
+            || !omega_body_rad_s.iter().all(|c| c.is_finite())
+            || !wheel_momentum_body_nms.iter().all(|c| c.is_finite())
         {
-            return Err(HardwareError::Inconsistent {
+            return Err(HardwareError::InvalidInput {
                 model: "attitude",
-                reason: "principal moments of inertia must be positive and satisfy the triangle inequality",
+                field: "initial state",
+                reason: "mass, attitude, rate and wheel momentum must be finite (mass > 0)",
             });
         }
         let mprops = MassProperties::with_principal_inertia_frame(

@@ -12,7 +12,7 @@ mod dynamics;
 mod reference;
 mod wheels;
 
-pub use control::{AttitudeMode, ControllerParams};
+pub use control::{AttitudeMode, ControllerParams, MIN_CONTROL_PERIOD_S};
 pub use dynamics::RigidBodyAttitude;
 pub use wheels::{ReactionWheelParams, WheelArray};
 
@@ -82,7 +82,8 @@ impl AttitudeParams {
         )
     }
 
-    /// Checks ranges and geometry.
+    /// Checks ranges and geometry: controller, pointing axes, the inertia tensor (symmetric
+    /// positive definite, triangle inequality) and the wheels (limits, axes spanning 3-D).
     pub fn validate(&self) -> Result<(), HardwareError> {
         let m = "attitude";
         self.controller.validate()?;
@@ -112,6 +113,8 @@ impl AttitudeParams {
                 reason: "primary and secondary pointing axes must not be parallel",
             });
         }
+        dynamics::check_inertia(&self.inertia_matrix())?;
+        WheelArray::new(self.wheels.clone())?;
         if let Some(f) = self.auto_dump_fraction {
             check(
                 f > 0.0 && f <= 1.0,

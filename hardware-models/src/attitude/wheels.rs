@@ -123,13 +123,17 @@ impl WheelArray {
         &self.momentum_nms
     }
 
-    /// Sets the stored momenta (clamped to the limits).
+    /// Sets the stored momenta (clamped to the limits; a non-finite value leaves that wheel's
+    /// momentum unchanged).
     pub fn set_momentum_nms(&mut self, momentum_nms: &[f64]) {
         for (i, h) in momentum_nms
             .iter()
             .enumerate()
             .take(self.momentum_nms.len())
         {
+            if !h.is_finite() {
+                continue;
+            }
             let lim = self.params[i].max_momentum_nms;
             self.momentum_nms[i] = h.clamp(-lim, lim);
         }

@@ -36,12 +36,13 @@ pub struct LoadParams {
 
 impl LoadParams {
     pub(crate) fn validate(&self) -> Result<(), HardwareError> {
-        if self.modes.is_empty() {
-            return Err(HardwareError::Inconsistent {
-                model: "power",
-                reason: "every load needs at least one mode",
-            });
-        }
+        check(
+            !self.modes.is_empty(),
+            "power",
+            format!("loads[{}].modes", self.name),
+            self.modes.len() as f64,
+            "at least one mode (value: the number of modes)",
+        )?;
         for (i, mode) in self.modes.iter().enumerate() {
             check(
                 mode.power_w >= 0.0,

@@ -244,12 +244,13 @@ impl ThermalParams {
     /// Checks ranges and names.
     pub fn validate(&self) -> Result<(), HardwareError> {
         let m = "thermal";
-        if self.nodes.is_empty() {
-            return Err(HardwareError::Inconsistent {
-                model: m,
-                reason: "the thermal network needs at least one node",
-            });
-        }
+        check(
+            !self.nodes.is_empty(),
+            m,
+            "nodes",
+            0.0,
+            "at least one node (value: the number of nodes)",
+        )?;
         for (i, n) in self.nodes.iter().enumerate() {
             if self.nodes[..i].iter().any(|o| o.name == n.name) {
                 return Err(HardwareError::DuplicateName {
@@ -280,12 +281,13 @@ impl ThermalParams {
                 n.max_temp_k,
                 "> min_temp_k",
             )?;
-            for s in &n.surfaces {
-                check(s.area_m2 > 0.0, m, f("surfaces.area_m2"), s.area_m2, "> 0")?;
+            for (k, s) in n.surfaces.iter().enumerate() {
+                let g = |field: &str| f(&format!("surfaces[{k}].{field}"));
+                check(s.area_m2 > 0.0, m, g("area_m2"), s.area_m2, "> 0")?;
                 check(
                     s.normal_body.norm() > 0.0,
                     m,
-                    f("surfaces.normal_body"),
+                    g("normal_body"),
                     s.normal_body.norm(),
                     "a non-zero vector",
                 )?;
@@ -293,7 +295,7 @@ impl ThermalParams {
                     ("absorptivity", s.absorptivity),
                     ("emissivity", s.emissivity),
                 ] {
-                    check((0.0..=1.0).contains(&v), m, f(field), v, "0 <= value <= 1")?;
+                    check((0.0..=1.0).contains(&v), m, g(field), v, "0 <= value <= 1")?;
                 }
             }
         }
@@ -332,11 +334,11 @@ impl ThermalParams {
             )?;
         }
         check(
-            self.max_substep_s > 0.0,
+            self.max_substep_s >= 1e-3,
             m,
             "max_substep_s",
             self.max_substep_s,
-            "> 0 s",
+            ">= 1 ms (stability holds at any sub-step; shorter ones only cost time)",
         )?;
         let e = &self.earth;
         check(
@@ -448,9 +450,9 @@ impl ThermalModel {
         &self.temps_k
     }
 
-    /// Temperature of one node, K.
-    pub fn temp_k(&self, node: NodeId) -> f64 {
-        self.temps_k[node.0]
+    /// Temperature of one node, K; `None` for a handle that is not a node of this network.
+    pub fn temp_k(&self, node: NodeId) -> Option<f64> {
+        self.temps_k.get(node.0).copied()
     }
 
     /// Whether each heater's thermostat is closed (order of `ThermalParams::heaters`).

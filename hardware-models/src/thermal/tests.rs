@@ -308,3 +308,24 @@ fn regress_stiff_network_is_stable_at_60s_steps() {
     let t = m.temps_k();
     assert!(t[0] > t[1] && t[0] - t[1] < 10.0 / 50.0 + 0.01);
 }
+
+#[test]
+fn regress_node_lookup_is_total() {
+    let m = ThermalModel::new(params(vec![node("only", 10.0, 290.0, vec![])])).unwrap();
+    let id = m.node_id("only").unwrap();
+    assert_eq!(m.temp_k(id), Some(290.0));
+    // A handle from another (larger) network is not a node of this one: no panic.
+    assert_eq!(m.temp_k(NodeId(5)), None);
+    assert!(m.node_id("other").is_none());
+    // An empty network, and a 1 µs sub-step that would only multiply work, are rejected.
+    assert!(matches!(
+        ThermalModel::new(params(vec![])),
+        Err(HardwareError::InvalidParameter { field, .. }) if field == "nodes"
+    ));
+    let mut p = params(vec![node("only", 10.0, 290.0, vec![])]);
+    p.max_substep_s = 1e-6;
+    assert!(matches!(
+        ThermalModel::new(p),
+        Err(HardwareError::InvalidParameter { field, .. }) if field == "max_substep_s"
+    ));
+}

@@ -3,5 +3,6 @@
 mod camera;
 mod common;
 mod power_orbit;
+mod robustness;
 mod satellite;
 mod templates;

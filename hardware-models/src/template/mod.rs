@@ -4,6 +4,8 @@
 //! not one vendor's product); the comment beside each group says where it comes from.
 //! Scenarios start from a template and override fields.
 
+mod validate;
+
 use nalgebra::Vector3;
 use serde::{Deserialize, Serialize};
 
