@@ -10,6 +10,7 @@
 mod control;
 mod dynamics;
 mod reference;
+mod rotation;
 mod wheels;
 
 pub use control::{AttitudeMode, ControllerParams, MIN_CONTROL_PERIOD_S};
@@ -21,7 +22,7 @@ use nalgebra::{Matrix3, UnitQuaternion, Vector3};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{HardwareError, check};
-use reference::{OrbitArc, align};
+use reference::{BodyTriad, OrbitArc, align};
 
 use orbit::constants::MU_EARTH_KM3_S2;
 
@@ -189,7 +190,9 @@ pub struct AttitudeModel {
     wheels: WheelArray,
     dump_requested: bool,
     saturated: bool,
-    axes: [Vector3<f64>; 4],
+    /// Body halves of the TRIADs: boresight/along-track (nadir, target), Sun axis/secondary.
+    pointing_triad: BodyTriad,
+    sun_triad: BodyTriad,
     scratch_torques: Vec<f64>,
 }
 
@@ -212,19 +215,22 @@ impl AttitudeModel {
             &omega_body_rad_s,
             &wheels.momentum_body_nms(),
         )?;
-        let axes = [
-            params.boresight_body.normalize(),
-            params.along_track_body.normalize(),
-            params.sun_axis_body.normalize(),
-            params.sun_secondary_body.normalize(),
-        ];
+        let parallel = || HardwareError::Inconsistent {
+            model: "attitude",
+            reason: "primary and secondary pointing axes must not be parallel",
+        };
+        let pointing_triad = BodyTriad::new(&params.boresight_body, &params.along_track_body)
+            .ok_or_else(parallel)?;
+        let sun_triad = BodyTriad::new(&params.sun_axis_body, &params.sun_secondary_body)
+            .ok_or_else(parallel)?;
         Ok(Self {
             params,
             body,
             wheels,
             dump_requested: false,
             saturated: false,
-            axes,
+            pointing_triad,
+            sun_triad,
             scratch_torques: Vec::new(),
         })
     }
@@ -263,8 +269,9 @@ impl AttitudeModel {
     pub fn set_wheel_momentum_nms(&mut self, momentum_nms: &[f64]) {
         let before = self.wheels.momentum_body_nms();
         self.wheels.set_momentum_nms(momentum_nms);
-        let delta = self.wheels.momentum_body_nms() - before;
-        self.body.remove_momentum(&(-delta));
+        let after = self.wheels.momentum_body_nms();
+        self.body.remove_momentum(&(before - after));
+        self.body.store_in_rapier(&after);
     }
 
     /// Requests a momentum dump at the start of the next step.
@@ -282,21 +289,24 @@ impl AttitudeModel {
         sun: &Vector3<f64>,
         tau: f64,
     ) -> Option<UnitQuaternion<f64>> {
-        let [boresight, along, sun_axis, sun_secondary] = &self.axes;
-        match mode {
+        let q = match mode {
             AttitudeMode::Idle => None,
-            AttitudeMode::Nadir => align(boresight, along, &-r, v),
-            AttitudeMode::SunPointing => align(sun_axis, sun_secondary, sun, &-r)
-                .or_else(|| align(sun_axis, sun_secondary, sun, &r.cross(v))),
+            AttitudeMode::Nadir => self.pointing_triad.align(&-r, v),
+            AttitudeMode::SunPointing => self
+                .sun_triad
+                .align(sun, &-r)
+                .or_else(|| self.sun_triad.align(sun, &r.cross(v))),
             AttitudeMode::InertialHold { q_body_from_eci } => Some(q_body_from_eci.inverse()),
             AttitudeMode::TargetTracking {
                 target_pos_eci_km,
                 target_vel_eci_km_s,
             } => {
                 let target = target_pos_eci_km + target_vel_eci_km_s * tau;
-                align(boresight, along, &(target - r), v)
+                self.pointing_triad.align(&(target - r), v)
             }
-        }
+        };
+        // A target or a commanded attitude that is not finite gives no reference.
+        q.filter(|q| q.coords.iter().all(|c| c.is_finite()))
     }
 
     /// Gravity-gradient torque, body frame, N·m (Wie, *Space Vehicle Dynamics and Control*,
@@ -404,7 +414,7 @@ impl AttitudeModel {
             let demand = match (q_ref, q_ref_next) {
                 (Some(a), Some(b)) => {
                     // ω_ref (ECI) = log(q_ref(τ+h) q_ref(τ)⁻¹) / h
-                    let omega_ref = (b * a.inverse()).scaled_axis() / h;
+                    let omega_ref = rotation::rotation_vector(&(b * a.inverse())) / h;
                     control::control_torque(
                         &self.params.controller,
                         self.body.inertia_kg_m2(),
@@ -438,7 +448,8 @@ impl AttitudeModel {
             // Kick – drift – kick.
             self.body.kick(&torque_ext, 0.5 * h);
             self.wheels.apply_torques(&torques, 0.5 * h);
-            self.body.drift(&self.wheels.momentum_body_nms(), h);
+            let h_body = self.wheels.momentum_body_nms();
+            self.body.drift(&h_body, h);
             r = r1;
             torque_ext = self.gravity_gradient_nm(&r, &self.body.q_eci_from_body()) + external;
             self.body.kick(&torque_ext, 0.5 * h);
@@ -446,6 +457,7 @@ impl AttitudeModel {
             q_ref = q_ref_next;
         }
         self.scratch_torques = torques;
+        self.body.store_in_rapier(&self.wheels.momentum_body_nms());
         let q = self.body.q_eci_from_body();
         let attitude_error_rad = q_ref.map_or(0.0, |qr| (qr.inverse() * q).angle());
         AttitudeOutputs {

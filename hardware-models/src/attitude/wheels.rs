@@ -33,6 +33,8 @@ pub struct WheelArray {
     distribution: Vec<Vector3<f64>>,
     /// Stored momentum of each wheel along its axis, N·m·s.
     momentum_nms: Vec<f64>,
+    /// Per wheel: (1 / max torque, 1 / max momentum, 1 / (rotor inertia · motor efficiency)).
+    reciprocals: Vec<[f64; 3]>,
 }
 
 impl WheelArray {
@@ -106,10 +108,21 @@ impl WheelArray {
             })?;
         // Row i of Aᵀ (A Aᵀ)⁻¹ is aᵢᵀ (A Aᵀ)⁻¹ (the Gram matrix is symmetric).
         let distribution = params.iter().map(|p| gram_inv * p.axis_body).collect();
+        let reciprocals = params
+            .iter()
+            .map(|p| {
+                [
+                    1.0 / p.max_torque_nm,
+                    1.0 / p.max_momentum_nms,
+                    1.0 / (p.rotor_inertia_kg_m2 * p.motor_efficiency),
+                ]
+            })
+            .collect();
         Ok(Self {
             params,
             distribution,
             momentum_nms: vec![0.0; n],
+            reciprocals,
         })
     }
 
@@ -158,25 +171,27 @@ impl WheelArray {
     }
 
     /// Largest momentum the array can store along the unit body axis `e` with the
-    /// minimum-norm distribution: h_max / maxᵢ |(A⁺ e)ᵢ|, N·m·s.
+    /// minimum-norm distribution: minᵢ h_max,i / |(A⁺ e)ᵢ|, N·m·s.
     pub fn capacity_along_nms(&self, e: &Vector3<f64>) -> f64 {
-        self.along(e, |p| p.max_momentum_nms)
+        self.capacities_along(e).1
     }
 
-    /// Largest torque the array can apply about the unit body axis `e`, N·m.
+    /// Largest torque the array can apply about the unit body axis `e`:
+    /// minᵢ τ_max,i / |(A⁺ e)ᵢ|, N·m.
     pub fn torque_capacity_along_nm(&self, e: &Vector3<f64>) -> f64 {
-        self.along(e, |p| p.max_torque_nm)
+        self.capacities_along(e).0
     }
 
-    fn along(&self, e: &Vector3<f64>, limit: impl Fn(&ReactionWheelParams) -> f64) -> f64 {
-        let mut worst = f64::INFINITY;
-        for (i, p) in self.params.iter().enumerate() {
-            let share = self.distribution[i].dot(e).abs();
-            if share > 0.0 {
-                worst = worst.min(limit(p) / share);
-            }
+    /// (torque capacity N·m, momentum capacity N·m·s) about the unit body axis `e`, in one pass:
+    /// minᵢ limitᵢ / shareᵢ = 1 / maxᵢ (shareᵢ / limitᵢ).
+    pub(crate) fn capacities_along(&self, e: &Vector3<f64>) -> (f64, f64) {
+        let (mut torque, mut momentum) = (0.0f64, 0.0f64);
+        for (row, r) in self.distribution.iter().zip(&self.reciprocals) {
+            let share = row.dot(e).abs();
+            torque = torque.max(share * r[0]);
+            momentum = momentum.max(share * r[1]);
         }
-        worst
+        (1.0 / torque, 1.0 / momentum)
     }
 
     /// Wheel torques (motor torque on each rotor, N·m) that apply `body_torque_nm` to the body
@@ -237,11 +252,10 @@ impl WheelArray {
     pub fn power_w(&self, wheel_torques_nm: &[f64]) -> f64 {
         self.params
             .iter()
+            .zip(&self.reciprocals)
             .zip(&self.momentum_nms)
             .zip(wheel_torques_nm)
-            .map(|((p, h), tau)| {
-                p.static_power_w + (tau * h / p.rotor_inertia_kg_m2).abs() / p.motor_efficiency
-            })
+            .map(|(((p, r), h), tau)| p.static_power_w + (tau * h).abs() * r[2])
             .sum()
     }
 }

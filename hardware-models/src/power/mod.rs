@@ -216,6 +216,17 @@ pub struct PowerSystem {
     ledger: EnergyLedger,
     initial_energy_j: f64,
     panel_harvested_w: Vec<f64>,
+    panels: Vec<PanelConstants>,
+}
+
+/// Per-panel constants of SMAD eq. 11-5, computed once.
+#[derive(Clone, Copy, Debug)]
+struct PanelConstants {
+    unit_normal_body: Vector3<f64>,
+    /// A · pf · η, m².
+    effective_area_m2: f64,
+    /// ln(1 − d), per year: (1 − d)^age = exp(age · ln(1 − d)).
+    log_retention_per_year: f64,
 }
 
 /// Which battery limit ends a piece of a step.
@@ -250,6 +261,15 @@ impl PowerSystem {
         let loads = params.loads.iter().map(LoadState::new).collect();
         let initial_energy_j = battery.energy_j();
         let panel_harvested_w = vec![0.0; params.solar_panels.len()];
+        let panels = params
+            .solar_panels
+            .iter()
+            .map(|p| PanelConstants {
+                unit_normal_body: p.normal_body.normalize(),
+                effective_area_m2: p.area_m2 * p.packing_factor * p.cell_efficiency,
+                log_retention_per_year: (1.0 - p.degradation_per_year).ln(),
+            })
+            .collect();
         Ok(Self {
             params,
             battery,
@@ -258,6 +278,7 @@ impl PowerSystem {
             ledger: EnergyLedger::default(),
             initial_energy_j,
             panel_harvested_w,
+            panels,
         })
     }
 
@@ -402,15 +423,35 @@ impl PowerSystem {
         } else {
             0.0
         };
+        // The same equation as `SolarPanelParams::power_w`, with the constant factors
+        // precomputed and the age factor evaluated once per distinct degradation rate.
+        let illumination = illumination.clamp(0.0, 1.0);
+        let age_years = age_years.max(0.0);
+        let mut age = (f64::NAN, 1.0); // (ln(1 − d), (1 − d)^age) of the previous panel
         let mut array_available_w = 0.0;
-        for (i, panel) in self.params.solar_panels.iter().enumerate() {
+        for (i, (panel, c)) in self
+            .params
+            .solar_panels
+            .iter()
+            .zip(&self.panels)
+            .enumerate()
+        {
             let temp_k = inputs
                 .panel_temps_k
                 .get(i)
                 .copied()
                 .filter(|t| t.is_finite())
                 .unwrap_or(panel.reference_temp_k);
-            let p = panel.power_w(&sun, flux, illumination, temp_k, age_years);
+            if c.log_retention_per_year != age.0 {
+                age = (
+                    c.log_retention_per_year,
+                    (age_years * c.log_retention_per_year).exp(),
+                );
+            }
+            let cos_incidence = c.unit_normal_body.dot(&sun).max(0.0);
+            let temp_factor =
+                (1.0 + panel.temp_coeff_per_k * (temp_k - panel.reference_temp_k)).max(0.0);
+            let p = flux * c.effective_area_m2 * temp_factor * age.1 * cos_incidence * illumination;
             self.panel_harvested_w[i] = p; // scaled to the drawn fraction below
             array_available_w += p;
         }

@@ -329,3 +329,39 @@ fn regress_node_lookup_is_total() {
         Err(HardwareError::InvalidParameter { field, .. }) if field == "max_substep_s"
     ));
 }
+
+/// The 6U network over two orbits of 1 s steps with the heat of a real orbit (Sun on and off,
+/// dissipation switching): the simplified Newton iteration keeps one factorisation and needs
+/// about two iterations per step.
+#[test]
+fn regress_jacobian_reused_and_two_iterations_per_step() {
+    let params = crate::template::HardwareTemplate::cubesat_6u().thermal;
+    let mut m = ThermalModel::new(params).unwrap();
+    let mut heat = vec![0.0; m.temps_k().len()];
+    for k in 0..11_400 {
+        let phase = (k % 5700) as f64 / 5700.0;
+        let lit = phase < 0.62;
+        heat[3] = if (k / 300) % 2 == 0 { 3.0 } else { 5.5 };
+        heat[4] = if phase < 0.05 { 4.5 } else { 0.5 };
+        let angle = std::f64::consts::TAU * phase;
+        m.step(
+            secs(1.0),
+            &ThermalInputs {
+                environment: OrbitalEnvironment {
+                    sun_dir_body: Vector3::new(angle.cos(), 0.0, angle.sin()),
+                    solar_flux_w_m2: 1361.0,
+                    illumination: if lit { 1.0 } else { 0.0 },
+                    nadir_dir_body: Vector3::z(),
+                    radius_km: 6878.0,
+                },
+                internal_heat_w: &heat,
+                heater_supply: &[],
+            },
+        );
+    }
+    let (substeps, iterations, factorisations) = m.solver.counters;
+    println!("{substeps} sub-steps, {iterations} iterations, {factorisations} factorisations");
+    assert_eq!(substeps, 11_400);
+    assert!(factorisations <= 3, "{factorisations}");
+    assert!(iterations as f64 / substeps as f64 <= 2.1, "{iterations}");
+}
