@@ -232,6 +232,17 @@ impl RigidBodyAttitude {
         self.momentum_body_nms += torque_body_nm * dt_s;
     }
 
+    /// Sets the attitude and the total angular momentum (body frame) directly (the settled
+    /// step).
+    pub(crate) fn set_state(
+        &mut self,
+        q_eci_from_body: &UnitQuaternion<f64>,
+        momentum_body_nms: &Vector3<f64>,
+    ) {
+        self.q_eci_from_body = *q_eci_from_body;
+        self.momentum_body_nms = *momentum_body_nms;
+    }
+
     /// Removes momentum (an idealised momentum dump by external actuators), body frame.
     pub(crate) fn remove_momentum(&mut self, momentum_body_nms: &Vector3<f64>) {
         self.momentum_body_nms -= momentum_body_nms;

@@ -11,10 +11,12 @@ mod control;
 mod dynamics;
 mod reference;
 mod rotation;
+mod settled;
 mod wheels;
 
 pub use control::{AttitudeMode, ControllerParams, MIN_CONTROL_PERIOD_S};
 pub use dynamics::RigidBodyAttitude;
+pub use settled::{FULL_STEP_INTERVAL_S, MAX_ERROR_RAD, MAX_RATE_ERROR_RAD_S};
 pub use wheels::{ReactionWheelParams, WheelArray};
 
 use hifitime::Duration;
@@ -23,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{HardwareError, check};
 use reference::{BodyTriad, OrbitArc, align};
+use settled::SettledState;
 
 use orbit::constants::MU_EARTH_KM3_S2;
 
@@ -72,6 +75,11 @@ pub struct AttitudeParams {
     /// wheel power computed by the model.
     #[serde(default)]
     pub power_load: Option<String>,
+    /// Whether steps in the steady state of a pointing mode may take the settled shortcut
+    /// (see the `settled` module and docs/models.md: validated against the full dynamics;
+    /// default true). `false` runs the full dynamics at every step.
+    #[serde(default = "default_true")]
+    pub settled_steps: bool,
 }
 
 impl AttitudeParams {
@@ -194,6 +202,7 @@ pub struct AttitudeModel {
     pointing_triad: BodyTriad,
     sun_triad: BodyTriad,
     scratch_torques: Vec<f64>,
+    settled: SettledState,
 }
 
 impl AttitudeModel {
@@ -232,6 +241,7 @@ impl AttitudeModel {
             pointing_triad,
             sun_triad,
             scratch_torques: Vec::new(),
+            settled: SettledState::default(),
         })
     }
 
@@ -366,6 +376,9 @@ impl AttitudeModel {
         } else {
             Vector3::zeros()
         };
+        if let Some(out) = self.settled_step(dt_s, &mode, &arc, &sun, &external) {
+            return out;
+        }
         let substeps = if dt_s > 0.0 {
             (dt_s / self.params.controller.control_period_s)
                 .ceil()
@@ -383,6 +396,7 @@ impl AttitudeModel {
         let mut q_ref = self.reference(&mode, &r, &v0, &sun, 0.0);
         let mut torque_ext = self.gravity_gradient_nm(&r, &self.body.q_eci_from_body()) + external;
         let mut torques = std::mem::take(&mut self.scratch_torques);
+        let mut last_omega_ref = None;
         for k in 0..substeps {
             let tau = k as f64 * h;
             let after = || Duration::from_seconds(tau);
@@ -415,6 +429,7 @@ impl AttitudeModel {
                 (Some(a), Some(b)) => {
                     // ω_ref (ECI) = log(q_ref(τ+h) q_ref(τ)⁻¹) / h
                     let omega_ref = rotation::rotation_vector(&(b * a.inverse())) / h;
+                    last_omega_ref = Some(omega_ref);
                     control::control_torque(
                         &self.params.controller,
                         self.body.inertia_kg_m2(),
@@ -459,7 +474,11 @@ impl AttitudeModel {
         self.scratch_torques = torques;
         self.body.store_in_rapier(&self.wheels.momentum_body_nms());
         let q = self.body.q_eci_from_body();
-        let attitude_error_rad = q_ref.map_or(0.0, |qr| (qr.inverse() * q).angle());
+        let attitude_error_rad = q_ref.map_or(0.0, |qr| {
+            rotation::rotation_vector(&(qr.inverse() * q)).norm()
+        });
+        let reference_rate = q_ref.and(last_omega_ref);
+        self.end_full_step(&mode, q_ref, attitude_error_rad, reference_rate);
         AttitudeOutputs {
             q_body_from_eci: q.inverse(),
             omega_body_rad_s: self.omega_body_rad_s(),

@@ -131,6 +131,12 @@ impl WheelArray {
         &self.params
     }
 
+    /// Rows of the minimum-norm distribution A⁺ = Aᵀ(AAᵀ)⁻¹, one per wheel: wheel i's share
+    /// of a body-frame torque or momentum change.
+    pub(crate) fn distribution(&self) -> &[Vector3<f64>] {
+        &self.distribution
+    }
+
     /// Stored momentum of each wheel, N·m·s.
     pub fn momentum_nms(&self) -> &[f64] {
         &self.momentum_nms

@@ -368,6 +368,7 @@ impl HardwareTemplate {
             gravity_gradient: true,
             auto_dump_fraction: Some(0.9),
             power_load: Some("adcs".into()),
+            settled_steps: true,
         };
 
         let radio = RadioParams {
@@ -694,6 +695,7 @@ impl HardwareTemplate {
             gravity_gradient: true,
             auto_dump_fraction: Some(0.9),
             power_load: Some("adcs".into()),
+            settled_steps: true,
         };
 
         let radio = RadioParams {

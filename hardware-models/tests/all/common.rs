@@ -4,7 +4,7 @@
 use hardware_models::power::PowerSystem;
 use nalgebra::Vector3;
 use orbit::constants::{MU_EARTH_KM3_S2, WGS84_A_KM};
-use orbit::{Epoch, Unit};
+use orbit::{Epoch, Propagator, Unit, load_elements};
 
 /// A circular orbit: altitude, inclination, RAAN (all TEME).
 #[derive(Clone, Copy, Debug)]
@@ -93,4 +93,15 @@ pub fn assert_ledger_obeys_efficiencies(ps: &PowerSystem) {
         let rel = (got - expected).abs() / scale;
         assert!(rel <= 1e-9, "{name}: {got} J vs {expected} J ({rel:.1e})");
     }
+}
+
+/// SGP4 for the ISS (ZARYA) element set of `assets/elements/sample.tle` (epoch 2018-01-20).
+pub fn iss() -> Propagator {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/elements/sample.tle");
+    let sets = load_elements(std::path::Path::new(path)).unwrap();
+    let iss = sets
+        .iter()
+        .find(|s| s.name.as_deref() == Some("ISS (ZARYA)"))
+        .unwrap();
+    Propagator::new(iss).unwrap()
 }

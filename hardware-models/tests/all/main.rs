@@ -5,4 +5,5 @@ mod common;
 mod power_orbit;
 mod robustness;
 mod satellite;
+mod settled;
 mod templates;

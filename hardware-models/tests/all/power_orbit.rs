@@ -15,20 +15,9 @@ use hardware_models::environment::{solar_flux_w_m2, sun_direction};
 use hardware_models::power::{PowerEvent, PowerInputs, PowerParams, PowerSystem, ShedCause};
 use hardware_models::template::HardwareTemplate;
 use nalgebra::Vector3;
-use orbit::{Duration, Epoch, Propagator, illumination, load_elements, sun_position_teme_km};
+use orbit::{Duration, Epoch, Propagator, illumination, sun_position_teme_km};
 
-use super::common::assert_ledger_obeys_efficiencies;
-
-/// The ISS (ZARYA) element set of the sample file, epoch 2018-01-20.
-fn iss() -> Propagator {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/elements/sample.tle");
-    let sets = load_elements(std::path::Path::new(path)).unwrap();
-    let iss = sets
-        .iter()
-        .find(|s| s.name.as_deref() == Some("ISS (ZARYA)"))
-        .unwrap();
-    Propagator::new(iss).unwrap()
-}
+use super::common::{assert_ledger_obeys_efficiencies, iss};
 
 /// Geometry of one step, at its start.
 struct Geometry {
