@@ -5,7 +5,9 @@
 //! Sun direction and the commanded mode; the model sub-steps at the control period, advancing
 //! the orbit position inside the step with the f and g series, and returns the attitude at the
 //! end. Slew times come out of the dynamics: torque and momentum limits of the wheels, the
-//! slew-rate limit and the braking curve of the controller.
+//! slew-rate limit and the braking curve of the controller. In the steady state of a pointing
+//! mode a step may take the validated settled shortcut instead of the control sub-steps (see
+//! the `settled` module; `AttitudeParams::settled_steps`).
 
 mod control;
 mod dynamics;

@@ -5,8 +5,9 @@
 //! Node balance (Gilmore, Spacecraft Thermal Control Handbook, ch. 14 / SMAD §11.5):
 //!   Cᵢ dTᵢ/dt = Q_env,i + Q_int,i + Q_heater,i + Σⱼ Gᵢⱼ (Tⱼ − Tᵢ) + Σⱼ σ Rᵢⱼ (Tⱼ⁴ − Tᵢ⁴)
 //!               − σ (Σ ε A)ᵢ Tᵢ⁴
-//! integrated with backward Euler (L-stable: no oscillation or blow-up at any step) and Newton
-//! iterations on the T⁴ terms, in sub-steps of at most `max_substep_s`. Environmental and
+//! integrated with backward Euler (L-stable: no oscillation or blow-up at any step) solved by a
+//! simplified Newton iteration on the T⁴ terms (see [`solver`]), in sub-steps of at most
+//! `max_substep_s`. Environmental and
 //! internal heat are held constant over a step (zero-order hold); thermostats and limits are
 //! evaluated at every sub-step.
 
