@@ -95,6 +95,33 @@ pub(crate) fn check_inertia(
     Ok(eigen)
 }
 
+/// One exact sub-flow of the free gyrostat about principal axis `AXIS` for `tau` seconds:
+/// θ = τ (L'ᵢ − h'ᵢ)/Iᵢ; the body turns by θ about eᵢ, q ← q ⊗ (cos θ/2, sin θ/2 eᵢ), and L'
+/// turns by −θ about eᵢ (components in the moving frame), with sin θ = 2 s c and
+/// cos θ = 1 − 2 s² from the half-angle (s, c).
+#[inline(always)]
+fn sub_flow<const AXIS: usize>(
+    q: &mut [f64; 4],
+    l: &mut Vector3<f64>,
+    h: &Vector3<f64>,
+    inverse_inertia: &Vector3<f64>,
+    tau: f64,
+) {
+    let rate = (l[AXIS] - h[AXIS]) * inverse_inertia[AXIS];
+    let (s, c) = rotation::sin_cos(0.5 * rate * tau);
+    let [w, x, y, z] = *q;
+    *q = match AXIS {
+        0 => [c * w - s * x, c * x + s * w, c * y + s * z, c * z - s * y],
+        1 => [c * w - s * y, c * x - s * z, c * y + s * w, c * z + s * x],
+        _ => [c * w - s * z, c * x + s * y, c * y - s * x, c * z + s * w],
+    };
+    let (sin, cos) = (2.0 * s * c, 1.0 - 2.0 * s * s);
+    let (j, k) = ((AXIS + 1) % 3, (AXIS + 2) % 3);
+    let (lj, lk) = (l[j], l[k]);
+    l[j] = cos * lj + sin * lk;
+    l[k] = -sin * lj + cos * lk;
+}
+
 /// The spacecraft body: rapier state plus the total angular momentum in body axes.
 #[derive(Clone)]
 pub struct RigidBodyAttitude {
@@ -105,6 +132,8 @@ pub struct RigidBodyAttitude {
     inertia_inv: Matrix3<f64>,
     /// Principal moments, kg·m².
     principal_kg_m2: Vector3<f64>,
+    /// Their reciprocals, 1/(kg·m²).
+    inverse_principal: Vector3<f64>,
     /// Principal frame → body frame.
     principal_to_body: Matrix3<f64>,
     /// The same rotation as a quaternion.
@@ -193,6 +222,7 @@ impl RigidBodyAttitude {
             inertia_kg_m2: reconstructed,
             inertia_inv,
             principal_kg_m2: principal,
+            inverse_principal: principal.map(|x| 1.0 / x),
             principal_to_body,
             q_body_from_principal: frame,
             q_eci_from_body: *q_eci_from_body,
@@ -260,25 +290,14 @@ impl RigidBodyAttitude {
         let p = &self.principal_to_body;
         let mut l = p.tr_mul(&self.momentum_body_nms); // L' (principal axes)
         let h = p.tr_mul(wheel_momentum_body_nms); // h' (principal axes)
+        let inertia = &self.inverse_principal;
         // Π qᵢ as (w, x, y, z), principal axes.
         let mut q = [1.0, 0.0, 0.0, 0.0];
-        for (axis, fraction) in [(0, 0.5), (1, 0.5), (2, 1.0), (1, 0.5), (0, 0.5)] {
-            let rate = (l[axis] - h[axis]) / self.principal_kg_m2[axis];
-            let (s, c) = rotation::sin_cos(0.5 * rate * fraction * dt_s);
-            // q ← q ⊗ (c, s eᵢ)
-            let [w, x, y, z] = q;
-            q = match axis {
-                0 => [c * w - s * x, c * x + s * w, c * y + s * z, c * z - s * y],
-                1 => [c * w - s * y, c * x - s * z, c * y + s * w, c * z + s * x],
-                _ => [c * w - s * z, c * x + s * y, c * y - s * x, c * z + s * w],
-            };
-            // L' rotates by −θ about eᵢ (components in the moving body frame).
-            let (sin, cos) = (2.0 * s * c, 1.0 - 2.0 * s * s);
-            let (j, k) = ((axis + 1) % 3, (axis + 2) % 3);
-            let (lj, lk) = (l[j], l[k]);
-            l[j] = cos * lj + sin * lk;
-            l[k] = -sin * lj + cos * lk;
-        }
+        sub_flow::<0>(&mut q, &mut l, &h, inertia, 0.5 * dt_s);
+        sub_flow::<1>(&mut q, &mut l, &h, inertia, 0.5 * dt_s);
+        sub_flow::<2>(&mut q, &mut l, &h, inertia, dt_s);
+        sub_flow::<1>(&mut q, &mut l, &h, inertia, 0.5 * dt_s);
+        sub_flow::<0>(&mut q, &mut l, &h, inertia, 0.5 * dt_s);
         let q_principal =
             UnitQuaternion::new_unchecked(nalgebra::Quaternion::new(q[0], q[1], q[2], q[3]));
         let turn = self.q_body_from_principal * q_principal * self.q_body_from_principal.inverse();

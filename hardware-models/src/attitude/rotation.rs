@@ -15,8 +15,9 @@ const SMALL_ANGLE_RAD: f64 = 1.0 / 64.0;
 pub(crate) fn sin_cos(x: f64) -> (f64, f64) {
     if x.abs() <= SMALL_ANGLE_RAD {
         let x2 = x * x;
-        let s = x * (1.0 - x2 / 6.0 * (1.0 - x2 / 20.0 * (1.0 - x2 / 42.0)));
-        let c = 1.0 - x2 / 2.0 * (1.0 - x2 / 12.0 * (1.0 - x2 / 30.0 * (1.0 - x2 / 56.0)));
+        // Horner form with the coefficients 1/3!, 1/5!, 1/7! and 1/2!, 1/4!, 1/6!, 1/8!.
+        let s = x * (1.0 - x2 * (1.0 / 6.0 - x2 * (1.0 / 120.0 - x2 * (1.0 / 5040.0))));
+        let c = 1.0 - x2 * (0.5 - x2 * (1.0 / 24.0 - x2 * (1.0 / 720.0 - x2 * (1.0 / 40_320.0))));
         (s, c)
     } else {
         x.sin_cos()
@@ -37,8 +38,11 @@ pub(crate) fn rotation_vector(q: &UnitQuaternion<f64>) -> Vector3<f64> {
     };
     let n2 = v.norm_squared();
     if n2 <= w * w * (SMALL_ANGLE_RAD * SMALL_ANGLE_RAD) {
-        let u2 = n2 / (w * w);
-        let f = 2.0 / w * (1.0 - u2 * (1.0 / 3.0 - u2 * (1.0 / 5.0 - u2 * (1.0 / 7.0 - u2 / 9.0))));
+        let inv_w = 1.0 / w;
+        let u2 = n2 * inv_w * inv_w;
+        let f = 2.0
+            * inv_w
+            * (1.0 - u2 * (1.0 / 3.0 - u2 * (1.0 / 5.0 - u2 * (1.0 / 7.0 - u2 * (1.0 / 9.0)))));
         v * f
     } else {
         let n = n2.sqrt();
