@@ -180,9 +180,7 @@ fn bench_models(c: &mut Criterion) {
     let prop = orbit::Propagator::new(iss).unwrap();
     let orbit_inputs: Vec<SatelliteInputs> = (0..(86_400.0 / iss.mean_motion_rev_day) as usize)
         .map(|k| {
-            let s = prop
-                .state_after(Duration::from_seconds(k as f64))
-                .unwrap();
+            let s = prop.state_after(Duration::from_seconds(k as f64)).unwrap();
             let sun = sun_position_teme_km(s.epoch);
             SatelliteInputs {
                 pos_eci_km: s.pos_teme_km,
