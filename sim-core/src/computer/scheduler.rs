@@ -1,0 +1,460 @@
+//! One step of the onboard computer: the time-sliced, fuel-metered scheduler.
+//!
+//! The CPU is a timeline. Picking an app hands it one quantum (the fuel yield interval);
+//! whatever it executes — wasm operators counted by fuel, plus the ABI's host-call costs —
+//! advances the timeline at `instruction_rate_ips`. When no app can run, the timeline jumps
+//! to the next wake-up (a timer, a sleep deadline, a restart, a watchdog) or the step's end.
+//! Selection is strict priority, then the smallest virtual runtime (instructions ÷ share),
+//! then install order: deterministic, and an app that never blocks only slows itself and
+//! apps of lower priority.
+
+use hifitime::{Duration, Epoch};
+
+use super::exec::{classify, handler_future, poll_once, wasm_consumed, Ending, Exec, FutKind, PollEnd};
+use super::*;
+use crate::bus::{Block, PollClock};
+use crate::hypervisor::abi::*;
+use crate::hypervisor::AppStyle;
+use crate::state::StateSnapshot;
+use crate::time::{duration_to_ns, epoch_to_unix_ns};
+
+/// Virtual runtime units per instruction at share 1.
+const VRUNTIME_SCALE: u128 = 1 << 20;
+
+impl OnboardComputer {
+    /// Runs the computer over `[start, start + dt)`: the satellite supplies the sensor view
+    /// (`state`, what `state_read` returns) and the true `conditions` (schedules, event
+    /// edges, safe mode). Returns the CPU use, the events and the log lines.
+    pub fn step(&mut self, start: Epoch, dt: Duration, state: &StateSnapshot, conditions: &Conditions) -> TickReport {
+        let t0 = epoch_to_unix_ns(start);
+        let dt_ns = duration_to_ns(dt).max(0);
+        let t_end = t0.saturating_add(dt_ns);
+        for a in &mut self.apps {
+            a.tick_instructions = 0;
+        }
+        {
+            let mut bus = bus::lock(&self.bus);
+            bus.snapshot = state.clone();
+            bus.snapshot.time_unix_ns = t0;
+            bus.safe_mode = conditions.safe_mode;
+        }
+        if self.cursor_ns < t0 {
+            self.cursor_ns = t0;
+            self.cursor_rem = 0;
+        }
+        let carry = self.busy_carry_ns.min(dt_ns);
+        self.busy_carry_ns -= carry;
+        let mut busy_ns = carry;
+        let mut instructions: u64 = 0;
+
+        self.latch_edges(conditions);
+        self.apply_schedules(conditions);
+
+        loop {
+            match self.power {
+                Power::Off { on_at_ns } => {
+                    let next = on_at_ns.unwrap_or(t_end);
+                    if next < t_end {
+                        self.cursor_ns = self.cursor_ns.max(next);
+                        self.power_on();
+                        continue;
+                    }
+                    self.cursor_ns = self.cursor_ns.max(t_end);
+                    break;
+                }
+                Power::Booting { until_ns } => {
+                    if until_ns < t_end {
+                        self.cursor_ns = self.cursor_ns.max(until_ns);
+                        self.cursor_rem = 0;
+                        self.power = Power::On;
+                        self.event(None, EventKind::Booted);
+                        for i in 0..self.apps.len() {
+                            if self.apps[i].enabled {
+                                self.launch(i, None);
+                            }
+                        }
+                        self.apply_schedules(conditions);
+                        continue;
+                    }
+                    self.cursor_ns = self.cursor_ns.max(t_end);
+                    break;
+                }
+                Power::On => {}
+            }
+            if self.cursor_ns >= t_end {
+                break;
+            }
+            self.service();
+            match self.pick() {
+                Some(i) => {
+                    let (n, ns) = self.run_quantum(i);
+                    instructions += n;
+                    busy_ns += ns;
+                }
+                None => {
+                    let next = self.next_wakeup().unwrap_or(t_end);
+                    self.cursor_ns = next.max(self.cursor_ns + 1).min(t_end).max(self.cursor_ns);
+                    self.cursor_rem = 0;
+                }
+            }
+        }
+        if self.cursor_ns > t_end {
+            let overrun = self.cursor_ns - t_end;
+            busy_ns -= overrun.min(busy_ns);
+            self.busy_carry_ns += overrun;
+        }
+        let (events, logs) = {
+            let mut bus = bus::lock(&self.bus);
+            (std::mem::take(&mut bus.events), std::mem::take(&mut bus.logs))
+        };
+        TickReport {
+            start,
+            dt,
+            instructions,
+            busy_fraction: if dt_ns > 0 { (busy_ns as f64 / dt_ns as f64).clamp(0.0, 1.0) } else { 0.0 },
+            apps: self.apps.iter().map(|a| AppTick { app: a.name.clone(), instructions: a.tick_instructions }).collect(),
+            events,
+            logs,
+        }
+    }
+
+    /// Latches event edges between the previous and the current conditions into every live app.
+    fn latch_edges(&mut self, c: &Conditions) {
+        let mut bits = 0;
+        if let Some(prev) = &self.last_conditions {
+            if c.sunlit != prev.sunlit {
+                bits |= if c.sunlit { EV_SUNLIT } else { EV_ECLIPSE };
+            }
+            if c.in_contact != prev.in_contact {
+                bits |= if c.in_contact { EV_CONTACT_START } else { EV_CONTACT_END };
+            }
+            if c.areas.difference(&prev.areas).next().is_some() {
+                bits |= EV_AOI_ENTER;
+            }
+            if prev.areas.difference(&c.areas).next().is_some() {
+                bits |= EV_AOI_EXIT;
+            }
+        }
+        self.last_conditions = Some(c.clone());
+        if bits == 0 {
+            return;
+        }
+        let mut bus = bus::lock(&self.bus);
+        for a in &self.apps {
+            if matches!(a.phase, Phase::Live(_)) {
+                if let Some(s) = bus.app_mut(a.slot) {
+                    s.latched |= bits;
+                }
+            }
+        }
+    }
+
+    /// Suspends and resumes live apps by their schedules.
+    fn apply_schedules(&mut self, c: &Conditions) {
+        let now = self.cursor_ns;
+        for a in &mut self.apps {
+            let Phase::Live(l) = &mut a.phase else { continue };
+            let allowed = a.config.schedule.allows(now, c);
+            match (allowed, l.suspended_since) {
+                (true, Some(since)) => {
+                    let shift = now.saturating_sub(since);
+                    l.suspended_since = None;
+                    l.running_since_ns = l.running_since_ns.saturating_add(shift);
+                    let mut bus = bus::lock(&self.bus);
+                    if let Some(s) = bus.app_mut(a.slot) {
+                        s.heartbeat_ns = s.heartbeat_ns.map(|h| h.saturating_add(shift));
+                        s.latched |= EV_RESUMED;
+                    }
+                    bus.event(now, Some(&a.name), EventKind::Resumed);
+                }
+                (false, None) => {
+                    l.suspended_since = Some(now);
+                    bus::lock(&self.bus).event(now, Some(&a.name), EventKind::Suspended);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn heartbeat_timeout_ns(&self, a: &AppSlot) -> i64 {
+        duration_to_ns(a.config.heartbeat_timeout.unwrap_or(self.spec.watchdog_timeout))
+    }
+
+    /// Handles everything due at the current time: restarts, timers, watchdogs, stop
+    /// deadlines, and waking blocked apps.
+    fn service(&mut self) {
+        let now = self.cursor_ns;
+        for i in 0..self.apps.len() {
+            if let Phase::RestartAt(t, _) = self.apps[i].phase {
+                if t <= now && self.apps[i].enabled {
+                    self.apps[i].restarts += 1;
+                    self.launch_as(i, None, EventKind::Restarted);
+                }
+                continue;
+            }
+            let hb_timeout = self.heartbeat_timeout_ns(&self.apps[i]);
+            let cpu_watchdog = duration_to_ns(self.apps[i].config.cpu_watchdog);
+            let vfloor = self.vfloor;
+            let a = &mut self.apps[i];
+            let Phase::Live(l) = &mut a.phase else { continue };
+            let mut bus = bus::lock(&self.bus);
+            let Some(s) = bus.app_mut(a.slot) else { continue };
+            if s.timer_ns.is_some_and(|t| t <= now) {
+                s.timer_ns = None;
+                s.latched |= EV_TIMER;
+            }
+            if l.suspended_since.is_some() {
+                continue;
+            }
+            let fault = if s.heartbeat_ns.is_some_and(|hb| now.saturating_sub(hb) > hb_timeout) {
+                Some(FaultReason::HeartbeatWatchdog)
+            } else {
+                let running = matches!(l.exec, Exec::InFlight { .. })
+                    && (s.exec.block.is_none() || s.exec.block == Some(Block::Yield));
+                (running && now.saturating_sub(l.running_since_ns) > cpu_watchdog).then_some(FaultReason::CpuWatchdog)
+            };
+            if let Some(reason) = fault {
+                drop(bus);
+                self.fault(i, reason);
+                continue;
+            }
+            if l.stopping_until.is_some_and(|t| t <= now) {
+                drop(bus);
+                self.kill(i);
+                let name = self.apps[i].name.clone();
+                self.event(Some(&name), EventKind::Stopped);
+                continue;
+            }
+            if s.exec.wake.is_some() {
+                continue;
+            }
+            let wake = match s.exec.block {
+                Some(Block::Wait { mask, deadline_ns }) => {
+                    let ev = s.latched & mask;
+                    if ev != 0 {
+                        s.latched &= !ev;
+                        Some(i64::from(ev))
+                    } else if deadline_ns.is_some_and(|d| d <= now) {
+                        Some(0)
+                    } else {
+                        None
+                    }
+                }
+                Some(Block::Sleep { until_ns }) => (until_ns <= now).then_some(0),
+                Some(Block::Yield) => Some(0),
+                None => None,
+            };
+            if let Some(v) = wake {
+                s.exec.wake = Some(v);
+                if s.exec.block != Some(Block::Yield) {
+                    l.running_since_ns = now;
+                    a.vruntime = a.vruntime.max(vfloor);
+                }
+            }
+        }
+    }
+
+    /// Events a reactor at rest would be called with now.
+    fn deliverable(style: AppStyle, latched: u32, subscribed: u32) -> u32 {
+        match style {
+            AppStyle::Reactor => latched & (subscribed | EV_START | EV_STOP),
+            AppStyle::Command => 0,
+        }
+    }
+
+    /// The next app to run: highest priority, then least virtual runtime, then install order.
+    fn pick(&self) -> Option<usize> {
+        let bus = bus::lock(&self.bus);
+        let mut best: Option<(usize, u8, u128)> = None;
+        for (i, a) in self.apps.iter().enumerate() {
+            let Phase::Live(l) = &a.phase else { continue };
+            if l.suspended_since.is_some() {
+                continue;
+            }
+            let Some(s) = bus.app(a.slot) else { continue };
+            let runnable = match &l.exec {
+                Exec::InFlight { .. } => s.exec.block.is_none() || s.exec.wake.is_some(),
+                Exec::AtRest { .. } => Self::deliverable(a.image.style(), s.latched, s.subscribed) != 0,
+            };
+            if !runnable {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some((_, p, v)) => a.config.priority > p || (a.config.priority == p && a.vruntime < v),
+            };
+            if better {
+                best = Some((i, a.config.priority, a.vruntime));
+            }
+        }
+        best.map(|(i, _, _)| i)
+    }
+
+    /// The earliest future time something becomes due, if any.
+    fn next_wakeup(&self) -> Option<i64> {
+        let now = self.cursor_ns;
+        let bus = bus::lock(&self.bus);
+        let mut next: Option<i64> = None;
+        let mut consider = |t: i64| {
+            if t > now {
+                next = Some(next.map_or(t, |n| n.min(t)));
+            }
+        };
+        for a in &self.apps {
+            match &a.phase {
+                Phase::RestartAt(t, _) => consider(*t),
+                Phase::Live(l) => {
+                    let Some(s) = bus.app(a.slot) else { continue };
+                    if let Some(t) = s.timer_ns {
+                        consider(t);
+                    }
+                    if l.suspended_since.is_some() {
+                        continue;
+                    }
+                    if let Some(hb) = s.heartbeat_ns {
+                        consider(hb.saturating_add(self.heartbeat_timeout_ns(a)).saturating_add(1));
+                    }
+                    if let Some(t) = l.stopping_until {
+                        consider(t);
+                    }
+                    match s.exec.block {
+                        Some(Block::Wait { deadline_ns: Some(d), .. }) => consider(d),
+                        Some(Block::Sleep { until_ns }) => consider(until_ns),
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        next
+    }
+
+    /// Advances the CPU timeline by `instructions`; returns the nanoseconds advanced.
+    fn advance(&mut self, instructions: u64) -> i64 {
+        let rate = u128::from(self.spec.instruction_rate_ips.max(1));
+        let total = u128::from(instructions) * 1_000_000_000 + u128::from(self.cursor_rem);
+        let ns = i64::try_from(total / rate).unwrap_or(i64::MAX);
+        self.cursor_rem = (total % rate) as u64;
+        self.cursor_ns = self.cursor_ns.saturating_add(ns);
+        ns
+    }
+
+    /// Gives app `i` one quantum; returns (instructions, nanoseconds) it used.
+    fn run_quantum(&mut self, i: usize) -> (u64, i64) {
+        let now = self.cursor_ns;
+        let quantum = self.hv.config().quantum_instructions;
+        self.vfloor = self.vfloor.max(self.apps[i].vruntime);
+        let slot = self.apps[i].slot;
+        let style = self.apps[i].image.style();
+
+        // A reactor at rest with events: start a handler call.
+        if let Phase::Live(l) = &mut self.apps[i].phase {
+            if matches!(l.exec, Exec::AtRest { .. }) {
+                let events = {
+                    let mut bus = bus::lock(&self.bus);
+                    let Some(s) = bus.app_mut(slot) else { return (0, 0) };
+                    let ev = Self::deliverable(style, s.latched, s.subscribed);
+                    s.latched &= !ev;
+                    ev
+                };
+                if events & EV_STOP != 0 {
+                    l.stop_delivered = true;
+                }
+                l.running_since_ns = now;
+                let placeholder = Exec::InFlight { fut: Box::pin(std::future::pending()), kind: FutKind::Handler };
+                if let Exec::AtRest { store, instance, handler } = std::mem::replace(&mut l.exec, placeholder) {
+                    l.exec = Exec::InFlight { fut: handler_future(store, instance, handler, events), kind: FutKind::Handler };
+                }
+            }
+        }
+
+        let instr_at_start = {
+            let mut bus = bus::lock(&self.bus);
+            let rate_ips = self.spec.instruction_rate_ips;
+            let Some(s) = bus.app_mut(slot) else { return (0, 0) };
+            s.exec.host_called = false;
+            let instr = s.exec.instructions();
+            bus.clock = PollClock { start_ns: now, start_rem: self.cursor_rem, rate_ips, instr_at_start: instr };
+            instr
+        };
+
+        let Phase::Live(l) = &mut self.apps[i].phase else { return (0, 0) };
+        let Exec::InFlight { fut, kind } = &mut l.exec else { return (0, 0) };
+        let kind = *kind;
+        let end = poll_once(fut);
+
+        let delta = {
+            let mut bus = bus::lock(&self.bus);
+            let Some(s) = bus.app_mut(slot) else { return (0, 0) };
+            match &end {
+                PollEnd::Pending if s.exec.block.is_some() && s.exec.wake.is_none() => {}
+                PollEnd::Pending => {
+                    s.exec.yields += 1;
+                    s.exec.wasm_est = s.exec.wasm_est.max(s.exec.yields.saturating_mul(quantum));
+                }
+                PollEnd::Done(done) => {
+                    let exact = wasm_consumed(&done.store);
+                    s.exec.wasm_exact = exact;
+                    s.exec.wasm_est = s.exec.wasm_est.max(exact);
+                }
+                PollEnd::Panicked(_) => {}
+            }
+            let d = s.exec.instructions().saturating_sub(instr_at_start);
+            s.instructions_total = s.instructions_total.saturating_add(d);
+            d
+        };
+        let a = &mut self.apps[i];
+        a.tick_instructions = a.tick_instructions.saturating_add(delta);
+        a.vruntime = a.vruntime.saturating_add(u128::from(delta) * VRUNTIME_SCALE / u128::from(a.config.share.max(1)));
+        let ns = self.advance(delta);
+
+        match end {
+            PollEnd::Pending => {}
+            PollEnd::Panicked(message) => self.fault(i, FaultReason::HostPanic { message }),
+            PollEnd::Done(done) => self.finish(i, kind, done),
+        }
+        (delta, ns)
+    }
+
+    /// A future of app `i` finished.
+    fn finish(&mut self, i: usize, kind: FutKind, mut done: exec::ExecDone) {
+        let ending = classify(&done.result, &done.store);
+        match ending {
+            Ending::Fault(reason) => self.fault(i, reason),
+            Ending::Exit(code) => self.exit(i, code),
+            Ending::Returned(_) if kind == FutKind::Command => self.exit(i, 0),
+            Ending::Returned(ret) => {
+                let Some(instance) = done.instance else {
+                    self.fault(i, FaultReason::Instantiation { message: "reactor instance missing".into() });
+                    return;
+                };
+                let handler = match instance.get_typed_func::<i32, i32>(&mut done.store, "skytwin_on_event") {
+                    Ok(h) => h,
+                    Err(e) => {
+                        self.fault(i, FaultReason::Instantiation { message: e.to_string() });
+                        return;
+                    }
+                };
+                let now = self.cursor_ns;
+                let name = self.apps[i].name.clone();
+                if let Some(code) = ret.filter(|&c| c != 0) {
+                    self.event(Some(&name), EventKind::HandlerError { code });
+                }
+                let Phase::Live(l) = &mut self.apps[i].phase else { return };
+                l.exec = Exec::AtRest { store: done.store, instance, handler };
+                l.running_since_ns = now;
+                if l.stop_delivered {
+                    self.kill(i);
+                    self.event(Some(&name), EventKind::Stopped);
+                }
+            }
+        }
+    }
+
+    fn exit(&mut self, i: usize, code: i32) {
+        self.kill(i);
+        self.apps[i].phase = Phase::Exited(code);
+        let name = self.apps[i].name.clone();
+        self.event(Some(&name), EventKind::Exited { code });
+    }
+}
