@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use rand_chacha::ChaCha20Rng;
 
 use crate::computer::events::{ComputerEvent, EventKind, LogLevel, LogLine};
+use crate::computer::timeline::{instructions_to_ns, Timeline};
 use crate::hypervisor::abi::{EV_DOWNLINK_DONE, EV_ISL, ST_ERATE};
 use crate::hypervisor::sanitize::sanitize_log;
 use crate::hypervisor::token_bucket::{Take, TokenBucket};
@@ -330,12 +331,12 @@ pub(crate) struct PollClock {
 }
 
 impl PollClock {
-    /// The simulated time after `instr_now - instr_at_start` more instructions.
-    pub fn now_ns(&self, instr_now: u64) -> i64 {
-        let delta = u128::from(instr_now.saturating_sub(self.instr_at_start));
-        let rate = u128::from(self.rate_ips.max(1));
-        let ns = (delta * 1_000_000_000 + u128::from(self.start_rem)) / rate;
-        self.start_ns.saturating_add(i64::try_from(ns).unwrap_or(i64::MAX))
+    /// The simulated time after `instr_now - instr_at_start` more instructions, walking only
+    /// through the time the app's priority level has available.
+    pub fn now_ns(&self, instr_now: u64, timeline: &Timeline) -> i64 {
+        let delta = instr_now.saturating_sub(self.instr_at_start);
+        let (ns, _) = instructions_to_ns(delta, self.start_rem, self.rate_ips);
+        timeline.advance(self.start_ns, ns, |_, _| {})
     }
 }
 
@@ -347,11 +348,15 @@ pub struct SatelliteBus {
     pub(crate) safe_mode: bool,
     pub(crate) attitude: Option<AttitudeRequest>,
     pub(crate) camera: Option<Box<dyn CameraService>>,
-    downlink: BTreeMap<(std::cmp::Reverse<u8>, u64), QueuedDownlink>,
+    /// Ordered by (priority, descending), time queued, queue order.
+    downlink: BTreeMap<(std::cmp::Reverse<u8>, i64, u64), QueuedDownlink>,
     downlink_seq: u64,
-    pub(crate) isl_out: VecDeque<(usize, IslMessage)>,
+    /// ISL messages sent, keyed by (time sent, send order).
+    pub(crate) isl_out: BTreeMap<(i64, u64), (usize, IslMessage)>,
+    isl_seq: u64,
     pub(crate) apps: Vec<Option<AppShared>>,
     pub(crate) clock: PollClock,
+    pub(crate) timeline: Timeline,
     pub(crate) storage_total_bytes: u64,
     pub(crate) storage_used_bytes: u64,
     pub(crate) events: Vec<ComputerEvent>,
@@ -380,9 +385,11 @@ impl SatelliteBus {
             camera: None,
             downlink: BTreeMap::new(),
             downlink_seq: 0,
-            isl_out: VecDeque::new(),
+            isl_out: BTreeMap::new(),
+            isl_seq: 0,
             apps: Vec::new(),
             clock: PollClock::default(),
+            timeline: Timeline::default(),
             storage_total_bytes,
             storage_used_bytes: 0,
             events: Vec::new(),
@@ -449,7 +456,7 @@ impl SatelliteBus {
     }
 
     /// Queues a downlink message for `slot` (quota and rate already checked).
-    pub(crate) fn queue_downlink(&mut self, slot: usize, priority: u8, data: Vec<u8>) -> Option<i64> {
+    pub(crate) fn queue_downlink(&mut self, slot: usize, priority: u8, now_ns: i64, data: Vec<u8>) -> Option<i64> {
         let app = self.app_mut(slot)?;
         app.downlink.next_id += 1;
         let id = app.downlink.next_id;
@@ -463,7 +470,7 @@ impl SatelliteBus {
         let name = app.name.clone();
         self.downlink_seq += 1;
         self.downlink.insert(
-            (std::cmp::Reverse(priority), self.downlink_seq),
+            (std::cmp::Reverse(priority), now_ns, self.downlink_seq),
             QueuedDownlink { slot, app: name, id, priority, data, sent: 0 },
         );
         Some(id)
@@ -517,12 +524,18 @@ impl SatelliteBus {
     /// Drops every queued downlink message of `slot` (app removed).
     pub(crate) fn drop_downlink_of(&mut self, slot: usize) {
         self.downlink.retain(|_, m| m.slot != slot);
-        self.isl_out.retain(|(s, _)| *s != slot);
+        self.isl_out.retain(|_, (s, _)| *s != slot);
     }
 
-    /// Takes the ISL messages apps have sent since the last call, in send order.
+    /// Queues an ISL message sent by app `slot` at `now_ns`.
+    pub(crate) fn push_isl(&mut self, slot: usize, now_ns: i64, msg: IslMessage) {
+        self.isl_seq += 1;
+        self.isl_out.insert((now_ns, self.isl_seq), (slot, msg));
+    }
+
+    /// Takes the ISL messages apps have sent since the last call, in order of sending time.
     pub fn take_isl_outbox(&mut self) -> Vec<IslMessage> {
-        let out: Vec<(usize, IslMessage)> = self.isl_out.drain(..).collect();
+        let out: Vec<(usize, IslMessage)> = std::mem::take(&mut self.isl_out).into_values().collect();
         for (slot, m) in &out {
             if let Some(app) = self.app_mut(*slot) {
                 app.isl_out_bytes = app.isl_out_bytes.saturating_sub(m.data.len() as u64);

@@ -67,6 +67,7 @@ impl OnboardComputer {
         }
         let id = AppId(self.next_id);
         self.next_id += 1;
+        let floor = self.vfloor_of(config.priority);
         let mut bus = bus::lock(&self.bus);
         let slot = bus.apps.len();
         let sat = bus.satellite.clone();
@@ -110,7 +111,7 @@ impl OnboardComputer {
             config,
             enabled: false,
             phase: Phase::Stopped,
-            vruntime: self.vfloor,
+            vruntime: floor,
             consecutive_faults: 0,
             faults: 0,
             restarts: 0,
@@ -350,6 +351,7 @@ impl OnboardComputer {
     pub(crate) fn launch_as(&mut self, i: usize, restore: Option<ReactorState>, event: EventKind) {
         let now = self.cursor_ns;
         let quantum = self.hv.config().quantum_instructions;
+        let floor = self.vfloor_of(self.apps[i].config.priority);
         let a = &mut self.apps[i];
         let restoring = restore.is_some();
         {
@@ -386,7 +388,7 @@ impl OnboardComputer {
             stop_delivered: false,
         });
         a.live_since_ns = now;
-        a.vruntime = a.vruntime.max(self.vfloor);
+        a.vruntime = a.vruntime.max(floor);
         let name = a.name.clone();
         self.event(Some(&name), event);
     }

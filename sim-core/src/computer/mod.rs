@@ -9,9 +9,11 @@
 pub mod events;
 pub(crate) mod exec;
 mod lifecycle;
-mod scheduler;
 pub mod schedule;
+mod scheduler;
+pub(crate) mod timeline;
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use hifitime::{Duration, Epoch, Unit};
@@ -338,11 +340,16 @@ pub struct OnboardComputer {
     ram: Arc<RamPool>,
     apps: Vec<AppSlot>,
     next_id: u32,
-    /// CPU timeline: POSIX ns plus a remainder in instruction·ns units.
+    /// The computer's clock, POSIX ns: the end of the last step between steps, the current
+    /// level's position during a step.
     cursor_ns: i64,
+    /// Sub-nanosecond remainder of the current level's timeline (instruction·ns units).
     cursor_rem: u64,
-    busy_carry_ns: i64,
-    vfloor: u128,
+    /// Per priority level: CPU time already executed past the end of the last step (ns and
+    /// remainder), placed first in the level's next pass.
+    owed: BTreeMap<u8, (i64, u64)>,
+    /// Per priority level: virtual runtime floor (a waking app starts no lower).
+    vfloor: BTreeMap<u8, u128>,
     power: Power,
     last_conditions: Option<Conditions>,
 }
@@ -384,8 +391,8 @@ impl OnboardComputer {
             next_id: 1,
             cursor_ns,
             cursor_rem: 0,
-            busy_carry_ns: 0,
-            vfloor: 0,
+            owed: BTreeMap::new(),
+            vfloor: BTreeMap::new(),
             power: Power::On,
             last_conditions: None,
         }
@@ -529,6 +536,10 @@ impl OnboardComputer {
     fn event(&self, app: Option<&str>, kind: EventKind) {
         let now = self.cursor_ns;
         bus::lock(&self.bus).event(now, app, kind);
+    }
+
+    fn vfloor_of(&self, priority: u8) -> u128 {
+        self.vfloor.get(&priority).copied().unwrap_or(0)
     }
 
     fn index(&self, id: AppId) -> Result<usize, ComputerError> {

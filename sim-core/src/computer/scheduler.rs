@@ -1,16 +1,20 @@
 //! One step of the onboard computer: the time-sliced, fuel-metered scheduler.
 //!
-//! The CPU is a timeline. Picking an app hands it one quantum (the fuel yield interval);
-//! whatever it executes — wasm operators counted by fuel, plus the ABI's host-call costs —
-//! advances the timeline at `instruction_rate_ips`. When no app can run, the timeline jumps
-//! to the next wake-up (a timer, a sleep deadline, a restart, a watchdog) or the step's end.
-//! Selection is strict priority, then the smallest virtual runtime (instructions ÷ share),
-//! then install order: deterministic, and an app that never blocks only slows itself and
-//! apps of lower priority.
+//! Priority levels run from highest to lowest over the step's [`Timeline`]; each level gets
+//! the time the levels above left free, so scheduling is strict-priority and pre-emptive in
+//! simulated time, and a higher-priority app's timing does not depend on anything below it.
+//! Within a level, picking an app hands it one quantum (the fuel yield interval): whatever
+//! it executes — wasm operators counted by fuel, plus the ABI's host-call costs — advances
+//! the level's time at `instruction_rate_ips`. The app with the smallest virtual runtime
+//! (instructions ÷ share) goes next, ties by install order. When nothing in the level can
+//! run, time jumps to the next wake-up (timer, sleep deadline, restart, watchdog).
+
+use std::collections::BTreeSet;
 
 use hifitime::{Duration, Epoch};
 
-use super::exec::{classify, handler_future, poll_once, wasm_consumed, Ending, Exec, FutKind, PollEnd};
+use super::exec::{classify, handler_future, poll_once, wasm_consumed, Ending, Exec, ExecDone, FutKind, PollEnd};
+use super::timeline::{instructions_to_ns, Timeline};
 use super::*;
 use crate::bus::{Block, PollClock};
 use crate::hypervisor::abi::*;
@@ -38,75 +42,37 @@ impl OnboardComputer {
             bus.snapshot.time_unix_ns = t0;
             bus.safe_mode = conditions.safe_mode;
         }
-        if self.cursor_ns < t0 {
-            self.cursor_ns = t0;
-            self.cursor_rem = 0;
-        }
-        let carry = self.busy_carry_ns.min(dt_ns);
-        self.busy_carry_ns -= carry;
-        let mut busy_ns = carry;
-        let mut instructions: u64 = 0;
-
+        self.cursor_ns = self.cursor_ns.max(t0);
         self.latch_edges(conditions);
         self.apply_schedules(conditions);
 
-        loop {
-            match self.power {
-                Power::Off { on_at_ns } => {
-                    let next = on_at_ns.unwrap_or(t_end);
-                    if next < t_end {
-                        self.cursor_ns = self.cursor_ns.max(next);
-                        self.power_on();
-                        continue;
-                    }
-                    self.cursor_ns = self.cursor_ns.max(t_end);
-                    break;
-                }
-                Power::Booting { until_ns } => {
-                    if until_ns < t_end {
-                        self.cursor_ns = self.cursor_ns.max(until_ns);
-                        self.cursor_rem = 0;
-                        self.power = Power::On;
-                        self.event(None, EventKind::Booted);
-                        for i in 0..self.apps.len() {
-                            if self.apps[i].enabled {
-                                self.launch(i, None);
-                            }
-                        }
-                        self.apply_schedules(conditions);
-                        continue;
-                    }
-                    self.cursor_ns = self.cursor_ns.max(t_end);
-                    break;
-                }
-                Power::On => {}
-            }
-            if self.cursor_ns >= t_end {
-                break;
-            }
-            self.service();
-            match self.pick() {
-                Some(i) => {
-                    let (n, ns) = self.run_quantum(i);
-                    instructions += n;
-                    busy_ns += ns;
-                }
-                None => {
-                    let next = self.next_wakeup().unwrap_or(t_end);
-                    self.cursor_ns = next.max(self.cursor_ns + 1).min(t_end).max(self.cursor_ns);
-                    self.cursor_rem = 0;
+        // Power: the CPU is available from `on_from` (off and booting time is unavailable).
+        let mut timeline = Timeline::default();
+        let on_from = self.power_transitions(t_end, conditions);
+        timeline.take(t0, on_from.min(t_end));
+
+        let mut instructions: u64 = 0;
+        let mut levels: BTreeSet<u8> = self.apps.iter().map(|a| a.config.priority).collect();
+        levels.extend(self.owed.keys().copied());
+        if on_from < t_end {
+            for &p in levels.iter().rev() {
+                let (n, used) = self.run_level(p, &timeline, t0, t_end);
+                instructions += n;
+                for (s, e) in used {
+                    timeline.take(s, e);
                 }
             }
         }
-        if self.cursor_ns > t_end {
-            let overrun = self.cursor_ns - t_end;
-            busy_ns -= overrun.min(busy_ns);
-            self.busy_carry_ns += overrun;
-        }
-        let (events, logs) = {
+        let busy_ns = timeline.taken_within(t0, t_end) - (on_from.min(t_end) - t0);
+        self.cursor_ns = t_end;
+        self.cursor_rem = 0;
+
+        let (mut events, mut logs) = {
             let mut bus = bus::lock(&self.bus);
             (std::mem::take(&mut bus.events), std::mem::take(&mut bus.logs))
         };
+        events.sort_by_key(|e| e.time_unix_ns);
+        logs.sort_by_key(|l| l.time_unix_ns);
         TickReport {
             start,
             dt,
@@ -116,6 +82,86 @@ impl OnboardComputer {
             events,
             logs,
         }
+    }
+
+    /// Applies power-on and boot completion falling inside this step; returns when the CPU
+    /// becomes available (`i64::MAX`-like `t_end` when it stays off).
+    fn power_transitions(&mut self, t_end: i64, conditions: &Conditions) -> i64 {
+        let t0 = self.cursor_ns;
+        if let Power::Off { on_at_ns } = self.power {
+            match on_at_ns {
+                Some(t) if t < t_end => {
+                    self.cursor_ns = t.max(t0);
+                    self.power_on();
+                }
+                _ => return t_end,
+            }
+        }
+        if let Power::Booting { until_ns } = self.power {
+            if until_ns >= t_end {
+                self.cursor_ns = t0;
+                return t_end;
+            }
+            self.cursor_ns = until_ns.max(t0);
+            self.power = Power::On;
+            self.event(None, EventKind::Booted);
+            for i in 0..self.apps.len() {
+                if self.apps[i].enabled {
+                    self.launch(i, None);
+                }
+            }
+            self.apply_schedules(conditions);
+            let on = self.cursor_ns;
+            self.cursor_ns = t0;
+            return on;
+        }
+        t0
+    }
+
+    /// Runs priority level `p` over the free time of `timeline`; returns the instructions
+    /// executed and the intervals the level used.
+    fn run_level(&mut self, p: u8, timeline: &Timeline, t0: i64, t_end: i64) -> (u64, Vec<(i64, i64)>) {
+        let mut used: Vec<(i64, i64)> = Vec::new();
+        let mut record = |s: i64, e: i64| {
+            if let Some(last) = used.last_mut() {
+                if last.1 == s {
+                    last.1 = e;
+                    return;
+                }
+            }
+            used.push((s, e));
+        };
+        bus::lock(&self.bus).timeline = timeline.clone();
+        // CPU time this level executed past the end of the previous step comes first.
+        let (owed_ns, owed_rem) = self.owed.remove(&p).unwrap_or((0, 0));
+        let mut cur = timeline.advance(t0, owed_ns, &mut record);
+        self.cursor_rem = owed_rem;
+        let mut instructions = 0;
+        loop {
+            cur = timeline.skip(cur);
+            if cur >= t_end {
+                break;
+            }
+            self.cursor_ns = cur;
+            self.service(p);
+            match self.pick(p) {
+                Some(i) => {
+                    let (n, end) = self.run_quantum(i, timeline, &mut record);
+                    instructions += n;
+                    cur = end;
+                }
+                None => {
+                    let next = self.next_wakeup(p).unwrap_or(t_end);
+                    cur = next.max(cur + 1).min(t_end);
+                    self.cursor_rem = 0;
+                }
+            }
+        }
+        if cur > t_end {
+            self.owed.insert(p, (cur - t_end, self.cursor_rem));
+        }
+        self.cursor_ns = t_end;
+        (instructions, used)
     }
 
     /// Latches event edges between the previous and the current conditions into every live app.
@@ -180,11 +226,14 @@ impl OnboardComputer {
         duration_to_ns(a.config.heartbeat_timeout.unwrap_or(self.spec.watchdog_timeout))
     }
 
-    /// Handles everything due at the current time: restarts, timers, watchdogs, stop
-    /// deadlines, and waking blocked apps.
-    fn service(&mut self) {
+    /// Handles everything due now in level `p`: restarts, timers, watchdogs, stop deadlines,
+    /// and waking blocked apps.
+    fn service(&mut self, p: u8) {
         let now = self.cursor_ns;
         for i in 0..self.apps.len() {
+            if self.apps[i].config.priority != p {
+                continue;
+            }
             if let Phase::RestartAt(t, _) = self.apps[i].phase {
                 if t <= now && self.apps[i].enabled {
                     self.apps[i].restarts += 1;
@@ -194,7 +243,7 @@ impl OnboardComputer {
             }
             let hb_timeout = self.heartbeat_timeout_ns(&self.apps[i]);
             let cpu_watchdog = duration_to_ns(self.apps[i].config.cpu_watchdog);
-            let vfloor = self.vfloor;
+            let vfloor = self.vfloor_of(p);
             let a = &mut self.apps[i];
             let Phase::Live(l) = &mut a.phase else { continue };
             let mut bus = bus::lock(&self.bus);
@@ -262,11 +311,14 @@ impl OnboardComputer {
         }
     }
 
-    /// The next app to run: highest priority, then least virtual runtime, then install order.
-    fn pick(&self) -> Option<usize> {
+    /// The next app of level `p` to run: least virtual runtime, then install order.
+    fn pick(&self, p: u8) -> Option<usize> {
         let bus = bus::lock(&self.bus);
-        let mut best: Option<(usize, u8, u128)> = None;
+        let mut best: Option<(usize, u128)> = None;
         for (i, a) in self.apps.iter().enumerate() {
+            if a.config.priority != p {
+                continue;
+            }
             let Phase::Live(l) = &a.phase else { continue };
             if l.suspended_since.is_some() {
                 continue;
@@ -276,22 +328,15 @@ impl OnboardComputer {
                 Exec::InFlight { .. } => s.exec.block.is_none() || s.exec.wake.is_some(),
                 Exec::AtRest { .. } => Self::deliverable(a.image.style(), s.latched, s.subscribed) != 0,
             };
-            if !runnable {
-                continue;
-            }
-            let better = match best {
-                None => true,
-                Some((_, p, v)) => a.config.priority > p || (a.config.priority == p && a.vruntime < v),
-            };
-            if better {
-                best = Some((i, a.config.priority, a.vruntime));
+            if runnable && best.is_none_or(|(_, v)| a.vruntime < v) {
+                best = Some((i, a.vruntime));
             }
         }
-        best.map(|(i, _, _)| i)
+        best.map(|(i, _)| i)
     }
 
-    /// The earliest future time something becomes due, if any.
-    fn next_wakeup(&self) -> Option<i64> {
+    /// The earliest future time something in level `p` becomes due, if any.
+    fn next_wakeup(&self, p: u8) -> Option<i64> {
         let now = self.cursor_ns;
         let bus = bus::lock(&self.bus);
         let mut next: Option<i64> = None;
@@ -300,7 +345,7 @@ impl OnboardComputer {
                 next = Some(next.map_or(t, |n| n.min(t)));
             }
         };
-        for a in &self.apps {
+        for a in self.apps.iter().filter(|a| a.config.priority == p) {
             match &a.phase {
                 Phase::RestartAt(t, _) => consider(*t),
                 Phase::Live(l) => {
@@ -329,21 +374,14 @@ impl OnboardComputer {
         next
     }
 
-    /// Advances the CPU timeline by `instructions`; returns the nanoseconds advanced.
-    fn advance(&mut self, instructions: u64) -> i64 {
-        let rate = u128::from(self.spec.instruction_rate_ips.max(1));
-        let total = u128::from(instructions) * 1_000_000_000 + u128::from(self.cursor_rem);
-        let ns = i64::try_from(total / rate).unwrap_or(i64::MAX);
-        self.cursor_rem = (total % rate) as u64;
-        self.cursor_ns = self.cursor_ns.saturating_add(ns);
-        ns
-    }
-
-    /// Gives app `i` one quantum; returns (instructions, nanoseconds) it used.
-    fn run_quantum(&mut self, i: usize) -> (u64, i64) {
+    /// Gives app `i` one quantum on `timeline`; returns the instructions it used and where
+    /// the level's time ends.
+    fn run_quantum(&mut self, i: usize, timeline: &Timeline, record: &mut impl FnMut(i64, i64)) -> (u64, i64) {
         let now = self.cursor_ns;
         let quantum = self.hv.config().quantum_instructions;
-        self.vfloor = self.vfloor.max(self.apps[i].vruntime);
+        let p = self.apps[i].config.priority;
+        let floor = self.vfloor.entry(p).or_insert(0);
+        *floor = (*floor).max(self.apps[i].vruntime);
         let slot = self.apps[i].slot;
         let style = self.apps[i].image.style();
 
@@ -352,7 +390,7 @@ impl OnboardComputer {
             if matches!(l.exec, Exec::AtRest { .. }) {
                 let events = {
                     let mut bus = bus::lock(&self.bus);
-                    let Some(s) = bus.app_mut(slot) else { return (0, 0) };
+                    let Some(s) = bus.app_mut(slot) else { return (0, now) };
                     let ev = Self::deliverable(style, s.latched, s.subscribed);
                     s.latched &= !ev;
                     ev
@@ -371,21 +409,21 @@ impl OnboardComputer {
         let instr_at_start = {
             let mut bus = bus::lock(&self.bus);
             let rate_ips = self.spec.instruction_rate_ips;
-            let Some(s) = bus.app_mut(slot) else { return (0, 0) };
+            let Some(s) = bus.app_mut(slot) else { return (0, now) };
             s.exec.host_called = false;
             let instr = s.exec.instructions();
             bus.clock = PollClock { start_ns: now, start_rem: self.cursor_rem, rate_ips, instr_at_start: instr };
             instr
         };
 
-        let Phase::Live(l) = &mut self.apps[i].phase else { return (0, 0) };
-        let Exec::InFlight { fut, kind } = &mut l.exec else { return (0, 0) };
+        let Phase::Live(l) = &mut self.apps[i].phase else { return (0, now) };
+        let Exec::InFlight { fut, kind } = &mut l.exec else { return (0, now) };
         let kind = *kind;
         let end = poll_once(fut);
 
         let delta = {
             let mut bus = bus::lock(&self.bus);
-            let Some(s) = bus.app_mut(slot) else { return (0, 0) };
+            let Some(s) = bus.app_mut(slot) else { return (0, now) };
             match &end {
                 PollEnd::Pending if s.exec.block.is_some() && s.exec.wake.is_none() => {}
                 PollEnd::Pending => {
@@ -406,18 +444,21 @@ impl OnboardComputer {
         let a = &mut self.apps[i];
         a.tick_instructions = a.tick_instructions.saturating_add(delta);
         a.vruntime = a.vruntime.saturating_add(u128::from(delta) * VRUNTIME_SCALE / u128::from(a.config.share.max(1)));
-        let ns = self.advance(delta);
+        let (ns, rem) = instructions_to_ns(delta, self.cursor_rem, self.spec.instruction_rate_ips);
+        self.cursor_rem = rem;
+        let end_ns = timeline.advance(now, ns, record);
+        self.cursor_ns = end_ns;
 
         match end {
             PollEnd::Pending => {}
             PollEnd::Panicked(message) => self.fault(i, FaultReason::HostPanic { message }),
             PollEnd::Done(done) => self.finish(i, kind, done),
         }
-        (delta, ns)
+        (delta, end_ns)
     }
 
     /// A future of app `i` finished.
-    fn finish(&mut self, i: usize, kind: FutKind, mut done: exec::ExecDone) {
+    fn finish(&mut self, i: usize, kind: FutKind, mut done: ExecDone) {
         let ending = classify(&done.result, &done.store);
         match ending {
             Ending::Fault(reason) => self.fault(i, reason),

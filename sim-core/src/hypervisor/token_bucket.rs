@@ -10,7 +10,8 @@ pub struct TokenBucket {
     burst: u64,
     nano_tokens: u128,
     last_ns: Option<i64>,
-    /// Set after a refusal until the next success: one "squelched" event per burst.
+    /// Set by a refusal; cleared once the bucket has refilled completely (the app has been
+    /// quiet for `burst / rate`), so a sustained flood yields one "squelched" event.
     squelched: bool,
 }
 
@@ -56,10 +57,12 @@ impl TokenBucket {
     /// Takes `n` tokens at simulated time `now_ns`.
     pub fn take(&mut self, now_ns: i64, n: u64) -> Take {
         self.refill(now_ns);
+        if self.squelched && self.nano_tokens >= u128::from(self.burst) * 1_000_000_000 {
+            self.squelched = false;
+        }
         let need = u128::from(n) * 1_000_000_000;
         if need <= self.nano_tokens {
             self.nano_tokens -= need;
-            self.squelched = false;
             Take::Ok
         } else if self.squelched {
             Take::Refused
@@ -82,10 +85,10 @@ mod tests {
         }
         assert_eq!(b.take(0, 1), Take::RefusedFirst);
         assert_eq!(b.take(0, 1), Take::Refused);
-        // 20 ms at 50/s = exactly one token.
+        // 20 ms at 50/s = exactly one token; still the same burst (no new event).
         assert_eq!(b.take(20_000_000, 1), Take::Ok);
-        assert_eq!(b.take(20_000_000, 1), Take::RefusedFirst);
-        // After 100 s the bucket is full again (200), not 5000.
+        assert_eq!(b.take(20_000_000, 1), Take::Refused);
+        // After 100 s the bucket is full again (200, not 5000): a new burst.
         let t = 100_000_000_000;
         for _ in 0..200 {
             assert_eq!(b.take(t, 1), Take::Ok);

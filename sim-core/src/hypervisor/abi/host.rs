@@ -93,20 +93,23 @@ pub(crate) fn enter<'a>(caller: &'a mut Caller<'_, AppCtx>, charge: bool) -> was
     let ctx: &'a AppCtx = ctx;
     let slot = ctx.slot;
     let mut bus = lock(&ctx.bus);
-    let clock = bus.clock;
-    let app = bus.app_mut(slot).ok_or(HostStateMissing)?;
-    app.exec.wasm_exact = wasm_exact;
-    app.exec.wasm_est = app.exec.wasm_est.max(wasm_exact);
-    app.exec.host_called = true;
-    if charge {
-        app.exec.host_charged = app.exec.host_charged.saturating_add(COST_HOST_CALL);
-    }
-    let mut mem = GuestMem::new(bytes);
-    app.memory_bytes = mem.size() as u64;
-    for (offset, mask) in app.pending_flips.drain(..) {
-        mem.flip(offset, mask);
-    }
-    let now_ns = clock.now_ns(app.exec.instructions());
+    let now_ns = {
+        let b = &mut *bus;
+        let app = b.apps.get_mut(slot).and_then(Option::as_mut).ok_or(HostStateMissing)?;
+        app.exec.wasm_exact = wasm_exact;
+        app.exec.wasm_est = app.exec.wasm_est.max(wasm_exact);
+        app.exec.host_called = true;
+        if charge {
+            app.exec.host_charged = app.exec.host_charged.saturating_add(COST_HOST_CALL);
+        }
+        app.memory_bytes = bytes.len() as u64;
+        let mut mem = GuestMem::new(&mut *bytes);
+        for (offset, mask) in app.pending_flips.drain(..) {
+            mem.flip(offset, mask);
+        }
+        b.clock.now_ns(app.exec.instructions(), &b.timeline)
+    };
+    let mem = GuestMem::new(bytes);
     Ok(Host { mem, bus, slot, now_ns })
 }
 

@@ -21,6 +21,10 @@ type C<'a> = Caller<'a, AppCtx>;
 
 const M: &str = SKYTWIN_V1_MODULE;
 
+/// Bytes of a log call examined (the line keeps at most 1 KiB; escape sequences removed from
+/// the input are why more than that is read).
+pub const MAX_LOG_INPUT_BYTES: u32 = 64 << 10;
+
 pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
     l.func_wrap(M, "abi_version", |mut c: C<'_>| -> R<i32> {
         enter(&mut c, true)?;
@@ -35,10 +39,17 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
     })?;
     l.func_wrap(M, "log", |mut c: C<'_>, level: i32, ptr: i32, len: i32| -> R<i32> {
         let mut h = enter(&mut c, true)?;
-        let Ok(bytes) = h.mem.slice(ptr, len) else { return Ok(ST_EFAULT) };
+        if h.mem.slice(ptr, len).is_err() {
+            return Ok(ST_EFAULT);
+        }
         let Some(level) = LogLevel::from_abi(level) else { return Ok(ST_EINVAL) };
-        let text = sanitize_log(bytes);
-        h.charge_bytes(u64::from(len as u32));
+        let examined = (len as u32).min(MAX_LOG_INPUT_BYTES) as i32;
+        let Ok(bytes) = h.mem.slice(ptr, examined) else { return Ok(ST_EFAULT) };
+        let mut text = sanitize_log(bytes);
+        if examined != len && !text.ends_with('…') {
+            text.push('…');
+        }
+        h.charge_bytes(examined as u64);
         Ok(emit_log(&mut h, level, text))
     })?;
     l.func_wrap(M, "state_read", |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
@@ -96,7 +107,11 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
                 return Ok(ST_EUNAVAIL);
             }
             let app = h.app().name.clone();
-            h.bus.attitude = Some(AttitudeRequest { mode, app, time_unix_ns: h.now_ns });
+            // Priority levels run one after another within a step: keep the latest request
+            // in simulated time, not the last one executed.
+            if h.bus.attitude.as_ref().is_none_or(|a| a.time_unix_ns <= h.now_ns) {
+                h.bus.attitude = Some(AttitudeRequest { mode, app, time_unix_ns: h.now_ns });
+            }
             Ok(0)
         },
     )?;
@@ -169,12 +184,13 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
     )?;
     l.func_wrap(M, "downlink_queue", |mut c: C<'_>, ptr: i32, len: i32, priority: i32| -> R<i64> {
         let mut h = enter(&mut c, true)?;
-        let Ok(data) = h.mem.slice(ptr, len) else { return Ok(i64::from(ST_EFAULT)) };
-        let n = data.len() as u64;
+        if h.mem.slice(ptr, len).is_err() {
+            return Ok(i64::from(ST_EFAULT));
+        }
+        let n = u64::from(len as u32);
         if n == 0 || n > MAX_DOWNLINK_MESSAGE_BYTES || !(0..=7).contains(&priority) {
             return Ok(i64::from(ST_EINVAL));
         }
-        let data = data.to_vec();
         let now = h.now_ns;
         let app = h.app();
         if app.downlink.queued_bytes.saturating_add(n) > app.limits.downlink_queue_bytes {
@@ -189,9 +205,10 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
             }
             Take::Refused => return Ok(i64::from(ST_ERATE)),
         }
+        let Ok(data) = h.mem.copy_out(ptr, len) else { return Ok(i64::from(ST_EFAULT)) };
         h.charge_bytes(n);
         let slot = h.slot;
-        Ok(h.bus.queue_downlink(slot, priority as u8, data).unwrap_or(i64::from(ST_ENOTFOUND)))
+        Ok(h.bus.queue_downlink(slot, priority as u8, now, data).unwrap_or(i64::from(ST_ENOTFOUND)))
     })?;
     l.func_wrap(M, "downlink_status", |mut c: C<'_>, id: i64| -> R<i64> {
         let mut h = enter(&mut c, true)?;
@@ -245,10 +262,10 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
         "isl_send",
         |mut c: C<'_>, dest_ptr: i32, dest_len: i32, ptr: i32, len: i32| -> R<i64> {
             let mut h = enter(&mut c, true)?;
-            let (Ok(dest), Ok(data)) = (h.mem.slice(dest_ptr, dest_len), h.mem.slice(ptr, len)) else {
+            let (Ok(dest), Ok(_)) = (h.mem.slice(dest_ptr, dest_len), h.mem.slice(ptr, len)) else {
                 return Ok(i64::from(ST_EFAULT));
             };
-            let n = data.len() as u64;
+            let n = u64::from(len as u32);
             let Some((sat, app)) = parse_address(dest) else { return Ok(i64::from(ST_EINVAL)) };
             if n == 0 || n > MAX_ISL_MESSAGE_BYTES {
                 return Ok(i64::from(ST_EINVAL));
@@ -256,7 +273,6 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
             if !h.bus.peers.contains(&sat) {
                 return Ok(i64::from(ST_ENOTFOUND));
             }
-            let data = data.to_vec();
             let app_name = h.app().name.clone();
             let from = format!("{}/{}", h.bus.satellite, app_name);
             let me = h.app();
@@ -269,9 +285,10 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
             me.isl_out_bytes += n;
             me.next_isl_id += 1;
             let id = me.next_isl_id;
+            let Ok(data) = h.mem.copy_out(ptr, len) else { return Ok(i64::from(ST_EFAULT)) };
             h.charge_bytes(n + u64::from(dest_len as u32));
-            let slot = h.slot;
-            h.bus.isl_out.push_back((slot, IslMessage { from, to_satellite: sat, to_app: app, id, data }));
+            let (slot, now) = (h.slot, h.now_ns);
+            h.bus.push_isl(slot, now, IslMessage { from, to_satellite: sat, to_app: app, id, data });
             Ok(id)
         },
     )?;

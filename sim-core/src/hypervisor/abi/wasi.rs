@@ -88,6 +88,9 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
     })?;
     l.func_wrap(M, "clock_res_get", |mut c: C<'_>, id: i32, ptr: i32| -> R<i32> {
         let mut h = enter(&mut c, true)?;
+        if h.mem.range(ptr, 8).is_err() {
+            return Ok(EFAULT);
+        }
         if !(CLOCK_REALTIME..=CLOCK_THREAD_CPUTIME).contains(&id) {
             return Ok(EINVAL);
         }
@@ -95,6 +98,9 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
     })?;
     l.func_wrap(M, "clock_time_get", |mut c: C<'_>, id: i32, _precision: i64, ptr: i32| -> R<i32> {
         let mut h = enter(&mut c, true)?;
+        if h.mem.range(ptr, 8).is_err() {
+            return Ok(EFAULT);
+        }
         let Some(t) = clock_now(&mut h, id) else { return Ok(EINVAL) };
         Ok(errno(fault(h.mem.write_u64(ptr, t as u64))))
     })?;
@@ -262,6 +268,9 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
         "path_rename",
         |mut c: C<'_>, fd: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32| -> R<i32> {
             let mut h = enter(&mut c, true)?;
+            if h.mem.slice(old, old_len).is_err() || h.mem.slice(new, new_len).is_err() {
+                return Ok(EFAULT);
+            }
             let r = resolve(&mut h, fd, old, old_len).and_then(|from| {
                 let to = resolve(&mut h, new_fd, new, new_len)?;
                 with_vfs(&mut h, |v, _| v.rename(&from, &to))
@@ -330,6 +339,8 @@ fn argv(h: &mut Host<'_>) -> Vec<String> {
 
 fn sizes(h: &mut Host<'_>, items: &[String], count_ptr: i32, size_ptr: i32) -> Result<(), Errno> {
     let size: usize = items.iter().map(|s| s.len() + 1).sum();
+    fault(h.mem.range(count_ptr, 4))?;
+    fault(h.mem.range(size_ptr, 4))?;
     fault(h.mem.write_u32(count_ptr, items.len() as u32))?;
     fault(h.mem.write_u32(size_ptr, size as u32))
 }

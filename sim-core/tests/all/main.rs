@@ -1,0 +1,13 @@
+//! sim-core integration tests: one binary, one module per area (link time is precious).
+
+mod common;
+
+mod abi_bounds;
+mod determinism;
+mod hostile;
+mod lifecycle;
+mod module_fuzz;
+mod reactor;
+mod scheduling;
+mod services;
+mod wasi;
