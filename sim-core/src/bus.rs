@@ -12,12 +12,12 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use rand_chacha::ChaCha20Rng;
 
 use crate::computer::events::{ComputerEvent, EventKind, LogLevel, LogLine};
-use crate::computer::timeline::{instructions_to_ns, Timeline};
+use crate::computer::timeline::{Timeline, instructions_to_ns};
+use crate::hypervisor::AppStyle;
 use crate::hypervisor::abi::{EV_DOWNLINK_DONE, EV_ISL, ST_ERATE};
 use crate::hypervisor::sanitize::sanitize_log;
 use crate::hypervisor::token_bucket::{Take, TokenBucket};
 use crate::hypervisor::vfs::Vfs;
-use crate::hypervisor::AppStyle;
 use crate::state::StateSnapshot;
 
 /// Shared handle to a satellite bus.
@@ -211,8 +211,15 @@ pub(crate) enum Fd {
     Stdout,
     Stderr,
     /// The preopened `/data` (fd 3) or a directory opened below it.
-    Dir { path: String, preopen: bool },
-    File { path: String, offset: u64, append: bool },
+    Dir {
+        path: String,
+        preopen: bool,
+    },
+    File {
+        path: String,
+        offset: u64,
+        append: bool,
+    },
 }
 
 /// Most open descriptors per app.
@@ -302,7 +309,13 @@ impl AppShared {
             (0, Fd::Stdin),
             (1, Fd::Stdout),
             (2, Fd::Stderr),
-            (3, Fd::Dir { path: String::new(), preopen: true }),
+            (
+                3,
+                Fd::Dir {
+                    path: String::new(),
+                    preopen: true,
+                },
+            ),
         ])
     }
 
@@ -411,22 +424,38 @@ impl SatelliteBus {
     }
 
     pub(crate) fn slot_of(&self, name: &str) -> Option<usize> {
-        self.apps.iter().position(|a| a.as_ref().is_some_and(|a| a.name == name))
+        self.apps
+            .iter()
+            .position(|a| a.as_ref().is_some_and(|a| a.name == name))
     }
 
     /// Free app storage on the computer, bytes.
     pub(crate) fn storage_free(&self) -> u64 {
-        self.storage_total_bytes.saturating_sub(self.storage_used_bytes)
+        self.storage_total_bytes
+            .saturating_sub(self.storage_used_bytes)
     }
 
     /// Records a log line of app `slot` through its rate limit: 0, or `ST_ERATE` (the line is
     /// dropped; the first refusal of a burst emits one `log-squelched` event).
-    pub(crate) fn push_log(&mut self, slot: usize, now_ns: i64, level: LogLevel, text: String) -> i32 {
-        let Some(app) = self.app_mut(slot) else { return 0 };
+    pub(crate) fn push_log(
+        &mut self,
+        slot: usize,
+        now_ns: i64,
+        level: LogLevel,
+        text: String,
+    ) -> i32 {
+        let Some(app) = self.app_mut(slot) else {
+            return 0;
+        };
         match app.log_bucket.take(now_ns, 1) {
             Take::Ok => {
                 let name = app.name.clone();
-                self.logs.push(LogLine { time_unix_ns: now_ns, app: name, level, text });
+                self.logs.push(LogLine {
+                    time_unix_ns: now_ns,
+                    app: name,
+                    level,
+                    text,
+                });
                 0
             }
             Take::RefusedFirst => {
@@ -441,8 +470,14 @@ impl SatelliteBus {
     /// Logs what is left in app `slot`'s stdout/stderr line buffers.
     pub(crate) fn flush_stdio(&mut self, slot: usize, now_ns: i64) {
         for (stderr, level) in [(false, LogLevel::Info), (true, LogLevel::Warn)] {
-            let Some(app) = self.app_mut(slot) else { return };
-            let buf = if stderr { &mut app.stderr } else { &mut app.stdout };
+            let Some(app) = self.app_mut(slot) else {
+                return;
+            };
+            let buf = if stderr {
+                &mut app.stderr
+            } else {
+                &mut app.stdout
+            };
             if !buf.is_empty() {
                 let line = std::mem::take(buf);
                 self.push_log(slot, now_ns, level, sanitize_log(&line));
@@ -452,11 +487,21 @@ impl SatelliteBus {
 
     /// Records an event.
     pub(crate) fn event(&mut self, time_unix_ns: i64, app: Option<&str>, kind: EventKind) {
-        self.events.push(ComputerEvent { time_unix_ns, app: app.map(str::to_string), kind });
+        self.events.push(ComputerEvent {
+            time_unix_ns,
+            app: app.map(str::to_string),
+            kind,
+        });
     }
 
     /// Queues a downlink message for `slot` (quota and rate already checked).
-    pub(crate) fn queue_downlink(&mut self, slot: usize, priority: u8, now_ns: i64, data: Vec<u8>) -> Option<i64> {
+    pub(crate) fn queue_downlink(
+        &mut self,
+        slot: usize,
+        priority: u8,
+        now_ns: i64,
+        data: Vec<u8>,
+    ) -> Option<i64> {
         let app = self.app_mut(slot)?;
         app.downlink.next_id += 1;
         let id = app.downlink.next_id;
@@ -471,14 +516,24 @@ impl SatelliteBus {
         self.downlink_seq += 1;
         self.downlink.insert(
             (std::cmp::Reverse(priority), now_ns, self.downlink_seq),
-            QueuedDownlink { slot, app: name, id, priority, data, sent: 0 },
+            QueuedDownlink {
+                slot,
+                app: name,
+                id,
+                priority,
+                data,
+                sent: 0,
+            },
         );
         Some(id)
     }
 
     /// Bytes waiting in the downlink queue.
     pub fn downlink_queued_bytes(&self) -> u64 {
-        self.downlink.values().map(|m| (m.data.len() - m.sent) as u64).sum()
+        self.downlink
+            .values()
+            .map(|m| (m.data.len() - m.sent) as u64)
+            .sum()
     }
 
     /// Sends up to `max_bytes` from the downlink queue (highest priority first, then first in,
@@ -487,8 +542,12 @@ impl SatelliteBus {
         let mut progress = DownlinkProgress::default();
         let mut budget = max_bytes;
         while budget > 0 {
-            let Some(&key) = self.downlink.keys().next() else { break };
-            let Some(msg) = self.downlink.get_mut(&key) else { break };
+            let Some(&key) = self.downlink.keys().next() else {
+                break;
+            };
+            let Some(msg) = self.downlink.get_mut(&key) else {
+                break;
+            };
             let left = (msg.data.len() - msg.sent) as u64;
             let n = left.min(budget);
             msg.sent += n as usize;
@@ -507,15 +566,13 @@ impl SatelliteBus {
                     app.latched |= EV_DOWNLINK_DONE;
                 }
             }
-            if done {
-                if let Some(msg) = self.downlink.remove(&key) {
-                    progress.completed.push(DeliveredMessage {
-                        app: msg.app,
-                        id: msg.id,
-                        priority: msg.priority,
-                        data: msg.data,
-                    });
-                }
+            if done && let Some(msg) = self.downlink.remove(&key) {
+                progress.completed.push(DeliveredMessage {
+                    app: msg.app,
+                    id: msg.id,
+                    priority: msg.priority,
+                    data: msg.data,
+                });
             }
         }
         progress
@@ -535,7 +592,8 @@ impl SatelliteBus {
 
     /// Takes the ISL messages apps have sent since the last call, in order of sending time.
     pub fn take_isl_outbox(&mut self) -> Vec<IslMessage> {
-        let out: Vec<(usize, IslMessage)> = std::mem::take(&mut self.isl_out).into_values().collect();
+        let out: Vec<(usize, IslMessage)> =
+            std::mem::take(&mut self.isl_out).into_values().collect();
         for (slot, m) in &out {
             if let Some(app) = self.app_mut(*slot) {
                 app.isl_out_bytes = app.isl_out_bytes.saturating_sub(m.data.len() as u64);
@@ -547,15 +605,25 @@ impl SatelliteBus {
 
     /// Delivers an ISL message to an app's inbox; `false` if no such app (message dropped).
     pub(crate) fn deliver_isl(&mut self, now_ns: i64, msg: IslMessage) -> bool {
-        let target = msg.to_app.clone().or_else(|| msg.from.split_once('/').map(|(_, a)| a.to_string()));
-        let Some(slot) = target.and_then(|t| self.slot_of(&t)) else { return false };
-        let Some(app) = self.app_mut(slot) else { return false };
+        let target = msg
+            .to_app
+            .clone()
+            .or_else(|| msg.from.split_once('/').map(|(_, a)| a.to_string()));
+        let Some(slot) = target.and_then(|t| self.slot_of(&t)) else {
+            return false;
+        };
+        let Some(app) = self.app_mut(slot) else {
+            return false;
+        };
         if app.isl_in.len() >= app.limits.max_pending_messages as usize {
             let name = app.name.clone();
             self.event(now_ns, Some(&name), EventKind::IslDropped);
             return true;
         }
-        app.isl_in.push_back(IslIncoming { from: msg.from, data: msg.data });
+        app.isl_in.push_back(IslIncoming {
+            from: msg.from,
+            data: msg.data,
+        });
         app.latched |= EV_ISL;
         true
     }

@@ -33,15 +33,16 @@ pub mod state;
 pub mod time;
 
 pub use bus::{
-    AttitudeMode, AttitudeRequest, CameraError, CameraInfo, CameraService, DeliveredMessage, DownlinkProgress,
-    ImageMeta, IslMessage, SatelliteBus,
+    AttitudeMode, AttitudeRequest, CameraError, CameraInfo, CameraService, DeliveredMessage,
+    DownlinkProgress, ImageMeta, IslMessage, SatelliteBus,
 };
 pub use computer::{
-    AppConfig, AppId, AppLimits, AppPackage, AppState, AppStatus, AppTick, ComputerError, ComputerEvent, ComputerSpec,
-    EventKind, FaultReason, LogLevel, LogLine, OnboardComputer, ReactorState, RestartPolicy, Schedule, TickReport,
+    AppConfig, AppId, AppLimits, AppPackage, AppState, AppStatus, AppTick, ComputerError,
+    ComputerEvent, ComputerSpec, EventKind, FaultReason, LogLevel, LogLine, OnboardComputer,
+    ReactorState, RestartPolicy, Schedule, TickReport,
 };
 pub use hypervisor::{
-    Allocation, AppImage, AppStyle, Hypervisor, HypervisorConfig, HypervisorError, ImageError, ImageLimits,
-    Inspection, Problem,
+    Allocation, AppImage, AppStyle, Hypervisor, HypervisorConfig, HypervisorError, ImageError,
+    ImageLimits, Inspection, Problem,
 };
 pub use state::{Conditions, StateSnapshot};

@@ -87,17 +87,29 @@ impl StateSnapshot {
         put(12, &self.flags.to_le_bytes());
         for i in 0..3 {
             put(16 + 8 * i, &v(VALID_GNSS, self.pos_eci_km[i]).to_le_bytes());
-            put(40 + 8 * i, &v(VALID_GNSS, self.vel_eci_km_s[i]).to_le_bytes());
+            put(
+                40 + 8 * i,
+                &v(VALID_GNSS, self.vel_eci_km_s[i]).to_le_bytes(),
+            );
         }
         put(64, &v(VALID_GNSS, self.lat_deg).to_le_bytes());
         put(72, &v(VALID_GNSS, self.lon_deg).to_le_bytes());
         put(80, &v(VALID_GNSS, self.alt_km).to_le_bytes());
         for i in 0..4 {
-            put(88 + 8 * i, &v(VALID_ATTITUDE, self.q_body_from_eci[i]).to_le_bytes());
+            put(
+                88 + 8 * i,
+                &v(VALID_ATTITUDE, self.q_body_from_eci[i]).to_le_bytes(),
+            );
         }
         for i in 0..3 {
-            put(120 + 8 * i, &v(VALID_ATTITUDE, self.rate_body_rad_s[i]).to_le_bytes());
-            put(144 + 8 * i, &v(VALID_SUN, self.sun_body_unit[i]).to_le_bytes());
+            put(
+                120 + 8 * i,
+                &v(VALID_ATTITUDE, self.rate_body_rad_s[i]).to_le_bytes(),
+            );
+            put(
+                144 + 8 * i,
+                &v(VALID_SUN, self.sun_body_unit[i]).to_le_bytes(),
+            );
         }
         put(168, &v(VALID_SUN, self.illumination).to_le_bytes());
         put(176, &v(VALID_POWER, self.battery_soc).to_le_bytes());
@@ -107,7 +119,10 @@ impl StateSnapshot {
         put(208, &self.attitude_mode.to_le_bytes());
         let n = self.temperatures_c.len().min(STATE_V1_TEMPERATURES);
         put(212, &(n as u32).to_le_bytes());
-        put(216, &v(VALID_ATTITUDE, self.pointing_error_deg).to_le_bytes());
+        put(
+            216,
+            &v(VALID_ATTITUDE, self.pointing_error_deg).to_le_bytes(),
+        );
         for (i, (_, t)) in self.temperatures_c.iter().take(n).enumerate() {
             put(224 + 8 * i, &v(VALID_THERMAL, *t).to_le_bytes());
         }

@@ -245,12 +245,21 @@ impl fmt::Display for ComputerEvent {
         match &self.kind {
             EventKind::Exited { code } => write!(f, "exited code={code}"),
             EventKind::Faulted { reason } => write!(f, "faulted {reason}"),
-            EventKind::RestartScheduled { at_unix_ns, attempt } => {
-                write!(f, "restart-scheduled at={} attempt={attempt}", format_unix_ns(*at_unix_ns))
+            EventKind::RestartScheduled {
+                at_unix_ns,
+                attempt,
+            } => {
+                write!(
+                    f,
+                    "restart-scheduled at={} attempt={attempt}",
+                    format_unix_ns(*at_unix_ns)
+                )
             }
             EventKind::HandlerError { code } => write!(f, "handler-error code={code}"),
             EventKind::MemoryBitFlips { bits } => write!(f, "memory-bit-flips bits={bits}"),
-            EventKind::MigratedIn { with_state } => write!(f, "migrated-in with_state={with_state}"),
+            EventKind::MigratedIn { with_state } => {
+                write!(f, "migrated-in with_state={with_state}")
+            }
             other => {
                 let name = match other {
                     EventKind::Installed => "installed",

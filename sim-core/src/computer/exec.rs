@@ -7,7 +7,7 @@
 //! the store back). A panic in host code is caught here, at the poll, and faults only the app.
 
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -16,10 +16,10 @@ use wasmtime::{Instance, Store, Trap, TypedFunc, Val};
 
 use crate::bus::SharedBus;
 use crate::computer::events::FaultReason;
-use crate::hypervisor::abi::host::{HostStateMissing, ProcExit};
-use crate::hypervisor::ctx::{AppCtx, AppLimiter, RamPool, Refusal, FUEL_TANK};
-use crate::hypervisor::rewrite::{global_export_name, MEMORY_EXPORT};
 use crate::hypervisor::AppImage;
+use crate::hypervisor::abi::host::{HostStateMissing, ProcExit};
+use crate::hypervisor::ctx::{AppCtx, AppLimiter, FUEL_TANK, RamPool, Refusal};
+use crate::hypervisor::rewrite::{MEMORY_EXPORT, global_export_name};
 
 /// A value of a migrated global.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +70,11 @@ pub(crate) enum Exec {
     /// Code is running (or blocked, or pre-empted) inside a future that owns the store.
     InFlight { fut: ExecFuture, kind: FutKind },
     /// A reactor between handler calls.
-    AtRest { store: Store<AppCtx>, instance: Instance, handler: TypedFunc<i32, i32> },
+    AtRest {
+        store: Store<AppCtx>,
+        instance: Instance,
+        handler: TypedFunc<i32, i32>,
+    },
 }
 
 /// How one poll ended.
@@ -109,7 +113,13 @@ pub(crate) struct StoreSpec {
 }
 
 /// A fresh store for an app, with its limiter, a full fuel tank and the yield interval.
-pub(crate) fn new_store(image: &AppImage, bus: &SharedBus, slot: usize, ram: &Arc<RamPool>, spec: &StoreSpec) -> wasmtime::Result<Store<AppCtx>> {
+pub(crate) fn new_store(
+    image: &AppImage,
+    bus: &SharedBus,
+    slot: usize,
+    ram: &Arc<RamPool>,
+    spec: &StoreSpec,
+) -> wasmtime::Result<Store<AppCtx>> {
     let ctx = AppCtx {
         slot,
         bus: bus.clone(),
@@ -150,13 +160,21 @@ pub(crate) fn command_future(image: AppImage, mut store: Store<AppCtx>) -> ExecF
             start.call_async(&mut store, ()).await
         }
         .await;
-        ExecDone { store, instance: None, result: result.map(|()| None) }
+        ExecDone {
+            store,
+            instance: None,
+            result: result.map(|()| None),
+        }
     })
 }
 
 /// The future of a reactor's start: instantiate, then `_initialize` if exported; or, when
 /// `restore` is given (migration), put the memory and globals back instead.
-pub(crate) fn reactor_init_future(image: AppImage, mut store: Store<AppCtx>, restore: Option<ReactorState>) -> ExecFuture {
+pub(crate) fn reactor_init_future(
+    image: AppImage,
+    mut store: Store<AppCtx>,
+    restore: Option<ReactorState>,
+) -> ExecFuture {
     Box::pin(async move {
         let result = async {
             let instance = instantiate(&image, &mut store).await?;
@@ -172,22 +190,43 @@ pub(crate) fn reactor_init_future(image: AppImage, mut store: Store<AppCtx>, res
         }
         .await;
         match result {
-            Ok(instance) => ExecDone { store, instance: Some(instance), result: Ok(None) },
-            Err(e) => ExecDone { store, instance: None, result: Err(e) },
+            Ok(instance) => ExecDone {
+                store,
+                instance: Some(instance),
+                result: Ok(None),
+            },
+            Err(e) => ExecDone {
+                store,
+                instance: None,
+                result: Err(e),
+            },
         }
     })
 }
 
 /// The future of one reactor handler call.
-pub(crate) fn handler_future(mut store: Store<AppCtx>, instance: Instance, handler: TypedFunc<i32, i32>, events: u32) -> ExecFuture {
+pub(crate) fn handler_future(
+    mut store: Store<AppCtx>,
+    instance: Instance,
+    handler: TypedFunc<i32, i32>,
+    events: u32,
+) -> ExecFuture {
     Box::pin(async move {
         let result = handler.call_async(&mut store, events as i32).await;
-        ExecDone { store, instance: Some(instance), result: result.map(Some) }
+        ExecDone {
+            store,
+            instance: Some(instance),
+            result: result.map(Some),
+        }
     })
 }
 
 /// Reads a reactor's state at rest.
-pub(crate) fn capture_state(image: &AppImage, instance: &Instance, store: &mut Store<AppCtx>) -> ReactorState {
+pub(crate) fn capture_state(
+    image: &AppImage,
+    instance: &Instance,
+    store: &mut Store<AppCtx>,
+) -> ReactorState {
     let memory = instance
         .get_memory(&mut *store, MEMORY_EXPORT)
         .map(|m| m.data(&*store).to_vec())
@@ -209,7 +248,12 @@ pub(crate) fn capture_state(image: &AppImage, instance: &Instance, store: &mut S
     ReactorState { memory, globals }
 }
 
-fn restore_state(image: &AppImage, instance: &Instance, store: &mut Store<AppCtx>, state: &ReactorState) -> wasmtime::Result<()> {
+fn restore_state(
+    image: &AppImage,
+    instance: &Instance,
+    store: &mut Store<AppCtx>,
+    state: &ReactorState,
+) -> wasmtime::Result<()> {
     if let Some(mem) = instance.get_memory(&mut *store, MEMORY_EXPORT) {
         let want = state.memory.len();
         let have = mem.data_size(&*store);
@@ -261,23 +305,41 @@ pub(crate) fn classify(result: &wasmtime::Result<Option<i32>>, store: &Store<App
     if let Some(trap) = err.downcast_ref::<Trap>() {
         return Ending::Fault(match trap {
             Trap::StackOverflow => FaultReason::StackOverflow,
-            t => FaultReason::Trap { message: t.to_string() },
+            t => FaultReason::Trap {
+                message: t.to_string(),
+            },
         });
     }
     if err.downcast_ref::<HostStateMissing>().is_some() {
-        return Ending::Fault(FaultReason::Trap { message: err.to_string() });
+        return Ending::Fault(FaultReason::Trap {
+            message: err.to_string(),
+        });
     }
     if let Some(refusal) = store.data().limiter.last_refusal {
         let message = match refusal {
-            Refusal::MemoryCap { desired_bytes, cap_bytes } => {
-                format!("memory of {desired_bytes} bytes exceeds the app's cap of {cap_bytes} bytes")
+            Refusal::MemoryCap {
+                desired_bytes,
+                cap_bytes,
+            } => {
+                format!(
+                    "memory of {desired_bytes} bytes exceeds the app's cap of {cap_bytes} bytes"
+                )
             }
-            Refusal::Ram { desired_bytes, free_bytes } => {
-                format!("memory of {desired_bytes} bytes exceeds the computer's free RAM of {free_bytes} bytes")
+            Refusal::Ram {
+                desired_bytes,
+                free_bytes,
+            } => {
+                format!(
+                    "memory of {desired_bytes} bytes exceeds the computer's free RAM of {free_bytes} bytes"
+                )
             }
-            Refusal::TableCap { desired, cap } => format!("table of {desired} elements exceeds the cap of {cap}"),
+            Refusal::TableCap { desired, cap } => {
+                format!("table of {desired} elements exceeds the cap of {cap}")
+            }
         };
         return Ending::Fault(FaultReason::Limit { message });
     }
-    Ending::Fault(FaultReason::Instantiation { message: err.to_string() })
+    Ending::Fault(FaultReason::Instantiation {
+        message: err.to_string(),
+    })
 }

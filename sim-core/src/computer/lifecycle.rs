@@ -6,14 +6,17 @@ use std::sync::Arc;
 use hifitime::Duration;
 use rand::Rng;
 
-use super::exec::{capture_state, command_future, new_store, reactor_init_future, Exec, FutKind, ReactorState, StoreSpec};
+use super::exec::{
+    Exec, FutKind, ReactorState, StoreSpec, capture_state, command_future, new_store,
+    reactor_init_future,
+};
 use super::*;
 use crate::bus::{AppShared, DownlinkAccount, ExecShared};
-use crate::hypervisor::abi::{skytwin::valid_name, EV_START, EV_STOP};
+use crate::hypervisor::AppStyle;
+use crate::hypervisor::abi::{EV_START, EV_STOP, skytwin::valid_name};
 use crate::hypervisor::rewrite::MEMORY_EXPORT;
 use crate::hypervisor::token_bucket::TokenBucket;
-use crate::hypervisor::vfs::{fnv1a64, Vfs};
-use crate::hypervisor::AppStyle;
+use crate::hypervisor::vfs::{Vfs, fnv1a64};
 use crate::time::duration_to_ns;
 
 /// An app in transit between computers (migration): image, configuration, files and, for a
@@ -39,7 +42,10 @@ impl AppPackage {
     pub fn transfer_bytes(&self) -> u64 {
         self.image.size_bytes() as u64
             + self.files.used_bytes()
-            + self.state.as_ref().map_or(0, |s| s.memory.len() as u64 + 16 * s.globals.len() as u64)
+            + self
+                .state
+                .as_ref()
+                .map_or(0, |s| s.memory.len() as u64 + 16 * s.globals.len() as u64)
     }
 }
 
@@ -52,7 +58,11 @@ impl OnboardComputer {
         Ok(id)
     }
 
-    fn install_inner(&mut self, image: &AppImage, config: AppConfig) -> Result<AppId, ComputerError> {
+    fn install_inner(
+        &mut self,
+        image: &AppImage,
+        config: AppConfig,
+    ) -> Result<AppId, ComputerError> {
         if !valid_name(&config.name) {
             return Err(ComputerError::InvalidName { name: config.name });
         }
@@ -78,7 +88,10 @@ impl OnboardComputer {
             style: image.style(),
             limits: l.clone(),
             args: config.args.clone(),
-            env: vec![format!("SKYTWIN_SATELLITE={sat}"), format!("SKYTWIN_APP={}", config.name)],
+            env: vec![
+                format!("SKYTWIN_SATELLITE={sat}"),
+                format!("SKYTWIN_APP={}", config.name),
+            ],
             latched: 0,
             subscribed: 0,
             timer_ns: None,
@@ -193,7 +206,9 @@ impl OnboardComputer {
         let mut bus = bus::lock(&self.bus);
         bus.drop_downlink_of(a.slot);
         if let Some(shared) = bus.apps.get_mut(a.slot).and_then(Option::take) {
-            bus.storage_used_bytes = bus.storage_used_bytes.saturating_sub(shared.vfs.used_bytes());
+            bus.storage_used_bytes = bus
+                .storage_used_bytes
+                .saturating_sub(shared.vfs.used_bytes());
         }
         let now = self.cursor_ns;
         bus.event(now, Some(&a.name), EventKind::Removed);
@@ -208,9 +223,13 @@ impl OnboardComputer {
         let image = a.image.clone();
         let state = match &mut a.phase {
             Phase::Live(l) => match &mut l.exec {
-                Exec::AtRest { store, instance, .. } => Some(capture_state(&image, instance, store)),
+                Exec::AtRest {
+                    store, instance, ..
+                } => Some(capture_state(&image, instance, store)),
                 Exec::InFlight { .. } if image.style() == AppStyle::Reactor => {
-                    return Err(ComputerError::NotAtRest { name: a.name.clone() });
+                    return Err(ComputerError::NotAtRest {
+                        name: a.name.clone(),
+                    });
                 }
                 Exec::InFlight { .. } => None,
             },
@@ -220,19 +239,31 @@ impl OnboardComputer {
             let bus = bus::lock(&self.bus);
             let shared = bus.app(a.slot);
             (
-                shared.map(|s| s.vfs.clone()).unwrap_or_else(|| Vfs::new(a.config.limits.storage_bytes)),
+                shared
+                    .map(|s| s.vfs.clone())
+                    .unwrap_or_else(|| Vfs::new(a.config.limits.storage_bytes)),
                 shared.map_or(0, |s| s.subscribed),
                 shared.and_then(|s| s.timer_ns),
             )
         };
-        let pkg = AppPackage { config: a.config.clone(), image, files, state, enabled: a.enabled, subscribed, timer_ns };
+        let pkg = AppPackage {
+            config: a.config.clone(),
+            image,
+            files,
+            state,
+            enabled: a.enabled,
+            subscribed,
+            timer_ns,
+        };
         let name = a.name.clone();
         self.kill(i);
         let a = self.apps.remove(i);
         let mut bus = bus::lock(&self.bus);
         bus.drop_downlink_of(a.slot);
         if let Some(shared) = bus.apps.get_mut(a.slot).and_then(Option::take) {
-            bus.storage_used_bytes = bus.storage_used_bytes.saturating_sub(shared.vfs.used_bytes());
+            bus.storage_used_bytes = bus
+                .storage_used_bytes
+                .saturating_sub(shared.vfs.used_bytes());
         }
         let now = self.cursor_ns;
         bus.event(now, Some(&name), EventKind::MigratedOut);
@@ -258,11 +289,9 @@ impl OnboardComputer {
         self.apps[i].enabled = pkg.enabled;
         if pkg.enabled && self.power == Power::On {
             self.launch(i, pkg.state);
-            if with_state {
-                if let Some(a) = bus::lock(&self.bus).app_mut(slot) {
-                    a.subscribed = pkg.subscribed;
-                    a.timer_ns = pkg.timer_ns;
-                }
+            if with_state && let Some(a) = bus::lock(&self.bus).app_mut(slot) {
+                a.subscribed = pkg.subscribed;
+                a.timer_ns = pkg.timer_ns;
             }
         }
         let name = self.apps[i].name.clone();
@@ -272,7 +301,12 @@ impl OnboardComputer {
 
     /// Flips `bits` random bits (seeded by `seed`) in an app's linear memory: at once for a
     /// reactor at rest, otherwise at the app's next host call. Returns the bits scheduled.
-    pub fn flip_memory_bits(&mut self, id: AppId, bits: u32, seed: u64) -> Result<u32, ComputerError> {
+    pub fn flip_memory_bits(
+        &mut self,
+        id: AppId,
+        bits: u32,
+        seed: u64,
+    ) -> Result<u32, ComputerError> {
         let i = self.index(id)?;
         let mut rng = seeded_rng(seed, u64::from(id.0));
         let slot = self.apps[i].slot;
@@ -281,18 +315,29 @@ impl OnboardComputer {
             if size == 0 {
                 return Vec::new();
             }
-            (0..bits).map(|_| (rng.random_range(0..size), 1u8 << rng.random_range(0..8u32))).collect()
+            (0..bits)
+                .map(|_| (rng.random_range(0..size), 1u8 << rng.random_range(0..8u32)))
+                .collect()
         };
         let n = match &mut self.apps[i].phase {
-            Phase::Live(Live { exec: Exec::AtRest { store, instance, .. }, .. }) => {
-                let Some(mem) = instance.get_memory(&mut *store, MEMORY_EXPORT) else { return Ok(0) };
+            Phase::Live(Live {
+                exec: Exec::AtRest {
+                    store, instance, ..
+                },
+                ..
+            }) => {
+                let Some(mem) = instance.get_memory(&mut *store, MEMORY_EXPORT) else {
+                    return Ok(0);
+                };
                 let list = flips(mem.data_size(&*store) as u64, &mut rng);
                 let mut gm = crate::hypervisor::guest_mem::GuestMem::new(mem.data_mut(&mut *store));
                 list.iter().filter(|(o, m)| gm.flip(*o, *m)).count() as u32
             }
             Phase::Live(_) => {
                 let mut bus = bus::lock(&self.bus);
-                let Some(a) = bus.app_mut(slot) else { return Ok(0) };
+                let Some(a) = bus.app_mut(slot) else {
+                    return Ok(0);
+                };
                 let list = flips(a.memory_bytes, &mut rng);
                 let n = list.len() as u32;
                 a.pending_flips.extend(list);
@@ -324,7 +369,9 @@ impl OnboardComputer {
     /// Restores power: the computer boots for `boot_time`, then enabled apps start.
     pub fn power_on(&mut self) {
         if let Power::Off { .. } = self.power {
-            let until_ns = self.cursor_ns.saturating_add(duration_to_ns(self.spec.boot_time));
+            let until_ns = self
+                .cursor_ns
+                .saturating_add(duration_to_ns(self.spec.boot_time));
             self.power = Power::Booting { until_ns };
             self.event(None, EventKind::Booting);
         }
@@ -339,7 +386,9 @@ impl OnboardComputer {
     /// A brown-out: power is lost now and returns after `off`, then the computer boots.
     pub fn brown_out(&mut self, off: Duration) {
         self.power_off();
-        self.power = Power::Off { on_at_ns: Some(self.cursor_ns.saturating_add(duration_to_ns(off).max(0))) };
+        self.power = Power::Off {
+            on_at_ns: Some(self.cursor_ns.saturating_add(duration_to_ns(off).max(0))),
+        };
     }
 
     /// Creates a fresh store and future for app `i` (or restores a reactor's state).
@@ -372,13 +421,21 @@ impl OnboardComputer {
         let store = match new_store(&a.image, &self.bus, a.slot, &self.ram, &spec) {
             Ok(s) => s,
             Err(e) => {
-                self.fault(i, FaultReason::Instantiation { message: e.to_string() });
+                self.fault(
+                    i,
+                    FaultReason::Instantiation {
+                        message: e.to_string(),
+                    },
+                );
                 return;
             }
         };
         let (fut, kind) = match a.image.style() {
             AppStyle::Command => (command_future(a.image.clone(), store), FutKind::Command),
-            AppStyle::Reactor => (reactor_init_future(a.image.clone(), store, restore), FutKind::ReactorInit),
+            AppStyle::Reactor => (
+                reactor_init_future(a.image.clone(), store, restore),
+                FutKind::ReactorInit,
+            ),
         };
         a.phase = Phase::Live(Live {
             exec: Exec::InFlight { fut, kind },
@@ -425,20 +482,37 @@ impl OnboardComputer {
                     a.consecutive_faults = 0;
                 }
                 let shift = a.consecutive_faults.min(40);
-                Some(duration_to_ns(initial).saturating_mul(1i64 << shift).min(max_ns))
+                Some(
+                    duration_to_ns(initial)
+                        .saturating_mul(1i64 << shift)
+                        .min(max_ns),
+                )
             }
         };
         a.consecutive_faults += 1;
         let attempt = a.consecutive_faults;
         a.phase = match next {
-            Some(delay) if a.enabled => Phase::RestartAt(now.saturating_add(delay.max(0)), reason.clone()),
+            Some(delay) if a.enabled => {
+                Phase::RestartAt(now.saturating_add(delay.max(0)), reason.clone())
+            }
             _ => Phase::Faulted(reason.clone()),
         };
-        let restart_at = if let Phase::RestartAt(t, _) = a.phase { Some(t) } else { None };
+        let restart_at = if let Phase::RestartAt(t, _) = a.phase {
+            Some(t)
+        } else {
+            None
+        };
         let mut bus = bus::lock(&self.bus);
         bus.event(now, Some(&name), EventKind::Faulted { reason });
         if let Some(at_unix_ns) = restart_at {
-            bus.event(now, Some(&name), EventKind::RestartScheduled { at_unix_ns, attempt });
+            bus.event(
+                now,
+                Some(&name),
+                EventKind::RestartScheduled {
+                    at_unix_ns,
+                    attempt,
+                },
+            );
         }
     }
 }

@@ -155,7 +155,10 @@ impl AppConfig {
             priority: 100,
             share: 100,
             schedule: Schedule::Always,
-            restart: RestartPolicy::Backoff { initial: Unit::Second * 1, max: Unit::Minute * 5 },
+            restart: RestartPolicy::Backoff {
+                initial: Unit::Second * 1,
+                max: Unit::Minute * 5,
+            },
             limits: AppLimits::default(),
             cpu_watchdog: Unit::Second * 600,
             heartbeat_timeout: None,
@@ -358,7 +361,10 @@ impl std::fmt::Debug for OnboardComputer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OnboardComputer")
             .field("spec", &self.spec)
-            .field("apps", &self.apps.iter().map(|a| &a.name).collect::<Vec<_>>())
+            .field(
+                "apps",
+                &self.apps.iter().map(|a| &a.name).collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -377,7 +383,13 @@ pub fn seeded_rng(seed: u64, stream: u64) -> ChaCha20Rng {
 impl OnboardComputer {
     /// A powered-on computer for satellite `satellite` with no apps, its clock at `start`.
     /// `run_seed` seeds every app's random stream (with the satellite and app names).
-    pub fn new(hv: &Hypervisor, spec: ComputerSpec, satellite: &str, run_seed: u64, start: Epoch) -> Self {
+    pub fn new(
+        hv: &Hypervisor,
+        spec: ComputerSpec,
+        satellite: &str,
+        run_seed: u64,
+        start: Epoch,
+    ) -> Self {
         let bus = Arc::new(Mutex::new(SatelliteBus::new(satellite, spec.storage_bytes)));
         let ram = Arc::new(RamPool::new(spec.ram_bytes));
         let cursor_ns = crate::time::epoch_to_unix_ns(start);
@@ -460,9 +472,15 @@ impl OnboardComputer {
     pub fn deliver_command(&self, app: &str, command: &[u8]) -> bool {
         let now = self.cursor_ns;
         let mut bus = bus::lock(&self.bus);
-        let Some(slot) = bus.slot_of(app) else { return false };
-        let Some(a) = bus.app_mut(slot) else { return false };
-        if a.commands.len() >= a.limits.max_pending_messages as usize || command.len() > crate::hypervisor::abi::MAX_COMMAND_BYTES {
+        let Some(slot) = bus.slot_of(app) else {
+            return false;
+        };
+        let Some(a) = bus.app_mut(slot) else {
+            return false;
+        };
+        if a.commands.len() >= a.limits.max_pending_messages as usize
+            || command.len() > crate::hypervisor::abi::MAX_COMMAND_BYTES
+        {
             bus.event(now, Some(app), EventKind::CommandDropped);
             return true;
         }
@@ -491,8 +509,14 @@ impl OnboardComputer {
             _ if off => AppState::Off,
             Phase::Stopped => AppState::Stopped,
             Phase::Exited(code) => AppState::Exited { code: *code },
-            Phase::Faulted(reason) => AppState::Faulted { reason: reason.clone(), restart_at_unix_ns: None },
-            Phase::RestartAt(t, reason) => AppState::Faulted { reason: reason.clone(), restart_at_unix_ns: Some(*t) },
+            Phase::Faulted(reason) => AppState::Faulted {
+                reason: reason.clone(),
+                restart_at_unix_ns: None,
+            },
+            Phase::RestartAt(t, reason) => AppState::Faulted {
+                reason: reason.clone(),
+                restart_at_unix_ns: Some(*t),
+            },
             Phase::Live(l) if l.suspended_since.is_some() => AppState::Suspended,
             Phase::Live(l) => match &l.exec {
                 Exec::AtRest { .. } => AppState::Blocked,
@@ -516,10 +540,17 @@ impl OnboardComputer {
 
     /// An app's files (path, contents), in path order.
     pub fn app_files(&self, id: AppId) -> Vec<(String, Vec<u8>)> {
-        let Some(a) = self.apps.iter().find(|a| a.id == id) else { return Vec::new() };
+        let Some(a) = self.apps.iter().find(|a| a.id == id) else {
+            return Vec::new();
+        };
         let bus = bus::lock(&self.bus);
         bus.app(a.slot)
-            .map(|s| s.vfs.files().map(|(p, d)| (p.to_string(), d.to_vec())).collect())
+            .map(|s| {
+                s.vfs
+                    .files()
+                    .map(|(p, d)| (p.to_string(), d.to_vec()))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -543,6 +574,9 @@ impl OnboardComputer {
     }
 
     fn index(&self, id: AppId) -> Result<usize, ComputerError> {
-        self.apps.iter().position(|a| a.id == id).ok_or(ComputerError::NoSuchApp { id })
+        self.apps
+            .iter()
+            .position(|a| a.id == id)
+            .ok_or(ComputerError::NoSuchApp { id })
     }
 }

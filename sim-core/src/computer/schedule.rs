@@ -53,7 +53,11 @@ pub enum Schedule {
 }
 
 fn in_window(x: f64, start: f64, end: f64) -> bool {
-    if start <= end { x >= start && x < end } else { x >= start || x < end }
+    if start <= end {
+        x >= start && x < end
+    } else {
+        x >= start || x < end
+    }
 }
 
 impl Schedule {
@@ -64,13 +68,22 @@ impl Schedule {
             Self::UtcDaily { start, end } => {
                 let day_ns = 86_400 * crate::time::NS_PER_S;
                 let x = t_unix_ns.rem_euclid(day_ns);
-                let (s, e) = (duration_to_ns(*start).rem_euclid(day_ns), duration_to_ns(*end).rem_euclid(day_ns));
-                if s <= e { x >= s && x < e } else { x >= s || x < e }
+                let (s, e) = (
+                    duration_to_ns(*start).rem_euclid(day_ns),
+                    duration_to_ns(*end).rem_euclid(day_ns),
+                );
+                if s <= e {
+                    x >= s && x < e
+                } else {
+                    x >= s || x < e
+                }
             }
             Self::UtcBetween { start, end } => {
                 t_unix_ns >= epoch_to_unix_ns(*start) && t_unix_ns < epoch_to_unix_ns(*end)
             }
-            Self::LocalSolarTime { start_h, end_h } => in_window(c.local_solar_time_h, *start_h, *end_h),
+            Self::LocalSolarTime { start_h, end_h } => {
+                in_window(c.local_solar_time_h, *start_h, *end_h)
+            }
             Self::Sunlit => c.sunlit,
             Self::Eclipse => !c.sunlit,
             Self::OverArea(None) => !c.areas.is_empty(),
@@ -91,7 +104,10 @@ mod tests {
 
     #[test]
     fn val_analytic_daily_window_wraps_midnight() {
-        let s = Schedule::UtcDaily { start: 22 * Unit::Hour, end: 2 * Unit::Hour };
+        let s = Schedule::UtcDaily {
+            start: 22 * Unit::Hour,
+            end: 2 * Unit::Hour,
+        };
         let c = Conditions::default();
         let h = |x: i64| x * 3600 * crate::time::NS_PER_S;
         assert!(s.allows(h(23), &c));
@@ -102,15 +118,28 @@ mod tests {
 
     #[test]
     fn val_analytic_conditions() {
-        let mut c = Conditions { battery_soc: 0.5, local_solar_time_h: 10.0, ..Default::default() };
+        let mut c = Conditions {
+            battery_soc: 0.5,
+            local_solar_time_h: 10.0,
+            ..Default::default()
+        };
         assert!(Schedule::BatteryAbove(0.4).allows(0, &c));
         assert!(!Schedule::BatteryAbove(0.5).allows(0, &c));
         assert!(Schedule::Eclipse.allows(0, &c));
-        assert!(Schedule::LocalSolarTime { start_h: 9.0, end_h: 15.0 }.allows(0, &c));
+        assert!(
+            Schedule::LocalSolarTime {
+                start_h: 9.0,
+                end_h: 15.0
+            }
+            .allows(0, &c)
+        );
         assert!(!Schedule::OverArea(None).allows(0, &c));
         c.areas.insert("alps".into());
         assert!(Schedule::OverArea(Some("alps".into())).allows(0, &c));
-        let both = Schedule::All(vec![Schedule::OverArea(None), Schedule::Not(Box::new(Schedule::Sunlit))]);
+        let both = Schedule::All(vec![
+            Schedule::OverArea(None),
+            Schedule::Not(Box::new(Schedule::Sunlit)),
+        ]);
         assert!(both.allows(0, &c));
     }
 }

@@ -13,12 +13,14 @@ use std::collections::BTreeSet;
 
 use hifitime::{Duration, Epoch};
 
-use super::exec::{classify, handler_future, poll_once, wasm_consumed, Ending, Exec, ExecDone, FutKind, PollEnd};
-use super::timeline::{instructions_to_ns, Timeline};
+use super::exec::{
+    Ending, Exec, ExecDone, FutKind, PollEnd, classify, handler_future, poll_once, wasm_consumed,
+};
+use super::timeline::{Timeline, instructions_to_ns};
 use super::*;
 use crate::bus::{Block, PollClock};
-use crate::hypervisor::abi::*;
 use crate::hypervisor::AppStyle;
+use crate::hypervisor::abi::*;
 use crate::state::StateSnapshot;
 use crate::time::{duration_to_ns, epoch_to_unix_ns};
 
@@ -29,7 +31,13 @@ impl OnboardComputer {
     /// Runs the computer over `[start, start + dt)`: the satellite supplies the sensor view
     /// (`state`, what `state_read` returns) and the true `conditions` (schedules, event
     /// edges, safe mode). Returns the CPU use, the events and the log lines.
-    pub fn step(&mut self, start: Epoch, dt: Duration, state: &StateSnapshot, conditions: &Conditions) -> TickReport {
+    pub fn step(
+        &mut self,
+        start: Epoch,
+        dt: Duration,
+        state: &StateSnapshot,
+        conditions: &Conditions,
+    ) -> TickReport {
         let t0 = epoch_to_unix_ns(start);
         let dt_ns = duration_to_ns(dt).max(0);
         let t_end = t0.saturating_add(dt_ns);
@@ -69,7 +77,10 @@ impl OnboardComputer {
 
         let (mut events, mut logs) = {
             let mut bus = bus::lock(&self.bus);
-            (std::mem::take(&mut bus.events), std::mem::take(&mut bus.logs))
+            (
+                std::mem::take(&mut bus.events),
+                std::mem::take(&mut bus.logs),
+            )
         };
         events.sort_by_key(|e| e.time_unix_ns);
         logs.sort_by_key(|l| l.time_unix_ns);
@@ -77,8 +88,19 @@ impl OnboardComputer {
             start,
             dt,
             instructions,
-            busy_fraction: if dt_ns > 0 { (busy_ns as f64 / dt_ns as f64).clamp(0.0, 1.0) } else { 0.0 },
-            apps: self.apps.iter().map(|a| AppTick { app: a.name.clone(), instructions: a.tick_instructions }).collect(),
+            busy_fraction: if dt_ns > 0 {
+                (busy_ns as f64 / dt_ns as f64).clamp(0.0, 1.0)
+            } else {
+                0.0
+            },
+            apps: self
+                .apps
+                .iter()
+                .map(|a| AppTick {
+                    app: a.name.clone(),
+                    instructions: a.tick_instructions,
+                })
+                .collect(),
             events,
             logs,
         }
@@ -120,14 +142,20 @@ impl OnboardComputer {
 
     /// Runs priority level `p` over the free time of `timeline`; returns the instructions
     /// executed and the intervals the level used.
-    fn run_level(&mut self, p: u8, timeline: &Timeline, t0: i64, t_end: i64) -> (u64, Vec<(i64, i64)>) {
+    fn run_level(
+        &mut self,
+        p: u8,
+        timeline: &Timeline,
+        t0: i64,
+        t_end: i64,
+    ) -> (u64, Vec<(i64, i64)>) {
         let mut used: Vec<(i64, i64)> = Vec::new();
         let mut record = |s: i64, e: i64| {
-            if let Some(last) = used.last_mut() {
-                if last.1 == s {
-                    last.1 = e;
-                    return;
-                }
+            if let Some(last) = used.last_mut()
+                && last.1 == s
+            {
+                last.1 = e;
+                return;
             }
             used.push((s, e));
         };
@@ -172,7 +200,11 @@ impl OnboardComputer {
                 bits |= if c.sunlit { EV_SUNLIT } else { EV_ECLIPSE };
             }
             if c.in_contact != prev.in_contact {
-                bits |= if c.in_contact { EV_CONTACT_START } else { EV_CONTACT_END };
+                bits |= if c.in_contact {
+                    EV_CONTACT_START
+                } else {
+                    EV_CONTACT_END
+                };
             }
             if c.areas.difference(&prev.areas).next().is_some() {
                 bits |= EV_AOI_ENTER;
@@ -187,10 +219,10 @@ impl OnboardComputer {
         }
         let mut bus = bus::lock(&self.bus);
         for a in &self.apps {
-            if matches!(a.phase, Phase::Live(_)) {
-                if let Some(s) = bus.app_mut(a.slot) {
-                    s.latched |= bits;
-                }
+            if matches!(a.phase, Phase::Live(_))
+                && let Some(s) = bus.app_mut(a.slot)
+            {
+                s.latched |= bits;
             }
         }
     }
@@ -199,7 +231,9 @@ impl OnboardComputer {
     fn apply_schedules(&mut self, c: &Conditions) {
         let now = self.cursor_ns;
         for a in &mut self.apps {
-            let Phase::Live(l) = &mut a.phase else { continue };
+            let Phase::Live(l) = &mut a.phase else {
+                continue;
+            };
             let allowed = a.config.schedule.allows(now, c);
             match (allowed, l.suspended_since) {
                 (true, Some(since)) => {
@@ -223,7 +257,11 @@ impl OnboardComputer {
     }
 
     fn heartbeat_timeout_ns(&self, a: &AppSlot) -> i64 {
-        duration_to_ns(a.config.heartbeat_timeout.unwrap_or(self.spec.watchdog_timeout))
+        duration_to_ns(
+            a.config
+                .heartbeat_timeout
+                .unwrap_or(self.spec.watchdog_timeout),
+        )
     }
 
     /// Handles everything due now in level `p`: restarts, timers, watchdogs, stop deadlines,
@@ -245,9 +283,13 @@ impl OnboardComputer {
             let cpu_watchdog = duration_to_ns(self.apps[i].config.cpu_watchdog);
             let vfloor = self.vfloor_of(p);
             let a = &mut self.apps[i];
-            let Phase::Live(l) = &mut a.phase else { continue };
+            let Phase::Live(l) = &mut a.phase else {
+                continue;
+            };
             let mut bus = bus::lock(&self.bus);
-            let Some(s) = bus.app_mut(a.slot) else { continue };
+            let Some(s) = bus.app_mut(a.slot) else {
+                continue;
+            };
             if s.timer_ns.is_some_and(|t| t <= now) {
                 s.timer_ns = None;
                 s.latched |= EV_TIMER;
@@ -255,12 +297,16 @@ impl OnboardComputer {
             if l.suspended_since.is_some() {
                 continue;
             }
-            let fault = if s.heartbeat_ns.is_some_and(|hb| now.saturating_sub(hb) > hb_timeout) {
+            let fault = if s
+                .heartbeat_ns
+                .is_some_and(|hb| now.saturating_sub(hb) > hb_timeout)
+            {
                 Some(FaultReason::HeartbeatWatchdog)
             } else {
                 let running = matches!(l.exec, Exec::InFlight { .. })
                     && (s.exec.block.is_none() || s.exec.block == Some(Block::Yield));
-                (running && now.saturating_sub(l.running_since_ns) > cpu_watchdog).then_some(FaultReason::CpuWatchdog)
+                (running && now.saturating_sub(l.running_since_ns) > cpu_watchdog)
+                    .then_some(FaultReason::CpuWatchdog)
             };
             if let Some(reason) = fault {
                 drop(bus);
@@ -326,7 +372,9 @@ impl OnboardComputer {
             let Some(s) = bus.app(a.slot) else { continue };
             let runnable = match &l.exec {
                 Exec::InFlight { .. } => s.exec.block.is_none() || s.exec.wake.is_some(),
-                Exec::AtRest { .. } => Self::deliverable(a.image.style(), s.latched, s.subscribed) != 0,
+                Exec::AtRest { .. } => {
+                    Self::deliverable(a.image.style(), s.latched, s.subscribed) != 0
+                }
             };
             if runnable && best.is_none_or(|(_, v)| a.vruntime < v) {
                 best = Some((i, a.vruntime));
@@ -357,13 +405,19 @@ impl OnboardComputer {
                         continue;
                     }
                     if let Some(hb) = s.heartbeat_ns {
-                        consider(hb.saturating_add(self.heartbeat_timeout_ns(a)).saturating_add(1));
+                        consider(
+                            hb.saturating_add(self.heartbeat_timeout_ns(a))
+                                .saturating_add(1),
+                        );
                     }
                     if let Some(t) = l.stopping_until {
                         consider(t);
                     }
                     match s.exec.block {
-                        Some(Block::Wait { deadline_ns: Some(d), .. }) => consider(d),
+                        Some(Block::Wait {
+                            deadline_ns: Some(d),
+                            ..
+                        }) => consider(d),
                         Some(Block::Sleep { until_ns }) => consider(until_ns),
                         _ => {}
                     }
@@ -376,7 +430,12 @@ impl OnboardComputer {
 
     /// Gives app `i` one quantum on `timeline`; returns the instructions it used and where
     /// the level's time ends.
-    fn run_quantum(&mut self, i: usize, timeline: &Timeline, record: &mut impl FnMut(i64, i64)) -> (u64, i64) {
+    fn run_quantum(
+        &mut self,
+        i: usize,
+        timeline: &Timeline,
+        record: &mut impl FnMut(i64, i64),
+    ) -> (u64, i64) {
         let now = self.cursor_ns;
         let quantum = self.hv.config().quantum_instructions;
         let p = self.apps[i].config.priority;
@@ -386,44 +445,70 @@ impl OnboardComputer {
         let style = self.apps[i].image.style();
 
         // A reactor at rest with events: start a handler call.
-        if let Phase::Live(l) = &mut self.apps[i].phase {
-            if matches!(l.exec, Exec::AtRest { .. }) {
-                let events = {
-                    let mut bus = bus::lock(&self.bus);
-                    let Some(s) = bus.app_mut(slot) else { return (0, now) };
-                    let ev = Self::deliverable(style, s.latched, s.subscribed);
-                    s.latched &= !ev;
-                    ev
+        if let Phase::Live(l) = &mut self.apps[i].phase
+            && matches!(l.exec, Exec::AtRest { .. })
+        {
+            let events = {
+                let mut bus = bus::lock(&self.bus);
+                let Some(s) = bus.app_mut(slot) else {
+                    return (0, now);
                 };
-                if events & EV_STOP != 0 {
-                    l.stop_delivered = true;
-                }
-                l.running_since_ns = now;
-                let placeholder = Exec::InFlight { fut: Box::pin(std::future::pending()), kind: FutKind::Handler };
-                if let Exec::AtRest { store, instance, handler } = std::mem::replace(&mut l.exec, placeholder) {
-                    l.exec = Exec::InFlight { fut: handler_future(store, instance, handler, events), kind: FutKind::Handler };
-                }
+                let ev = Self::deliverable(style, s.latched, s.subscribed);
+                s.latched &= !ev;
+                ev
+            };
+            if events & EV_STOP != 0 {
+                l.stop_delivered = true;
+            }
+            l.running_since_ns = now;
+            let placeholder = Exec::InFlight {
+                fut: Box::pin(std::future::pending()),
+                kind: FutKind::Handler,
+            };
+            if let Exec::AtRest {
+                store,
+                instance,
+                handler,
+            } = std::mem::replace(&mut l.exec, placeholder)
+            {
+                l.exec = Exec::InFlight {
+                    fut: handler_future(store, instance, handler, events),
+                    kind: FutKind::Handler,
+                };
             }
         }
 
         let instr_at_start = {
             let mut bus = bus::lock(&self.bus);
             let rate_ips = self.spec.instruction_rate_ips;
-            let Some(s) = bus.app_mut(slot) else { return (0, now) };
+            let Some(s) = bus.app_mut(slot) else {
+                return (0, now);
+            };
             s.exec.host_called = false;
             let instr = s.exec.instructions();
-            bus.clock = PollClock { start_ns: now, start_rem: self.cursor_rem, rate_ips, instr_at_start: instr };
+            bus.clock = PollClock {
+                start_ns: now,
+                start_rem: self.cursor_rem,
+                rate_ips,
+                instr_at_start: instr,
+            };
             instr
         };
 
-        let Phase::Live(l) = &mut self.apps[i].phase else { return (0, now) };
-        let Exec::InFlight { fut, kind } = &mut l.exec else { return (0, now) };
+        let Phase::Live(l) = &mut self.apps[i].phase else {
+            return (0, now);
+        };
+        let Exec::InFlight { fut, kind } = &mut l.exec else {
+            return (0, now);
+        };
         let kind = *kind;
         let end = poll_once(fut);
 
         let delta = {
             let mut bus = bus::lock(&self.bus);
-            let Some(s) = bus.app_mut(slot) else { return (0, now) };
+            let Some(s) = bus.app_mut(slot) else {
+                return (0, now);
+            };
             match &end {
                 PollEnd::Pending if s.exec.block.is_some() && s.exec.wake.is_none() => {}
                 PollEnd::Pending => {
@@ -443,7 +528,9 @@ impl OnboardComputer {
         };
         let a = &mut self.apps[i];
         a.tick_instructions = a.tick_instructions.saturating_add(delta);
-        a.vruntime = a.vruntime.saturating_add(u128::from(delta) * VRUNTIME_SCALE / u128::from(a.config.share.max(1)));
+        a.vruntime = a
+            .vruntime
+            .saturating_add(u128::from(delta) * VRUNTIME_SCALE / u128::from(a.config.share.max(1)));
         let (ns, rem) = instructions_to_ns(delta, self.cursor_rem, self.spec.instruction_rate_ips);
         self.cursor_rem = rem;
         let end_ns = timeline.advance(now, ns, record);
@@ -466,13 +553,25 @@ impl OnboardComputer {
             Ending::Returned(_) if kind == FutKind::Command => self.exit(i, 0),
             Ending::Returned(ret) => {
                 let Some(instance) = done.instance else {
-                    self.fault(i, FaultReason::Instantiation { message: "reactor instance missing".into() });
+                    self.fault(
+                        i,
+                        FaultReason::Instantiation {
+                            message: "reactor instance missing".into(),
+                        },
+                    );
                     return;
                 };
-                let handler = match instance.get_typed_func::<i32, i32>(&mut done.store, "skytwin_on_event") {
+                let handler = match instance
+                    .get_typed_func::<i32, i32>(&mut done.store, "skytwin_on_event")
+                {
                     Ok(h) => h,
                     Err(e) => {
-                        self.fault(i, FaultReason::Instantiation { message: e.to_string() });
+                        self.fault(
+                            i,
+                            FaultReason::Instantiation {
+                                message: e.to_string(),
+                            },
+                        );
                         return;
                     }
                 };
@@ -481,8 +580,14 @@ impl OnboardComputer {
                 if let Some(code) = ret.filter(|&c| c != 0) {
                     self.event(Some(&name), EventKind::HandlerError { code });
                 }
-                let Phase::Live(l) = &mut self.apps[i].phase else { return };
-                l.exec = Exec::AtRest { store: done.store, instance, handler };
+                let Phase::Live(l) = &mut self.apps[i].phase else {
+                    return;
+                };
+                l.exec = Exec::AtRest {
+                    store: done.store,
+                    instance,
+                    handler,
+                };
                 l.running_since_ns = now;
                 if l.stop_delivered {
                     self.kill(i);

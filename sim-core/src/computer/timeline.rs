@@ -66,7 +66,10 @@ impl Timeline {
 
     /// Total unavailable time inside `[start, end)`.
     pub fn taken_within(&self, start: i64, end: i64) -> i64 {
-        self.taken.iter().map(|&(s, e)| (e.min(end) - s.max(start)).max(0)).sum()
+        self.taken
+            .iter()
+            .map(|&(s, e)| (e.min(end) - s.max(start)).max(0))
+            .sum()
     }
 }
 
@@ -75,7 +78,10 @@ impl Timeline {
 pub(crate) fn instructions_to_ns(instructions: u64, rem: u64, rate_ips: u64) -> (i64, u64) {
     let rate = u128::from(rate_ips.max(1));
     let total = u128::from(instructions) * 1_000_000_000 + u128::from(rem);
-    (i64::try_from(total / rate).unwrap_or(i64::MAX), (total % rate) as u64)
+    (
+        i64::try_from(total / rate).unwrap_or(i64::MAX),
+        (total % rate) as u64,
+    )
 }
 
 #[cfg(test)]

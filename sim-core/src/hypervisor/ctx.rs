@@ -21,7 +21,10 @@ pub struct RamPool {
 impl RamPool {
     /// A pool of `capacity_bytes`.
     pub fn new(capacity_bytes: u64) -> Self {
-        Self { capacity_bytes, used_bytes: AtomicU64::new(0) }
+        Self {
+            capacity_bytes,
+            used_bytes: AtomicU64::new(0),
+        }
     }
 
     /// Bytes in use by linear memories.
@@ -41,7 +44,10 @@ impl RamPool {
             let Some(new) = cur.checked_add(bytes).filter(|&n| n <= self.capacity_bytes) else {
                 return false;
             };
-            match self.used_bytes.compare_exchange(cur, new, Ordering::Relaxed, Ordering::Relaxed) {
+            match self
+                .used_bytes
+                .compare_exchange(cur, new, Ordering::Relaxed, Ordering::Relaxed)
+            {
                 Ok(_) => return true,
                 Err(actual) => cur = actual,
             }
@@ -51,7 +57,9 @@ impl RamPool {
     fn release(&self, bytes: u64) {
         let _ = self
             .used_bytes
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |cur| Some(cur.saturating_sub(bytes)));
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |cur| {
+                Some(cur.saturating_sub(bytes))
+            });
     }
 }
 
@@ -84,11 +92,19 @@ impl Drop for AppLimiter {
 }
 
 impl ResourceLimiter for AppLimiter {
-    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         let (current, desired) = (current as u64, desired as u64);
         if desired > self.memory_cap_bytes || maximum.is_some_and(|m| desired > m as u64) {
             self.refused_grows.fetch_add(1, Ordering::Relaxed);
-            self.last_refusal = Some(Refusal::MemoryCap { desired_bytes: desired, cap_bytes: self.memory_cap_bytes });
+            self.last_refusal = Some(Refusal::MemoryCap {
+                desired_bytes: desired,
+                cap_bytes: self.memory_cap_bytes,
+            });
             return Ok(false);
         }
         let delta = desired.saturating_sub(current);
@@ -96,7 +112,10 @@ impl ResourceLimiter for AppLimiter {
             self.refused_grows.fetch_add(1, Ordering::Relaxed);
             self.last_refusal = Some(Refusal::Ram {
                 desired_bytes: desired,
-                free_bytes: self.ram.capacity_bytes().saturating_sub(self.ram.used_bytes()),
+                free_bytes: self
+                    .ram
+                    .capacity_bytes()
+                    .saturating_sub(self.ram.used_bytes()),
             });
             return Ok(false);
         }
@@ -111,10 +130,18 @@ impl ResourceLimiter for AppLimiter {
         Ok(())
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         let desired = desired as u64;
         if desired > self.table_elements_cap || maximum.is_some_and(|m| desired > m as u64) {
-            self.last_refusal = Some(Refusal::TableCap { desired, cap: self.table_elements_cap });
+            self.last_refusal = Some(Refusal::TableCap {
+                desired,
+                cap: self.table_elements_cap,
+            });
             return Ok(false);
         }
         Ok(true)

@@ -150,7 +150,10 @@ impl<'a> GuestMem<'a> {
 
     /// XORs `mask` into the byte at `offset` (fault injection). Out-of-range offsets are ignored.
     pub fn flip(&mut self, offset: u64, mask: u8) -> bool {
-        match usize::try_from(offset).ok().and_then(|o| self.bytes.get_mut(o)) {
+        match usize::try_from(offset)
+            .ok()
+            .and_then(|o| self.bytes.get_mut(o))
+        {
             Some(b) => {
                 *b ^= mask;
                 true

@@ -10,12 +10,14 @@ use std::fmt;
 use std::sync::Arc;
 
 use wasmparser::{
-    Encoding, ExternalKind, FuncType, FuncValidatorAllocations, Parser, Payload, TypeRef, ValType, Validator,
-    WasmFeatures,
+    Encoding, ExternalKind, FuncType, FuncValidatorAllocations, Parser, Payload, TypeRef, ValType,
+    Validator, WasmFeatures,
 };
 
-use super::abi::{host_signature, WasmTy, SKYTWIN_MODULE_PREFIX, SKYTWIN_V1_MODULE, WASI_P1_MODULE};
-use super::rewrite::{RewritePlan, RESERVED_PREFIX};
+use super::abi::{
+    SKYTWIN_MODULE_PREFIX, SKYTWIN_V1_MODULE, WASI_P1_MODULE, WasmTy, host_signature,
+};
+use super::rewrite::{RESERVED_PREFIX, RewritePlan};
 
 /// How an app is driven.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -94,7 +96,9 @@ pub enum ImageError {
         max: u32,
     },
     /// A function body is too large.
-    #[error("function {index} has a {size_bytes}-byte body, larger than the {max_bytes}-byte limit")]
+    #[error(
+        "function {index} has a {size_bytes}-byte body, larger than the {max_bytes}-byte limit"
+    )]
     FunctionTooLarge {
         /// Function index (defined functions, counting imports).
         index: u32,
@@ -196,7 +200,10 @@ impl Problem {
     /// Whether the problem stops the image from loading at all (otherwise it depends on the
     /// limits the app is installed with).
     pub fn is_fatal(&self) -> bool {
-        !matches!(self, Self::InitialMemoryTooLarge { .. } | Self::InitialTableTooLarge { .. })
+        !matches!(
+            self,
+            Self::InitialMemoryTooLarge { .. } | Self::InitialTableTooLarge { .. }
+        )
     }
 }
 
@@ -204,27 +211,61 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::UnknownImport { module, name } => write!(f, "unknown import {module}.{name}"),
-            Self::ImportSignature { module, name, expected, found } => {
-                write!(f, "import {module}.{name} has signature {found}, the host provides {expected}")
+            Self::ImportSignature {
+                module,
+                name,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "import {module}.{name} has signature {found}, the host provides {expected}"
+                )
             }
             Self::NonFunctionImport { module, name, kind } => {
-                write!(f, "import {module}.{name} is a {kind}; the host provides only functions")
+                write!(
+                    f,
+                    "import {module}.{name} is a {kind}; the host provides only functions"
+                )
             }
             Self::UnsupportedAbiVersion { module } => {
-                write!(f, "imports {module}, but this host serves {SKYTWIN_V1_MODULE}")
+                write!(
+                    f,
+                    "imports {module}, but this host serves {SKYTWIN_V1_MODULE}"
+                )
             }
-            Self::NoEntryPoint => f.write_str("exports neither _start (command) nor skytwin_on_event (reactor)"),
+            Self::NoEntryPoint => {
+                f.write_str("exports neither _start (command) nor skytwin_on_event (reactor)")
+            }
             Self::AmbiguousEntryPoints => f.write_str("exports both _start and skytwin_on_event"),
-            Self::EntryPointSignature { name, expected, found } => {
-                write!(f, "export {name} has signature {found}, expected {expected}")
+            Self::EntryPointSignature {
+                name,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "export {name} has signature {found}, expected {expected}"
+                )
             }
-            Self::ReservedExportName { name } => write!(f, "export {name} uses the reserved prefix {RESERVED_PREFIX}"),
-            Self::TooManyMemories { count } => write!(f, "declares {count} memories; one is supported"),
+            Self::ReservedExportName { name } => write!(
+                f,
+                "export {name} uses the reserved prefix {RESERVED_PREFIX}"
+            ),
+            Self::TooManyMemories { count } => {
+                write!(f, "declares {count} memories; one is supported")
+            }
             Self::InitialMemoryTooLarge { bytes, cap_bytes } => {
-                write!(f, "initial memory {bytes} bytes exceeds the default cap of {cap_bytes} bytes")
+                write!(
+                    f,
+                    "initial memory {bytes} bytes exceeds the default cap of {cap_bytes} bytes"
+                )
             }
             Self::InitialTableTooLarge { elements, cap } => {
-                write!(f, "initial table of {elements} elements exceeds the default cap of {cap}")
+                write!(
+                    f,
+                    "initial table of {elements} elements exceeds the default cap of {cap}"
+                )
             }
         }
     }
@@ -306,20 +347,42 @@ impl Inspection {
 impl fmt::Display for Inspection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "size:        {} bytes", self.size_bytes)?;
-        writeln!(f, "style:       {}", self.style.map_or("none", AppStyle::as_str))?;
+        writeln!(
+            f,
+            "style:       {}",
+            self.style.map_or("none", AppStyle::as_str)
+        )?;
         let abi = if self.abi_versions.is_empty() {
             "none (plain WASI)".to_string()
         } else {
-            self.abi_versions.iter().map(|v| format!("skytwin_v{v}")).collect::<Vec<_>>().join(", ")
+            self.abi_versions
+                .iter()
+                .map(|v| format!("skytwin_v{v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         writeln!(f, "abi:         {abi}")?;
-        writeln!(f, "wasi:        {}", if self.uses_wasi { "wasi_snapshot_preview1" } else { "no" })?;
-        let max = self.memory_maximum_bytes.map_or("none".to_string(), |m| format!("{m} bytes"));
+        writeln!(
+            f,
+            "wasi:        {}",
+            if self.uses_wasi {
+                "wasi_snapshot_preview1"
+            } else {
+                "no"
+            }
+        )?;
+        let max = self
+            .memory_maximum_bytes
+            .map_or("none".to_string(), |m| format!("{m} bytes"));
         writeln!(
             f,
             "memory:      initial {} bytes, maximum {max}{}",
             self.memory_initial_bytes,
-            if self.memory_exported { ", exported" } else { "" }
+            if self.memory_exported {
+                ", exported"
+            } else {
+                ""
+            }
         )?;
         writeln!(f, "tables:      {:?} elements", self.table_initial_elements)?;
         writeln!(
@@ -329,7 +392,11 @@ impl fmt::Display for Inspection {
         )?;
         writeln!(f, "imports ({}):", self.imports.len())?;
         for i in &self.imports {
-            let mark = if i.status == ImportStatus::Provided { "ok     " } else { "MISSING" };
+            let mark = if i.status == ImportStatus::Provided {
+                "ok     "
+            } else {
+                "MISSING"
+            };
             writeln!(f, "  {mark} {}.{}: {}", i.module, i.name, i.ty)?;
         }
         writeln!(f, "exports ({}):", self.exports.len())?;
@@ -365,7 +432,10 @@ pub fn wasm_features() -> WasmFeatures {
 }
 
 fn invalid(e: wasmparser::BinaryReaderError) -> ImageError {
-    ImageError::Invalid { offset: e.offset(), message: e.message().to_string() }
+    ImageError::Invalid {
+        offset: e.offset(),
+        message: e.message().to_string(),
+    }
 }
 
 fn wt(v: &ValType) -> Option<WasmTy> {
@@ -405,7 +475,10 @@ pub(crate) struct Scan {
 /// Validates and inspects a module without compiling it.
 pub(crate) fn scan(bytes: &[u8], limits: &ImageLimits) -> Result<Scan, ImageError> {
     if bytes.len() > limits.max_module_bytes {
-        return Err(ImageError::TooLarge { size_bytes: bytes.len(), max_bytes: limits.max_module_bytes });
+        return Err(ImageError::TooLarge {
+            size_bytes: bytes.len(),
+            max_bytes: limits.max_module_bytes,
+        });
     }
     let mut validator = Validator::new_with_features(wasm_features());
     let mut allocs = FuncValidatorAllocations::default();
@@ -439,10 +512,10 @@ pub(crate) fn scan(bytes: &[u8], limits: &ImageLimits) -> Result<Scan, ImageErro
 
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload.map_err(invalid)?;
-        if let Payload::Version { encoding, .. } = &payload {
-            if *encoding != Encoding::Module {
-                return Err(ImageError::NotACoreModule);
-            }
+        if let Payload::Version { encoding, .. } = &payload
+            && *encoding != Encoding::Module
+        {
+            return Err(ImageError::NotACoreModule);
         }
         let valid = validator.payload(&payload).map_err(invalid)?;
         match &payload {
@@ -460,9 +533,13 @@ pub(crate) fn scan(bytes: &[u8], limits: &ImageLimits) -> Result<Scan, ImageErro
                             func_types.push(t);
                             imported_funcs += 1;
                             let ft = types.get(t as usize).cloned();
-                            let found = ft.as_ref().map_or("func ?".to_string(), |f| sig_text(f.params(), f.results()));
+                            let found = ft.as_ref().map_or("func ?".to_string(), |f| {
+                                sig_text(f.params(), f.results())
+                            });
                             let status = match (host_signature(&module, &name), &ft) {
-                                (Some((_, p, r)), Some(f)) if matches_host(f, p, r) => ImportStatus::Provided,
+                                (Some((_, p, r)), Some(f)) if matches_host(f, p, r) => {
+                                    ImportStatus::Provided
+                                }
                                 (Some((_, p, r)), _) => {
                                     insp.problems.push(Problem::ImportSignature {
                                         module: module.clone(),
@@ -473,10 +550,17 @@ pub(crate) fn scan(bytes: &[u8], limits: &ImageLimits) -> Result<Scan, ImageErro
                                     ImportStatus::Missing
                                 }
                                 (None, _) => {
-                                    let p = if module.starts_with(SKYTWIN_MODULE_PREFIX) && module != SKYTWIN_V1_MODULE {
-                                        Problem::UnsupportedAbiVersion { module: module.clone() }
+                                    let p = if module.starts_with(SKYTWIN_MODULE_PREFIX)
+                                        && module != SKYTWIN_V1_MODULE
+                                    {
+                                        Problem::UnsupportedAbiVersion {
+                                            module: module.clone(),
+                                        }
                                     } else {
-                                        Problem::UnknownImport { module: module.clone(), name: name.clone() }
+                                        Problem::UnknownImport {
+                                            module: module.clone(),
+                                            name: name.clone(),
+                                        }
                                     };
                                     if !insp.problems.contains(&p) {
                                         insp.problems.push(p);
@@ -507,21 +591,31 @@ pub(crate) fn scan(bytes: &[u8], limits: &ImageLimits) -> Result<Scan, ImageErro
                             (kind.to_string(), ImportStatus::Missing)
                         }
                     };
-                    if let Some(v) = module.strip_prefix(SKYTWIN_MODULE_PREFIX).and_then(|v| v.parse::<u32>().ok()) {
-                        if !insp.abi_versions.contains(&v) {
-                            insp.abi_versions.push(v);
-                        }
+                    if let Some(v) = module
+                        .strip_prefix(SKYTWIN_MODULE_PREFIX)
+                        .and_then(|v| v.parse::<u32>().ok())
+                        && !insp.abi_versions.contains(&v)
+                    {
+                        insp.abi_versions.push(v);
                     }
                     if module == WASI_P1_MODULE {
                         insp.uses_wasi = true;
                     }
-                    insp.imports.push(ImportInfo { module, name, ty, status });
+                    insp.imports.push(ImportInfo {
+                        module,
+                        name,
+                        ty,
+                        status,
+                    });
                 }
             }
             Payload::FunctionSection(r) => {
                 let total = u64::from(imported_funcs) + u64::from(r.count());
                 if total > u64::from(limits.max_functions) {
-                    return Err(ImageError::TooManyFunctions { count: total, max: limits.max_functions });
+                    return Err(ImageError::TooManyFunctions {
+                        count: total,
+                        max: limits.max_functions,
+                    });
                 }
                 for t in r.clone() {
                     func_types.push(t.map_err(invalid)?);
@@ -581,24 +675,32 @@ pub(crate) fn scan(bytes: &[u8], limits: &ImageLimits) -> Result<Scan, ImageErro
     insp.mutable_globals = plan.mutable_globals.len() as u32;
     insp.table_initial_elements = tables.clone();
     if memories.len() + usize::from(memory_imported) > 1 {
-        insp.problems.push(Problem::TooManyMemories { count: (memories.len() + usize::from(memory_imported)) as u32 });
+        insp.problems.push(Problem::TooManyMemories {
+            count: (memories.len() + usize::from(memory_imported)) as u32,
+        });
     }
     if let Some(&(initial, maximum)) = memories.first() {
         insp.memory_initial_bytes = initial;
         insp.memory_maximum_bytes = maximum;
         plan.defines_memory = !memory_imported;
         if initial > limits.default_memory_cap_bytes {
-            insp.problems
-                .push(Problem::InitialMemoryTooLarge { bytes: initial, cap_bytes: limits.default_memory_cap_bytes });
+            insp.problems.push(Problem::InitialMemoryTooLarge {
+                bytes: initial,
+                cap_bytes: limits.default_memory_cap_bytes,
+            });
         }
     }
     for &t in &tables {
         if t > limits.default_table_elements {
-            insp.problems.push(Problem::InitialTableTooLarge { elements: t, cap: limits.default_table_elements });
+            insp.problems.push(Problem::InitialTableTooLarge {
+                elements: t,
+                cap: limits.default_table_elements,
+            });
         }
     }
 
-    let func_sig = |index: u32| -> Option<&FuncType> { types.get(*func_types.get(index as usize)? as usize) };
+    let func_sig =
+        |index: u32| -> Option<&FuncType> { types.get(*func_types.get(index as usize)? as usize) };
     let mut start = None;
     let mut reactor = None;
     for (name, kind, index) in &exports {
@@ -609,9 +711,13 @@ pub(crate) fn scan(bytes: &[u8], limits: &ImageLimits) -> Result<Scan, ImageErro
             ExternalKind::Global => "global",
             ExternalKind::Tag => "tag",
         };
-        insp.exports.push(ExportInfo { name: name.clone(), kind: kind_name });
+        insp.exports.push(ExportInfo {
+            name: name.clone(),
+            kind: kind_name,
+        });
         if name.starts_with(RESERVED_PREFIX) {
-            insp.problems.push(Problem::ReservedExportName { name: name.clone() });
+            insp.problems
+                .push(Problem::ReservedExportName { name: name.clone() });
         }
         let is_func = kind_name == "func";
         match name.as_str() {
@@ -634,11 +740,21 @@ pub(crate) fn scan(bytes: &[u8], limits: &ImageLimits) -> Result<Scan, ImageErro
         }
         (None, Some(i)) => {
             insp.style = Some(AppStyle::Reactor);
-            check_sig(&mut insp, "skytwin_on_event", func_sig(i), &[WasmTy::I32], &[WasmTy::I32], "func (i32) -> (i32)");
+            check_sig(
+                &mut insp,
+                "skytwin_on_event",
+                func_sig(i),
+                &[WasmTy::I32],
+                &[WasmTy::I32],
+                "func (i32) -> (i32)",
+            );
         }
     }
     insp.abi_versions.sort_unstable();
-    Ok(Scan { inspection: insp, plan })
+    Ok(Scan {
+        inspection: insp,
+        plan,
+    })
 }
 
 fn check_sig(
@@ -652,7 +768,11 @@ fn check_sig(
     let ok = ty.is_some_and(|t| matches_host(t, params, results));
     if !ok {
         let found = ty.map_or("?".to_string(), |t| sig_text(t.params(), t.results()));
-        insp.problems.push(Problem::EntryPointSignature { name: name.to_string(), expected, found });
+        insp.problems.push(Problem::EntryPointSignature {
+            name: name.to_string(),
+            expected,
+            found,
+        });
     }
 }
 

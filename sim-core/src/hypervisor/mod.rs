@@ -13,13 +13,19 @@ pub mod vfs;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, Linker, Module, OptLevel, PoolingAllocationConfig, WasmFeatures};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, Linker, Module, OptLevel, PoolingAllocationConfig,
+    WasmFeatures,
+};
 
 pub use ctx::RamPool;
-pub use image::{AppImage, AppStyle, ExportInfo, ImageError, ImageLimits, ImportInfo, ImportStatus, Inspection, Problem};
+pub use image::{
+    AppImage, AppStyle, ExportInfo, ImageError, ImageLimits, ImportInfo, ImportStatus, Inspection,
+    Problem,
+};
 
 use ctx::AppCtx;
-use image::{scan, wasm_features, ImageInner};
+use image::{ImageInner, scan, wasm_features};
 
 /// How instances get their memory and stacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +104,9 @@ struct HvInner {
 
 impl std::fmt::Debug for Hypervisor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hypervisor").field("config", &self.inner.config).finish_non_exhaustive()
+        f.debug_struct("Hypervisor")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -116,7 +124,11 @@ fn engine_config(cfg: &HypervisorConfig) -> Config {
     c.wasm_features(ours, true);
     c.max_wasm_stack(cfg.max_wasm_stack_bytes);
     c.async_stack_size(cfg.async_stack_bytes);
-    if let Allocation::Pooling { max_instances, max_memory_bytes } = cfg.allocation {
+    if let Allocation::Pooling {
+        max_instances,
+        max_memory_bytes,
+    } = cfg.allocation
+    {
         let mut p = PoolingAllocationConfig::new();
         p.total_core_instances(max_instances);
         p.total_memories(max_instances);
@@ -136,9 +148,20 @@ impl Hypervisor {
         if config.quantum_instructions == 0 {
             return Err(HypervisorError::ZeroQuantum);
         }
-        let engine = Engine::new(&engine_config(&config)).map_err(|e| HypervisorError::Engine { message: e.to_string() })?;
-        let linker = abi::build_linker(&engine).map_err(|e| HypervisorError::Linker { message: e.to_string() })?;
-        Ok(Self { inner: Arc::new(HvInner { engine, linker, config, cache: Mutex::new(HashMap::new()) }) })
+        let engine = Engine::new(&engine_config(&config)).map_err(|e| HypervisorError::Engine {
+            message: e.to_string(),
+        })?;
+        let linker = abi::build_linker(&engine).map_err(|e| HypervisorError::Linker {
+            message: e.to_string(),
+        })?;
+        Ok(Self {
+            inner: Arc::new(HvInner {
+                engine,
+                linker,
+                config,
+                cache: Mutex::new(HashMap::new()),
+            }),
+        })
     }
 
     /// The configuration.
@@ -163,19 +186,33 @@ impl Hypervisor {
             return Ok(img);
         }
         let scanned = scan(bytes, &self.inner.config.image_limits)?;
-        let fatal: Vec<Problem> = scanned.inspection.problems.iter().filter(|p| p.is_fatal()).cloned().collect();
+        let fatal: Vec<Problem> = scanned
+            .inspection
+            .problems
+            .iter()
+            .filter(|p| p.is_fatal())
+            .cloned()
+            .collect();
         let style = match scanned.inspection.style {
             Some(style) if fatal.is_empty() => style,
             _ => return Err(ImageError::WontRun { problems: fatal }),
         };
-        let rewritten = rewrite::rewrite(bytes, &scanned.plan)
-            .map_err(|e| ImageError::Invalid { offset: e.offset(), message: e.message().to_string() })?;
-        let module = Module::new(&self.inner.engine, &rewritten).map_err(|e| ImageError::Compile { message: e.to_string() })?;
+        let rewritten =
+            rewrite::rewrite(bytes, &scanned.plan).map_err(|e| ImageError::Invalid {
+                offset: e.offset(),
+                message: e.message().to_string(),
+            })?;
+        let module =
+            Module::new(&self.inner.engine, &rewritten).map_err(|e| ImageError::Compile {
+                message: e.to_string(),
+            })?;
         let pre = self
             .inner
             .linker
             .instantiate_pre(&module)
-            .map_err(|e| ImageError::Compile { message: e.to_string() })?;
+            .map_err(|e| ImageError::Compile {
+                message: e.to_string(),
+            })?;
         let image = AppImage {
             inner: Arc::new(ImageInner {
                 bytes: Arc::from(bytes),
@@ -187,7 +224,11 @@ impl Hypervisor {
                 pre,
             }),
         };
-        let mut cache = self.inner.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut cache = self
+            .inner
+            .cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let bucket = cache.entry(hash).or_default();
         if let Some(existing) = bucket.iter().find(|i| &*i.inner.bytes == bytes) {
             return Ok(existing.clone());
@@ -197,13 +238,34 @@ impl Hypervisor {
     }
 
     fn cached(&self, hash: u64, bytes: &[u8]) -> Option<AppImage> {
-        let cache = self.inner.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        cache.get(&hash)?.iter().find(|i| &*i.inner.bytes == bytes).cloned()
+        let cache = self
+            .inner
+            .cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        cache
+            .get(&hash)?
+            .iter()
+            .find(|i| &*i.inner.bytes == bytes)
+            .cloned()
+    }
+
+    /// Forgets every cached image (images already handed out stay valid).
+    pub fn clear_cache(&self) {
+        self.inner
+            .cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// Number of distinct compiled images in the cache.
     pub fn cached_images(&self) -> usize {
-        let cache = self.inner.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let cache = self
+            .inner
+            .cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         cache.values().map(Vec::len).sum()
     }
 }

@@ -36,7 +36,10 @@ const AFTER_EXPORT: [u8; 5] = [8, 9, 12, 10, 11];
 
 /// Rewrites a validated module according to `plan`. Fails only on malformed input (which a
 /// validated module is not), never panics.
-pub(crate) fn rewrite(bytes: &[u8], plan: &RewritePlan) -> Result<Vec<u8>, wasmparser::BinaryReaderError> {
+pub(crate) fn rewrite(
+    bytes: &[u8],
+    plan: &RewritePlan,
+) -> Result<Vec<u8>, wasmparser::BinaryReaderError> {
     let mut extra = Vec::new();
     if plan.defines_memory {
         extra.push((MEMORY_EXPORT.to_string(), ExportKind::Memory, 0));
@@ -56,7 +59,9 @@ pub(crate) fn rewrite(bytes: &[u8], plan: &RewritePlan) -> Result<Vec<u8>, wasmp
     };
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload?;
-        let Some((id, range)) = payload.as_section() else { continue };
+        let Some((id, range)) = payload.as_section() else {
+            continue;
+        };
         if let Payload::ExportSection(reader) = &payload {
             let mut existing = Vec::new();
             for e in reader.clone() {

@@ -103,10 +103,16 @@ mod tests {
     fn regress_escape_sequences_removed() {
         assert_eq!(sanitize_log(b"\x1b[31mred\x1b[0m text"), "red text");
         assert_eq!(sanitize_log(b"a\x1b]0;title\x07b"), "ab");
-        assert_eq!(sanitize_log(b"a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b"), "alinkb");
+        assert_eq!(
+            sanitize_log(b"a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b"),
+            "alinkb"
+        );
         assert_eq!(sanitize_log(b"clear\x1bc!"), "clear!");
         assert_eq!(sanitize_log("x\u{9b}2Jy".as_bytes()), "xy");
-        assert_eq!(sanitize_log(b"bell\x07 cr\r lf\n tab\t."), "bell cr lf tab\t.");
+        assert_eq!(
+            sanitize_log(b"bell\x07 cr\r lf\n tab\t."),
+            "bell cr lf tab\t."
+        );
         assert_eq!(sanitize_log("a\u{202e}b\u{2066}c".as_bytes()), "abc");
         assert_eq!(sanitize_log(b"trailing\x1b"), "trailing");
         assert_eq!(sanitize_log(b"\x1b(Bcharset"), "charset");
@@ -124,6 +130,9 @@ mod tests {
         let s = sanitize_log(long.as_bytes());
         assert!(s.ends_with('…'));
         assert!(s.len() <= MAX_LOG_LINE_BYTES + '…'.len_utf8());
-        assert_eq!(s.chars().filter(|&c| c == 'é').count(), MAX_LOG_LINE_BYTES / 2);
+        assert_eq!(
+            s.chars().filter(|&c| c == 'é').count(),
+            MAX_LOG_LINE_BYTES / 2
+        );
     }
 }

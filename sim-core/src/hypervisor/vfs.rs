@@ -57,7 +57,11 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 impl Vfs {
     /// An empty store with a quota in bytes.
     pub fn new(quota_bytes: u64) -> Self {
-        Self { nodes: BTreeMap::new(), used_bytes: 0, quota_bytes }
+        Self {
+            nodes: BTreeMap::new(),
+            used_bytes: 0,
+            quota_bytes,
+        }
     }
 
     /// Bytes charged against the quota.
@@ -93,7 +97,11 @@ impl Vfs {
         if rel.starts_with('/') {
             return Err(ENOTCAPABLE);
         }
-        let mut parts: Vec<&str> = if base.is_empty() { Vec::new() } else { base.split('/').collect() };
+        let mut parts: Vec<&str> = if base.is_empty() {
+            Vec::new()
+        } else {
+            base.split('/').collect()
+        };
         for comp in rel.split('/') {
             match comp {
                 "" | "." => {}
@@ -147,11 +155,23 @@ impl Vfs {
     pub fn stat(&self, path: &str) -> Result<Stat, Errno> {
         let ino = fnv1a64(path.as_bytes());
         if path.is_empty() {
-            return Ok(Stat { filetype: FILETYPE_DIRECTORY, size: 0, ino });
+            return Ok(Stat {
+                filetype: FILETYPE_DIRECTORY,
+                size: 0,
+                ino,
+            });
         }
         match self.nodes.get(path) {
-            Some(Node::Dir) => Ok(Stat { filetype: FILETYPE_DIRECTORY, size: 0, ino }),
-            Some(Node::File(d)) => Ok(Stat { filetype: FILETYPE_REGULAR_FILE, size: d.len() as u64, ino }),
+            Some(Node::Dir) => Ok(Stat {
+                filetype: FILETYPE_DIRECTORY,
+                size: 0,
+                ino,
+            }),
+            Some(Node::File(d)) => Ok(Stat {
+                filetype: FILETYPE_REGULAR_FILE,
+                size: d.len() as u64,
+                ino,
+            }),
             None => Err(ENOENT),
         }
     }
@@ -200,7 +220,11 @@ impl Vfs {
     }
 
     fn children<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = (&'a str, &'a Node)> + 'a {
-        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
         self.nodes
             .range(prefix.clone()..)
             .take_while(move |(k, _)| k.starts_with(&prefix))
@@ -213,12 +237,20 @@ impl Vfs {
     /// Names and stats of the entries of directory `dir`, in byte order of their names.
     pub fn list(&self, dir: &str) -> Result<Vec<(String, Stat)>, Errno> {
         if !self.is_dir(dir) {
-            return Err(if self.nodes.contains_key(dir) { ENOTDIR } else { ENOENT });
+            return Err(if self.nodes.contains_key(dir) {
+                ENOTDIR
+            } else {
+                ENOENT
+            });
         }
         let base = dir.to_string();
         let mut out: Vec<(String, Stat)> = Vec::new();
         for (name, _) in self.children(dir) {
-            let full = if base.is_empty() { name.to_string() } else { format!("{base}/{name}") };
+            let full = if base.is_empty() {
+                name.to_string()
+            } else {
+                format!("{base}/{name}")
+            };
             let st = self.stat(&full)?;
             out.push((name.to_string(), st));
         }
@@ -285,7 +317,12 @@ impl Vfs {
         // Move the node and, for a directory, everything below it.
         let prefix = format!("{from}/");
         let moved: Vec<String> = std::iter::once(from.to_string())
-            .chain(self.nodes.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()))
+            .chain(
+                self.nodes
+                    .range(prefix.clone()..)
+                    .take_while(|(k, _)| k.starts_with(&prefix))
+                    .map(|(k, _)| k.clone()),
+            )
             .collect();
         for old in moved {
             if let Some(node) = self.nodes.remove(&old) {
@@ -315,7 +352,13 @@ impl Vfs {
 
     /// Writes `data` into file `path` at `offset` (zero-filling a gap); `free` is the storage
     /// left on the computer. All or nothing: `ENOSPC` writes nothing.
-    pub fn write_at(&mut self, path: &str, offset: u64, data: &[u8], free: u64) -> Result<usize, Errno> {
+    pub fn write_at(
+        &mut self,
+        path: &str,
+        offset: u64,
+        data: &[u8],
+        free: u64,
+    ) -> Result<usize, Errno> {
         let end = offset.checked_add(data.len() as u64).ok_or(EFBIG)?;
         let cur = match self.nodes.get(path) {
             Some(Node::File(d)) => d.len() as u64,

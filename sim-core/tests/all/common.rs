@@ -17,7 +17,9 @@ pub fn hv() -> Hypervisor {
 }
 
 pub fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Bytes of a fixture: `.wat` files are assembled, `.wasm` files read.
@@ -39,32 +41,54 @@ pub fn computer(hv: &Hypervisor) -> OnboardComputer {
 }
 
 /// Installs and starts a fixture.
-pub fn run_app(obc: &mut OnboardComputer, hv: &Hypervisor, fixture_name: &str, config: AppConfig) -> AppId {
-    let image = hv.load_image(&fixture(fixture_name)).unwrap_or_else(|e| panic!("{fixture_name}: {e}"));
+pub fn run_app(
+    obc: &mut OnboardComputer,
+    hv: &Hypervisor,
+    fixture_name: &str,
+    config: AppConfig,
+) -> AppId {
+    let image = hv
+        .load_image(&fixture(fixture_name))
+        .unwrap_or_else(|e| panic!("{fixture_name}: {e}"));
     let id = obc.install(&image, config).expect("install");
     obc.start(id).expect("start");
     id
 }
+
+/// One step's CPU report: instructions, busy fraction × 10⁹, and (app, instructions).
+pub type StepReport = (u64, u64, Vec<(String, u64)>);
 
 /// Everything a run produced, as text lines (what determinism tests compare).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Output {
     pub logs: Vec<LogLine>,
     pub events: Vec<ComputerEvent>,
-    pub reports: Vec<(u64, u64, Vec<(String, u64)>)>,
+    pub reports: Vec<StepReport>,
 }
 
 impl Output {
     pub fn logs_of(&self, app: &str) -> Vec<String> {
-        self.logs.iter().filter(|l| l.app == app).map(|l| l.to_string()).collect()
+        self.logs
+            .iter()
+            .filter(|l| l.app == app)
+            .map(|l| l.to_string())
+            .collect()
     }
 
     pub fn texts_of(&self, app: &str) -> Vec<String> {
-        self.logs.iter().filter(|l| l.app == app).map(|l| l.text.clone()).collect()
+        self.logs
+            .iter()
+            .filter(|l| l.app == app)
+            .map(|l| l.text.clone())
+            .collect()
     }
 
     pub fn events_of(&self, app: &str) -> Vec<EventKind> {
-        self.events.iter().filter(|e| e.app.as_deref() == Some(app)).map(|e| e.kind.clone()).collect()
+        self.events
+            .iter()
+            .filter(|e| e.app.as_deref() == Some(app))
+            .map(|e| e.kind.clone())
+            .collect()
     }
 
     pub fn text(&self) -> String {
@@ -86,10 +110,22 @@ impl Output {
 
 /// Steps `obc` `n` times by `dt` from its current time, with default state and conditions.
 pub fn steps(obc: &mut OnboardComputer, n: usize, dt: Duration) -> Output {
-    steps_with(obc, n, dt, &StateSnapshot::default(), &Conditions::default())
+    steps_with(
+        obc,
+        n,
+        dt,
+        &StateSnapshot::default(),
+        &Conditions::default(),
+    )
 }
 
-pub fn steps_with(obc: &mut OnboardComputer, n: usize, dt: Duration, state: &StateSnapshot, c: &Conditions) -> Output {
+pub fn steps_with(
+    obc: &mut OnboardComputer,
+    n: usize,
+    dt: Duration,
+    state: &StateSnapshot,
+    c: &Conditions,
+) -> Output {
     let mut out = Output::default();
     for _ in 0..n {
         let start = obc.now();
@@ -97,7 +133,10 @@ pub fn steps_with(obc: &mut OnboardComputer, n: usize, dt: Duration, state: &Sta
         out.reports.push((
             r.instructions,
             (r.busy_fraction * 1e9) as u64,
-            r.apps.iter().map(|a| (a.app.clone(), a.instructions)).collect(),
+            r.apps
+                .iter()
+                .map(|a| (a.app.clone(), a.instructions))
+                .collect(),
         ));
         out.logs.extend(r.logs);
         out.events.extend(r.events);

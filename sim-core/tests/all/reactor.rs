@@ -5,7 +5,15 @@ use sim_core::*;
 use crate::common::*;
 
 fn counter(obc: &mut OnboardComputer, hv: &Hypervisor) -> AppId {
-    run_app(obc, hv, "reactor_counter.wat", AppConfig { restart: RestartPolicy::Never, ..AppConfig::new("counter") })
+    run_app(
+        obc,
+        hv,
+        "reactor_counter.wat",
+        AppConfig {
+            restart: RestartPolicy::Never,
+            ..AppConfig::new("counter")
+        },
+    )
 }
 
 #[test]
@@ -16,7 +24,10 @@ fn regress_reactor_handles_events_and_cannot_block() {
     let out = steps(&mut obc, 1, secs(1));
     // START handled; `wait` inside the handler returned ST_EWOULDBLOCK (the handler returns
     // that + 9 = 0, so no handler-error event).
-    assert_eq!(out.events_of("counter"), vec![EventKind::Installed, EventKind::Started]);
+    assert_eq!(
+        out.events_of("counter"),
+        vec![EventKind::Installed, EventKind::Started]
+    );
     assert_eq!(obc.app_status(id).unwrap().state, AppState::Blocked);
     for _ in 0..3 {
         assert!(obc.deliver_command("counter", b"ping"));
@@ -42,9 +53,20 @@ fn regress_reactor_migrates_with_memory_and_globals() {
     steps(&mut a, 1, secs(1));
     let pkg = a.migrate_out(id).unwrap();
     assert!(a.app_ids().is_empty());
-    let state = pkg.state.clone().expect("a reactor at rest moves with its state");
-    assert_eq!(&state.memory[300..308], &3i64.to_le_bytes(), "linear memory");
-    assert_eq!(state.globals, vec![(0, GlobalValue::I64(3))], "the non-exported mutable global");
+    let state = pkg
+        .state
+        .clone()
+        .expect("a reactor at rest moves with its state");
+    assert_eq!(
+        &state.memory[300..308],
+        &3i64.to_le_bytes(),
+        "linear memory"
+    );
+    assert_eq!(
+        state.globals,
+        vec![(0, GlobalValue::I64(3))],
+        "the non-exported mutable global"
+    );
     assert!(pkg.transfer_bytes() >= 65_536 + pkg.image.size_bytes() as u64);
 
     let id_b = b.migrate_in(pkg).unwrap();
@@ -70,7 +92,10 @@ fn regress_reactor_in_handler_is_not_at_rest() {
     let id = obc.install(&img, AppConfig::new("busy")).unwrap();
     obc.start(id).unwrap();
     steps(&mut obc, 1, secs(1));
-    assert!(matches!(obc.migrate_out(id), Err(ComputerError::NotAtRest { .. })));
+    assert!(matches!(
+        obc.migrate_out(id),
+        Err(ComputerError::NotAtRest { .. })
+    ));
 }
 
 #[test]
@@ -86,7 +111,10 @@ fn regress_command_app_migrates_with_files_and_restarts() {
     let id_b = b.migrate_in(pkg).unwrap();
     let out = steps(&mut b, 3, secs(1));
     assert_eq!(out.texts_of("hello")[1], "running on SAT-2/hello");
-    assert!(out.events_of("hello").contains(&EventKind::MigratedIn { with_state: false }));
+    assert!(
+        out.events_of("hello")
+            .contains(&EventKind::MigratedIn { with_state: false })
+    );
     assert_eq!(b.app_files(id_b).len(), 1);
 }
 
@@ -126,5 +154,8 @@ fn regress_handler_error_is_reported() {
     let id = obc.install(&img, AppConfig::new("r")).unwrap();
     obc.start(id).unwrap();
     let out = steps(&mut obc, 1, secs(1));
-    assert!(out.events_of("r").contains(&EventKind::HandlerError { code: 7 }));
+    assert!(
+        out.events_of("r")
+            .contains(&EventKind::HandlerError { code: 7 })
+    );
 }

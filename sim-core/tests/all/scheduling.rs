@@ -7,7 +7,10 @@ use sim_core::*;
 use crate::common::*;
 
 fn instr_of(out: &Output, app: &str) -> Vec<u64> {
-    out.reports.iter().map(|r| r.2.iter().find(|(a, _)| a == app).map_or(0, |(_, n)| *n)).collect()
+    out.reports
+        .iter()
+        .map(|r| r.2.iter().find(|(a, _)| a == app).map_or(0, |(_, n)| *n))
+        .collect()
 }
 
 #[test]
@@ -52,8 +55,24 @@ fn val_analytic_host_calls_cost_instructions() {
 fn regress_strict_priority() {
     let hv = hv();
     let mut obc = computer(&hv);
-    run_app(&mut obc, &hv, "infinite_loop.wat", AppConfig { priority: 200, ..AppConfig::new("high") });
-    run_app(&mut obc, &hv, "infinite_loop.wat", AppConfig { priority: 100, ..AppConfig::new("low") });
+    run_app(
+        &mut obc,
+        &hv,
+        "infinite_loop.wat",
+        AppConfig {
+            priority: 200,
+            ..AppConfig::new("high")
+        },
+    );
+    run_app(
+        &mut obc,
+        &hv,
+        "infinite_loop.wat",
+        AppConfig {
+            priority: 100,
+            ..AppConfig::new("low")
+        },
+    );
     let out = steps(&mut obc, 3, secs(1));
     assert!(instr_of(&out, "low").iter().all(|&n| n == 0));
     assert!(instr_of(&out, "high").iter().all(|&n| n > 99_000_000));
@@ -63,15 +82,35 @@ fn regress_strict_priority() {
 fn prop_shares_split_cpu() {
     let hv = hv();
     let mut obc = computer(&hv);
-    run_app(&mut obc, &hv, "infinite_loop.wat", AppConfig { share: 300, ..AppConfig::new("big") });
-    run_app(&mut obc, &hv, "infinite_loop.wat", AppConfig { share: 100, ..AppConfig::new("small") });
+    run_app(
+        &mut obc,
+        &hv,
+        "infinite_loop.wat",
+        AppConfig {
+            share: 300,
+            ..AppConfig::new("big")
+        },
+    );
+    run_app(
+        &mut obc,
+        &hv,
+        "infinite_loop.wat",
+        AppConfig {
+            share: 100,
+            ..AppConfig::new("small")
+        },
+    );
     let out = steps(&mut obc, 4, secs(1));
     let big: u64 = instr_of(&out, "big").iter().sum();
     let small: u64 = instr_of(&out, "small").iter().sum();
     let ratio = big as f64 / small as f64;
     assert!((ratio - 3.0).abs() < 0.01, "{ratio}");
     // The CPU is saturated: 4 s at 100 MIPS, to within one quantum.
-    assert!((big + small).abs_diff(400_000_000) < 60_000, "{}", big + small);
+    assert!(
+        (big + small).abs_diff(400_000_000) < 60_000,
+        "{}",
+        big + small
+    );
 }
 
 #[test]
@@ -94,12 +133,18 @@ fn regress_timer_and_wait_wake_on_time() {
     );
     let hv = hv();
     let mut obc = computer(&hv);
-    let id = obc.install(&hv.load_image(&wat(&src)).unwrap(), AppConfig::new("t")).unwrap();
+    let id = obc
+        .install(&hv.load_image(&wat(&src)).unwrap(), AppConfig::new("t"))
+        .unwrap();
     obc.start(id).unwrap();
     let out = steps(&mut obc, 4, secs(1));
     let line = &out.logs[0];
     assert_eq!(line.text, "timer");
-    assert!((start + 2_500_000_000..start + 2_500_010_000).contains(&line.time_unix_ns), "{}", line.time_unix_ns);
+    assert!(
+        (start + 2_500_000_000..start + 2_500_010_000).contains(&line.time_unix_ns),
+        "{}",
+        line.time_unix_ns
+    );
     // Idle while waiting: busy only for the few instructions around the calls.
     assert!(out.reports[1].1 == 0);
 }
@@ -108,8 +153,19 @@ fn regress_timer_and_wait_wake_on_time() {
 fn regress_schedule_suspends_and_resumes() {
     let hv = hv();
     let mut obc = computer(&hv);
-    run_app(&mut obc, &hv, "ticker.wat", AppConfig { schedule: Schedule::Sunlit, ..AppConfig::new("ticker") });
-    let lit = Conditions { sunlit: true, ..Default::default() };
+    run_app(
+        &mut obc,
+        &hv,
+        "ticker.wat",
+        AppConfig {
+            schedule: Schedule::Sunlit,
+            ..AppConfig::new("ticker")
+        },
+    );
+    let lit = Conditions {
+        sunlit: true,
+        ..Default::default()
+    };
     let dark = Conditions::default();
     let a = steps_with(&mut obc, 3, secs(1), &StateSnapshot::default(), &lit);
     let b = steps_with(&mut obc, 3, secs(1), &StateSnapshot::default(), &dark);
@@ -119,9 +175,16 @@ fn regress_schedule_suspends_and_resumes() {
     assert_eq!(b.events_of("ticker"), vec![EventKind::Suspended]);
     // Its state was kept: on resume its pending sleep (until t0 + 3 s) is long past, and its
     // own logic catches up the seconds it missed (3..=6 at once), then ticks each second.
-    assert_eq!(c.texts_of("ticker"), vec!["tick 3", "tick 4", "tick 5", "tick 6", "tick 7"]);
+    assert_eq!(
+        c.texts_of("ticker"),
+        vec!["tick 3", "tick 4", "tick 5", "tick 6", "tick 7"]
+    );
     let resumed = sim_core::time::epoch_to_unix_ns(t0()) + 6_000_000_000;
-    assert!(c.logs[..4].iter().all(|l| l.time_unix_ns < resumed + 1_000_000));
+    assert!(
+        c.logs[..4]
+            .iter()
+            .all(|l| l.time_unix_ns < resumed + 1_000_000)
+    );
     assert_eq!(c.events_of("ticker"), vec![EventKind::Resumed]);
 }
 
@@ -135,12 +198,22 @@ fn regress_event_edges_wake_waiters() {
         (func (export "_start") (call $exit (call $wait (i32.const 68) (i64.const -1)))))"#;
     let hv = hv();
     let mut obc = computer(&hv);
-    let id = obc.install(&hv.load_image(&wat(src)).unwrap(), AppConfig::new("w")).unwrap();
+    let id = obc
+        .install(&hv.load_image(&wat(src)).unwrap(), AppConfig::new("w"))
+        .unwrap();
     obc.start(id).unwrap();
     steps(&mut obc, 1, secs(1));
-    let over = Conditions { in_contact: true, areas: BTreeSet::from(["alps".to_string()]), ..Default::default() };
+    let over = Conditions {
+        in_contact: true,
+        areas: BTreeSet::from(["alps".to_string()]),
+        ..Default::default()
+    };
     let out = steps_with(&mut obc, 1, secs(1), &StateSnapshot::default(), &over);
-    assert!(out.events_of("w").contains(&EventKind::Exited { code: 68 }), "{:?}", out.events_of("w"));
+    assert!(
+        out.events_of("w").contains(&EventKind::Exited { code: 68 }),
+        "{:?}",
+        out.events_of("w")
+    );
 }
 
 #[test]
@@ -159,23 +232,44 @@ fn regress_heartbeat_watchdog_trips_and_ignores_suspension() {
         restart: RestartPolicy::Never,
         ..AppConfig::new("hb")
     };
-    let id = obc.install(&hv.load_image(&wat(src)).unwrap(), cfg).unwrap();
+    let id = obc
+        .install(&hv.load_image(&wat(src)).unwrap(), cfg)
+        .unwrap();
     obc.start(id).unwrap();
-    let on = Conditions { in_contact: true, ..Default::default() };
+    let on = Conditions {
+        in_contact: true,
+        ..Default::default()
+    };
     let off = Conditions::default();
     // 2 s scheduled, 10 s suspended (not counted), then it trips 1 s + 1 ns into the next
     // scheduled stretch.
     let a = steps_with(&mut obc, 2, secs(1), &StateSnapshot::default(), &on);
     steps_with(&mut obc, 10, secs(1), &StateSnapshot::default(), &off);
     let c = steps_with(&mut obc, 3, secs(1), &StateSnapshot::default(), &on);
-    assert!(a.events_of("hb").iter().all(|k| !matches!(k, EventKind::Faulted { .. })));
-    let fault = c.events.iter().find(|e| matches!(e.kind, EventKind::Faulted { .. })).expect("tripped");
-    assert_eq!(fault.kind, EventKind::Faulted { reason: FaultReason::HeartbeatWatchdog });
+    assert!(
+        a.events_of("hb")
+            .iter()
+            .all(|k| !matches!(k, EventKind::Faulted { .. }))
+    );
+    let fault = c
+        .events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::Faulted { .. }))
+        .expect("tripped");
+    assert_eq!(
+        fault.kind,
+        EventKind::Faulted {
+            reason: FaultReason::HeartbeatWatchdog
+        }
+    );
     let resumed_at = sim_core::time::epoch_to_unix_ns(t0()) + 12_000_000_000;
     // The beat was at start + one host call (about 2 µs); the gap is measured without the
     // 10 s of suspension.
     assert!((resumed_at + 1_000_000_001..resumed_at + 1_000_010_000).contains(&fault.time_unix_ns));
-    assert!(matches!(obc.app_status(id).unwrap().state, AppState::Faulted { .. }));
+    assert!(matches!(
+        obc.app_status(id).unwrap().state,
+        AppState::Faulted { .. }
+    ));
 }
 
 #[test]

@@ -4,7 +4,9 @@
 
 use std::fmt::Write;
 
-use sim_core::hypervisor::abi::{SKYTWIN_V1, ST_E2BIG, ST_EAGAIN, ST_EINVAL, ST_ENOTFOUND, ST_EUNAVAIL};
+use sim_core::hypervisor::abi::{
+    SKYTWIN_V1, ST_E2BIG, ST_EAGAIN, ST_EINVAL, ST_ENOTFOUND, ST_EUNAVAIL,
+};
 use sim_core::state::{VALID_GNSS, VALID_POWER, VALID_THERMAL};
 use sim_core::*;
 
@@ -17,7 +19,13 @@ fn guest(body: &str, data: &str) -> Vec<u8> {
     for (name, params, results) in SKYTWIN_V1 {
         let ps: Vec<&str> = params.iter().map(|p| p.name()).collect();
         let rs: Vec<&str> = results.iter().map(|r| r.name()).collect();
-        writeln!(imports, "(import \"skytwin_v1\" \"{name}\" (func ${name} (param {}) (result {})))", ps.join(" "), rs.join(" ")).unwrap();
+        writeln!(
+            imports,
+            "(import \"skytwin_v1\" \"{name}\" (func ${name} (param {}) (result {})))",
+            ps.join(" "),
+            rs.join(" ")
+        )
+        .unwrap();
     }
     wat(&format!(
         r#"(module
@@ -47,7 +55,9 @@ fn run(
     n: usize,
     mut between: impl FnMut(usize, &mut OnboardComputer),
 ) -> (Vec<u8>, Output) {
-    let id = obc.install(&hv.load_image(wasm).unwrap(), AppConfig::new("svc")).unwrap();
+    let id = obc
+        .install(&hv.load_image(wasm).unwrap(), AppConfig::new("svc"))
+        .unwrap();
     obc.start(id).unwrap();
     let mut out = Output::default();
     for k in 0..n {
@@ -56,9 +66,18 @@ fn run(
         out.logs.extend(o.logs);
         out.events.extend(o.events);
     }
-    assert!(out.events_of("svc").contains(&EventKind::Exited { code: 0 }), "{:?}", out.events_of("svc"));
+    assert!(
+        out.events_of("svc")
+            .contains(&EventKind::Exited { code: 0 }),
+        "{:?}",
+        out.events_of("svc")
+    );
     let files = obc.app_files(id);
-    let data = files.into_iter().find(|(p, _)| p == "out").map(|(_, d)| d).expect("out written");
+    let data = files
+        .into_iter()
+        .find(|(p, _)| p == "out")
+        .map(|(_, d)| d)
+        .expect("out written");
     (data, out)
 }
 
@@ -102,18 +121,32 @@ fn regress_state_identity_and_clock() {
     let hv = hv();
     let mut obc = computer(&hv);
     let st = snapshot();
-    let id = obc.install(&hv.load_image(&wasm).unwrap(), AppConfig::new("svc")).unwrap();
+    let id = obc
+        .install(&hv.load_image(&wasm).unwrap(), AppConfig::new("svc"))
+        .unwrap();
     obc.start(id).unwrap();
     steps_with(&mut obc, 1, secs(1), &st, &Conditions::default());
-    let out = obc.app_files(id).into_iter().find(|(p, _)| p == "out").unwrap().1;
+    let out = obc
+        .app_files(id)
+        .into_iter()
+        .find(|(p, _)| p == "out")
+        .unwrap()
+        .1;
     assert_eq!(i32_at(&out, 0), 280);
     assert_eq!(i32_at(&out, 4), ST_E2BIG);
     let t0_ns = sim_core::time::epoch_to_unix_ns(t0());
-    let expected = StateSnapshot { time_unix_ns: t0_ns, ..st }.encode_v1();
+    let expected = StateSnapshot {
+        time_unix_ns: t0_ns,
+        ..st
+    }
+    .encode_v1();
     assert_eq!(&out[512..792], &expected[..]);
     // Attitude fields are zero: the attitude sensor is not valid in this snapshot.
     assert_eq!(&out[512 + 88..512 + 120], &[0u8; 32]);
-    assert_eq!(f64::from_le_bytes(out[512 + 176..512 + 184].try_into().unwrap()), 0.75);
+    assert_eq!(
+        f64::from_le_bytes(out[512 + 176..512 + 184].try_into().unwrap()),
+        0.75
+    );
     assert_eq!(i32_at(&out, 8), 9);
     assert_eq!(&out[1024..1033], b"SAT-1/svc");
     assert_eq!(i32_at(&out, 12), ST_E2BIG);
@@ -123,7 +156,11 @@ fn regress_state_identity_and_clock() {
     assert_eq!(i32_at(&out, 24), 1);
     // time_now after ~9 host calls (200 instructions each) at 100 MIPS.
     let t = i64_at(&out, 32);
-    assert!((t0_ns + 16_000..t0_ns + 20_000).contains(&t), "{}", t - t0_ns);
+    assert!(
+        (t0_ns + 16_000..t0_ns + 20_000).contains(&t),
+        "{}",
+        t - t0_ns
+    );
 }
 
 #[test]
@@ -139,13 +176,31 @@ fn regress_attitude_requests_are_validated() {
     let hv = hv();
     let mut obc = computer(&hv);
     let (out, _) = run(&wasm, &mut obc, &hv, 1, |_, _| {});
-    assert_eq!([i32_at(&out, 0), i32_at(&out, 4), i32_at(&out, 8), i32_at(&out, 12)], [ST_EINVAL; 4]);
+    assert_eq!(
+        [
+            i32_at(&out, 0),
+            i32_at(&out, 4),
+            i32_at(&out, 8),
+            i32_at(&out, 12)
+        ],
+        [ST_EINVAL; 4]
+    );
     assert_eq!(i32_at(&out, 16), 0);
     let req = obc.attitude_request().unwrap();
     assert_eq!(req.app, "svc");
-    let AttitudeMode::Target { lat_rad, lon_rad, alt_m } = req.mode else { panic!("{req:?}") };
+    let AttitudeMode::Target {
+        lat_rad,
+        lon_rad,
+        alt_m,
+    } = req.mode
+    else {
+        panic!("{req:?}")
+    };
     assert!((lat_rad - 46.5f64.to_radians()).abs() < 1e-12);
-    assert!((lon_rad - 8f64.to_radians()).abs() < 1e-12, "longitude wrapped into ±180°");
+    assert!(
+        (lon_rad - 8f64.to_radians()).abs() < 1e-12,
+        "longitude wrapped into ±180°"
+    );
     assert_eq!(alt_m, 1200.0);
 
     // In safe mode the request is refused.
@@ -154,9 +209,20 @@ fn regress_attitude_requests_are_validated() {
         "",
     );
     let mut obc = computer(&hv);
-    let id = obc.install(&hv.load_image(&wasm).unwrap(), AppConfig::new("svc")).unwrap();
+    let id = obc
+        .install(&hv.load_image(&wasm).unwrap(), AppConfig::new("svc"))
+        .unwrap();
     obc.start(id).unwrap();
-    steps_with(&mut obc, 1, secs(1), &StateSnapshot::default(), &Conditions { safe_mode: true, ..Default::default() });
+    steps_with(
+        &mut obc,
+        1,
+        secs(1),
+        &StateSnapshot::default(),
+        &Conditions {
+            safe_mode: true,
+            ..Default::default()
+        },
+    );
     let out = obc.app_files(id).into_iter().next().unwrap().1;
     assert_eq!(i32_at(&out, 0), ST_EUNAVAIL);
 }
@@ -166,7 +232,13 @@ struct PatternCamera(u8);
 
 impl CameraService for PatternCamera {
     fn info(&self) -> CameraInfo {
-        CameraInfo { width_px: 4, height_px: 3, channels: 1, bits_per_sample: 8, fov_rad: 2f64.to_radians() }
+        CameraInfo {
+            width_px: 4,
+            height_px: 3,
+            channels: 1,
+            bits_per_sample: 8,
+            fov_rad: 2f64.to_radians(),
+        }
     }
     fn capture(&mut self, t: i64, pixels: &mut [u8]) -> Result<ImageMeta, CameraError> {
         for (i, p) in pixels.iter_mut().enumerate() {
@@ -198,14 +270,24 @@ fn regress_camera_info_and_capture() {
     obc.set_camera(Box::new(PatternCamera(0)));
     let (out, _) = run(&wasm, &mut obc, &hv, 1, |_, _| {});
     assert_eq!(i32_at(&out, 0), 24);
-    assert_eq!(&out[100..116], &[4, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0]);
+    assert_eq!(
+        &out[100..116],
+        &[4, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0]
+    );
     assert!((f64::from_le_bytes(out[116..124].try_into().unwrap()) - 2.0).abs() < 1e-12);
     assert_eq!(i32_at(&out, 4), ST_E2BIG);
     assert_eq!(i32_at(&out, 8), ST_E2BIG, "meta buffer of 10 bytes");
     assert_eq!(i32_at(&out, 12), 12);
-    assert_eq!(&out[200..212], &[0, 1, 2, 3, 16, 17, 18, 19, 32, 33, 34, 35]);
-    assert!((f64::from_le_bytes(out[308..316].try_into().unwrap()) - 0.5f64.to_degrees()).abs() < 1e-9);
-    assert!((f64::from_le_bytes(out[340..348].try_into().unwrap()) - 0.75f64.to_degrees()).abs() < 1e-9);
+    assert_eq!(
+        &out[200..212],
+        &[0, 1, 2, 3, 16, 17, 18, 19, 32, 33, 34, 35]
+    );
+    assert!(
+        (f64::from_le_bytes(out[308..316].try_into().unwrap()) - 0.5f64.to_degrees()).abs() < 1e-9
+    );
+    assert!(
+        (f64::from_le_bytes(out[340..348].try_into().unwrap()) - 0.75f64.to_degrees()).abs() < 1e-9
+    );
 }
 
 #[test]
@@ -233,12 +315,22 @@ fn regress_downlink_priorities_delivery_and_accounting() {
             delivered = p.completed;
         }
     });
-    assert_eq!((i64_at(&out, 0), i64_at(&out, 8), i64_at(&out, 16)), (1, 2, 3));
+    assert_eq!(
+        (i64_at(&out, 0), i64_at(&out, 8), i64_at(&out, 16)),
+        (1, 2, 3)
+    );
     assert_eq!(i64_at(&out, 24), i64::from(ST_EINVAL), "priority 8");
     assert_eq!(i64_at(&out, 32), i64::from(ST_EINVAL), "empty message");
     // Priority 5 first (50 bytes, complete), then 10 bytes of message 1.
     assert_eq!(delivered.len(), 1);
-    assert_eq!((delivered[0].id, delivered[0].priority, delivered[0].data.len()), (2, 5, 50));
+    assert_eq!(
+        (
+            delivered[0].id,
+            delivered[0].priority,
+            delivered[0].data.len()
+        ),
+        (2, 5, 50)
+    );
     assert_eq!(i32_at(&out, 40), 256, "ST_EV_DOWNLINK_DONE woke it");
     assert_eq!((i64_at(&out, 48), i64_at(&out, 56)), (10, 50));
     assert_eq!(i64_at(&out, 64), i64::from(ST_ENOTFOUND));
@@ -273,7 +365,11 @@ fn regress_commands_fifo_and_too_small_buffers() {
     assert_eq!(i32_at(&out, 4), ST_E2BIG);
     assert_eq!(i32_at(&out, 8), 5);
     assert_eq!(&out[1000..1005], b"hello");
-    assert_eq!(i32_at(&out, 12), ST_E2BIG, "300 bytes do not fit 64; the command stays queued");
+    assert_eq!(
+        i32_at(&out, 12),
+        ST_E2BIG,
+        "300 bytes do not fit 64; the command stays queued"
+    );
     assert_eq!(i32_at(&out, 16), 300);
     assert_eq!(i32_at(&out, 20), 300);
     assert_eq!(i32_at(&out, 24), ST_EAGAIN);
@@ -300,7 +396,9 @@ fn regress_isl_send_and_receive() {
     let mut a = computer(&hv);
     let mut b = OnboardComputer::new(&hv, ComputerSpec::default(), "SAT-2", 7, t0());
     a.set_peers(["SAT-2".to_string()]);
-    let id_b = b.install(&hv.load_image(&receiver).unwrap(), AppConfig::new("svc")).unwrap();
+    let id_b = b
+        .install(&hv.load_image(&receiver).unwrap(), AppConfig::new("svc"))
+        .unwrap();
     b.start(id_b).unwrap();
     steps(&mut b, 1, secs(1));
     let (out, _) = run(&sender, &mut a, &hv, 1, |_, _| {});
@@ -310,7 +408,14 @@ fn regress_isl_send_and_receive() {
     assert_eq!(i64_at(&out, 24), i64::from(ST_EINVAL));
     let msgs = a.take_isl_outbox();
     assert_eq!(msgs.len(), 1);
-    assert_eq!((msgs[0].from.as_str(), msgs[0].to_satellite.as_str(), msgs[0].to_app.as_deref()), ("SAT-1/svc", "SAT-2", None));
+    assert_eq!(
+        (
+            msgs[0].from.as_str(),
+            msgs[0].to_satellite.as_str(),
+            msgs[0].to_app.as_deref()
+        ),
+        ("SAT-1/svc", "SAT-2", None)
+    );
     assert!(b.deliver_isl(msgs[0].clone()));
     steps(&mut b, 1, secs(1));
     let out = b.app_files(id_b).into_iter().next().unwrap().1;

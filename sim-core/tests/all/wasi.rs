@@ -9,7 +9,11 @@ fn val_rustc_wasi_command_runs_unchanged() {
     // tests/fixtures/wasi_hello.wasm: Rust std, built by rustc 1.63 for wasm32-wasi.
     let hv = hv();
     let mut obc = computer(&hv);
-    let cfg = AppConfig { args: vec!["--verbose".into()], restart: RestartPolicy::Never, ..AppConfig::new("hello") };
+    let cfg = AppConfig {
+        args: vec!["--verbose".into()],
+        restart: RestartPolicy::Never,
+        ..AppConfig::new("hello")
+    };
     let id = run_app(&mut obc, &hv, "wasi_hello.wasm", cfg);
     let out = steps(&mut obc, 3, secs(1));
     let texts = out.texts_of("hello");
@@ -22,18 +26,41 @@ fn val_rustc_wasi_command_runs_unchanged() {
     // std::thread::sleep → poll_oneoff on the simulated clock: exactly 1.5 s (plus the few
     // instructions between the two clock reads).
     assert!(texts[5] == "slept 1500 ms", "{}", texts[5]);
-    assert_eq!(texts[6], format!("sum {}", (0..100u64).map(|i| i * i * i).sum::<u64>()));
+    assert_eq!(
+        texts[6],
+        format!("sum {}", (0..100u64).map(|i| i * i * i).sum::<u64>())
+    );
     assert_eq!(texts[7], "this goes to stderr with escapes");
     assert_eq!(texts.len(), 8, "no host file is visible: {texts:?}");
-    let stderr_line = out.logs.iter().find(|l| l.app == "hello" && l.text.contains("stderr")).unwrap();
+    let stderr_line = out
+        .logs
+        .iter()
+        .find(|l| l.app == "hello" && l.text.contains("stderr"))
+        .unwrap();
     assert_eq!(stderr_line.level, LogLevel::Warn);
-    assert!(out.events_of("hello").contains(&EventKind::Exited { code: 3 }));
+    assert!(
+        out.events_of("hello")
+            .contains(&EventKind::Exited { code: 3 })
+    );
     // The file it wrote stays in its private store.
-    assert_eq!(obc.app_files(id), vec![("logs/boot.txt".to_string(), format!("boot at {start_s}\n").into_bytes())]);
+    assert_eq!(
+        obc.app_files(id),
+        vec![(
+            "logs/boot.txt".to_string(),
+            format!("boot at {start_s}\n").into_bytes()
+        )]
+    );
     // The sleep started after ~1 ms of work and ended 1.5 s later, in the second step.
-    let slept = out.logs.iter().find(|l| l.text.starts_with("slept")).unwrap();
+    let slept = out
+        .logs
+        .iter()
+        .find(|l| l.text.starts_with("slept"))
+        .unwrap();
     let start_ns = sim_core::time::epoch_to_unix_ns(t0());
-    assert!(slept.time_unix_ns > start_ns + 1_500_000_000 && slept.time_unix_ns < start_ns + 1_600_000_000);
+    assert!(
+        slept.time_unix_ns > start_ns + 1_500_000_000
+            && slept.time_unix_ns < start_ns + 1_600_000_000
+    );
 }
 
 #[test]
@@ -65,7 +92,13 @@ fn regress_random_is_seeded_per_run_satellite_and_app() {
         let out = steps(&mut obc, 1, secs(1));
         out.events_of(app)
             .into_iter()
-            .find_map(|k| if let EventKind::Exited { code } = k { Some(code) } else { None })
+            .find_map(|k| {
+                if let EventKind::Exited { code } = k {
+                    Some(code)
+                } else {
+                    None
+                }
+            })
             .unwrap()
     };
     assert_eq!(code(1, "A", "x"), code(1, "A", "x"));
@@ -90,7 +123,9 @@ fn regress_unsupported_wasi_calls_return_enosys() {
     let id = obc.install(&img, AppConfig::new("n")).unwrap();
     obc.start(id).unwrap();
     let out = steps(&mut obc, 1, secs(1));
-    assert!(out.events_of("n").contains(&EventKind::Exited { code: 52 * 100 + 52 }));
+    assert!(out.events_of("n").contains(&EventKind::Exited {
+        code: 52 * 100 + 52
+    }));
 }
 
 #[test]
@@ -119,11 +154,21 @@ fn regress_files_survive_restart_and_clocks_are_simulated() {
     let hv = hv();
     let mut obc = computer(&hv);
     let img = hv.load_image(&wat(src)).unwrap();
-    let cfg = AppConfig { restart: RestartPolicy::Always { delay: secs(1) }, ..AppConfig::new("boots") };
+    let cfg = AppConfig {
+        restart: RestartPolicy::Always { delay: secs(1) },
+        ..AppConfig::new("boots")
+    };
     let id = obc.install(&img, cfg).unwrap();
     obc.start(id).unwrap();
     let out = steps(&mut obc, 3, secs(1));
-    let faults = out.events_of("boots").iter().filter(|k| matches!(k, EventKind::Faulted { .. })).count();
+    let faults = out
+        .events_of("boots")
+        .iter()
+        .filter(|k| matches!(k, EventKind::Faulted { .. }))
+        .count();
     assert_eq!(faults, 3, "{:?}", out.events_of("boots"));
-    assert_eq!(obc.app_files(id), vec![("boots".to_string(), b"boot\nboot\nboot\n".to_vec())]);
+    assert_eq!(
+        obc.app_files(id),
+        vec![("boots".to_string(), b"boot\nboot\nboot\n".to_vec())]
+    );
 }

@@ -7,7 +7,7 @@ use std::task::Poll;
 use wasmtime::{Caller, Extern};
 
 use super::{COST_BYTES_PER_INSTRUCTION, COST_HOST_CALL};
-use crate::bus::{lock, AppShared, Block, SatelliteBus};
+use crate::bus::{AppShared, Block, SatelliteBus, lock};
 use crate::hypervisor::ctx::{AppCtx, FUEL_TANK};
 use crate::hypervisor::guest_mem::GuestMem;
 use crate::hypervisor::rewrite::MEMORY_EXPORT;
@@ -79,12 +79,15 @@ fn unreachable_app() -> ! {
 
 /// Enters a host call: reads the exact fuel, charges the base cost (when `charge`), applies
 /// pending bit flips, locks the bus, and computes the app's simulated time.
-pub(crate) fn enter<'a>(caller: &'a mut Caller<'_, AppCtx>, charge: bool) -> wasmtime::Result<Host<'a>> {
+pub(crate) fn enter<'a>(
+    caller: &'a mut Caller<'_, AppCtx>,
+    charge: bool,
+) -> wasmtime::Result<Host<'a>> {
     let wasm_exact = FUEL_TANK.saturating_sub(caller.get_fuel()?);
-    if caller.data().memory.is_none() {
-        if let Some(Extern::Memory(m)) = caller.get_export(MEMORY_EXPORT) {
-            caller.data_mut().memory = Some(m);
-        }
+    if caller.data().memory.is_none()
+        && let Some(Extern::Memory(m)) = caller.get_export(MEMORY_EXPORT)
+    {
+        caller.data_mut().memory = Some(m);
     }
     let (bytes, ctx): (&'a mut [u8], &'a mut AppCtx) = match caller.data().memory {
         Some(m) => m.data_and_store_mut(caller),
@@ -95,7 +98,11 @@ pub(crate) fn enter<'a>(caller: &'a mut Caller<'_, AppCtx>, charge: bool) -> was
     let mut bus = lock(&ctx.bus);
     let now_ns = {
         let b = &mut *bus;
-        let app = b.apps.get_mut(slot).and_then(Option::as_mut).ok_or(HostStateMissing)?;
+        let app = b
+            .apps
+            .get_mut(slot)
+            .and_then(Option::as_mut)
+            .ok_or(HostStateMissing)?;
         app.exec.wasm_exact = wasm_exact;
         app.exec.wasm_est = app.exec.wasm_est.max(wasm_exact);
         app.exec.host_called = true;
@@ -110,7 +117,12 @@ pub(crate) fn enter<'a>(caller: &'a mut Caller<'_, AppCtx>, charge: bool) -> was
         b.clock.now_ns(app.exec.instructions(), &b.timeline)
     };
     let mem = GuestMem::new(bytes);
-    Ok(Host { mem, bus, slot, now_ns })
+    Ok(Host {
+        mem,
+        bus,
+        slot,
+        now_ns,
+    })
 }
 
 /// Parks the calling app in `block` until the scheduler wakes it; returns the wake value.

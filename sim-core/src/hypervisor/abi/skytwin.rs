@@ -6,14 +6,14 @@
 
 use wasmtime::{Caller, Linker};
 
-use super::host::{enter, park, Host};
+use super::host::{Host, enter, park};
 use super::*;
 use crate::bus::{AttitudeMode, AttitudeRequest, Block, IslMessage};
 use crate::computer::events::{EventKind, LogLevel};
+use crate::hypervisor::AppStyle;
 use crate::hypervisor::ctx::AppCtx;
 use crate::hypervisor::sanitize::sanitize_log;
 use crate::hypervisor::token_bucket::Take;
-use crate::hypervisor::AppStyle;
 use crate::state::STATE_V1_SIZE;
 
 type R<T> = wasmtime::Result<T>;
@@ -30,55 +30,88 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
         enter(&mut c, true)?;
         Ok(1)
     })?;
-    l.func_wrap(M, "time_now", |mut c: C<'_>| -> R<i64> { Ok(enter(&mut c, true)?.now_ns) })?;
-    l.func_wrap(M, "identity", |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        let app = h.app().name.clone();
-        let id = format!("{}/{}", h.bus.satellite, app);
-        Ok(write_bytes(&mut h, ptr, len, id.as_bytes()))
+    l.func_wrap(M, "time_now", |mut c: C<'_>| -> R<i64> {
+        Ok(enter(&mut c, true)?.now_ns)
     })?;
-    l.func_wrap(M, "log", |mut c: C<'_>, level: i32, ptr: i32, len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        if h.mem.slice(ptr, len).is_err() {
-            return Ok(ST_EFAULT);
-        }
-        let Some(level) = LogLevel::from_abi(level) else { return Ok(ST_EINVAL) };
-        let examined = (len as u32).min(MAX_LOG_INPUT_BYTES) as i32;
-        let Ok(bytes) = h.mem.slice(ptr, examined) else { return Ok(ST_EFAULT) };
-        let mut text = sanitize_log(bytes);
-        if examined != len && !text.ends_with('…') {
-            text.push('…');
-        }
-        h.charge_bytes(examined as u64);
-        Ok(emit_log(&mut h, level, text))
-    })?;
-    l.func_wrap(M, "state_read", |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        if h.mem.slice(ptr, len).is_err() {
-            return Ok(ST_EFAULT);
-        }
-        if (len as u32 as usize) < STATE_V1_SIZE {
-            return Ok(ST_E2BIG);
-        }
-        let bytes = h.bus.snapshot.encode_v1();
-        h.charge_bytes(STATE_V1_SIZE as u64);
-        Ok(match h.mem.write(ptr, &bytes) {
-            Ok(()) => STATE_V1_SIZE as i32,
-            Err(_) => ST_EFAULT,
-        })
-    })?;
-    l.func_wrap(M, "temperature_name", |mut c: C<'_>, index: i32, ptr: i32, len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        if h.mem.slice(ptr, len).is_err() {
-            return Ok(ST_EFAULT);
-        }
-        let count = h.bus.snapshot.temperatures_c.len().min(crate::state::STATE_V1_TEMPERATURES);
-        let name = match usize::try_from(index).ok().filter(|&i| i < count) {
-            Some(i) => h.bus.snapshot.temperatures_c.get(i).map(|(n, _)| n.clone()).unwrap_or_default(),
-            None => return Ok(ST_ENOTFOUND),
-        };
-        Ok(write_bytes(&mut h, ptr, len, name.as_bytes()))
-    })?;
+    l.func_wrap(
+        M,
+        "identity",
+        |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            let app = h.app().name.clone();
+            let id = format!("{}/{}", h.bus.satellite, app);
+            Ok(write_bytes(&mut h, ptr, len, id.as_bytes()))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "log",
+        |mut c: C<'_>, level: i32, ptr: i32, len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            if h.mem.slice(ptr, len).is_err() {
+                return Ok(ST_EFAULT);
+            }
+            let Some(level) = LogLevel::from_abi(level) else {
+                return Ok(ST_EINVAL);
+            };
+            let examined = (len as u32).min(MAX_LOG_INPUT_BYTES) as i32;
+            let Ok(bytes) = h.mem.slice(ptr, examined) else {
+                return Ok(ST_EFAULT);
+            };
+            let mut text = sanitize_log(bytes);
+            if examined != len && !text.ends_with('…') {
+                text.push('…');
+            }
+            h.charge_bytes(examined as u64);
+            Ok(emit_log(&mut h, level, text))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "state_read",
+        |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            if h.mem.slice(ptr, len).is_err() {
+                return Ok(ST_EFAULT);
+            }
+            if (len as u32 as usize) < STATE_V1_SIZE {
+                return Ok(ST_E2BIG);
+            }
+            let bytes = h.bus.snapshot.encode_v1();
+            h.charge_bytes(STATE_V1_SIZE as u64);
+            Ok(match h.mem.write(ptr, &bytes) {
+                Ok(()) => STATE_V1_SIZE as i32,
+                Err(_) => ST_EFAULT,
+            })
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "temperature_name",
+        |mut c: C<'_>, index: i32, ptr: i32, len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            if h.mem.slice(ptr, len).is_err() {
+                return Ok(ST_EFAULT);
+            }
+            let count = h
+                .bus
+                .snapshot
+                .temperatures_c
+                .len()
+                .min(crate::state::STATE_V1_TEMPERATURES);
+            let name = match usize::try_from(index).ok().filter(|&i| i < count) {
+                Some(i) => h
+                    .bus
+                    .snapshot
+                    .temperatures_c
+                    .get(i)
+                    .map(|(n, _)| n.clone())
+                    .unwrap_or_default(),
+                None => return Ok(ST_ENOTFOUND),
+            };
+            Ok(write_bytes(&mut h, ptr, len, name.as_bytes()))
+        },
+    )?;
     l.func_wrap(
         M,
         "attitude_request",
@@ -92,14 +125,24 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
                     if !norm.is_finite() || norm < 1e-12 {
                         return Ok(ST_EINVAL);
                     }
-                    AttitudeMode::Inertial { q_body_from_eci: [p0 / norm, p1 / norm, p2 / norm, p3 / norm] }
+                    AttitudeMode::Inertial {
+                        q_body_from_eci: [p0 / norm, p1 / norm, p2 / norm, p3 / norm],
+                    }
                 }
                 3 => {
-                    if !(p0.is_finite() && p1.is_finite() && p2.is_finite()) || !(-90.0..=90.0).contains(&p0) {
+                    if !(p0.is_finite()
+                        && p1.is_finite()
+                        && p2.is_finite()
+                        && (-90.0..=90.0).contains(&p0))
+                    {
                         return Ok(ST_EINVAL);
                     }
                     let lon_deg = (p1 + 180.0).rem_euclid(360.0) - 180.0;
-                    AttitudeMode::Target { lat_rad: p0.to_radians(), lon_rad: lon_deg.to_radians(), alt_m: p2 }
+                    AttitudeMode::Target {
+                        lat_rad: p0.to_radians(),
+                        lon_rad: lon_deg.to_radians(),
+                        alt_m: p2,
+                    }
                 }
                 _ => return Ok(ST_EINVAL),
             };
@@ -109,33 +152,47 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
             let app = h.app().name.clone();
             // Priority levels run one after another within a step: keep the latest request
             // in simulated time, not the last one executed.
-            if h.bus.attitude.as_ref().is_none_or(|a| a.time_unix_ns <= h.now_ns) {
-                h.bus.attitude = Some(AttitudeRequest { mode, app, time_unix_ns: h.now_ns });
+            if h.bus
+                .attitude
+                .as_ref()
+                .is_none_or(|a| a.time_unix_ns <= h.now_ns)
+            {
+                h.bus.attitude = Some(AttitudeRequest {
+                    mode,
+                    app,
+                    time_unix_ns: h.now_ns,
+                });
             }
             Ok(0)
         },
     )?;
-    l.func_wrap(M, "camera_info", |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        if h.mem.slice(ptr, len).is_err() {
-            return Ok(ST_EFAULT);
-        }
-        let Some(info) = h.bus.camera.as_ref().map(|cam| cam.info()) else { return Ok(ST_EUNAVAIL) };
-        if (len as u32 as usize) < CAMERA_INFO_V1_SIZE {
-            return Ok(ST_E2BIG);
-        }
-        let mut b = [0u8; CAMERA_INFO_V1_SIZE];
-        b[0..4].copy_from_slice(&info.width_px.to_le_bytes());
-        b[4..8].copy_from_slice(&info.height_px.to_le_bytes());
-        b[8..12].copy_from_slice(&info.channels.to_le_bytes());
-        b[12..16].copy_from_slice(&info.bits_per_sample.to_le_bytes());
-        b[16..24].copy_from_slice(&info.fov_rad.to_degrees().to_le_bytes());
-        h.charge_bytes(b.len() as u64);
-        Ok(match h.mem.write(ptr, &b) {
-            Ok(()) => CAMERA_INFO_V1_SIZE as i32,
-            Err(_) => ST_EFAULT,
-        })
-    })?;
+    l.func_wrap(
+        M,
+        "camera_info",
+        |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            if h.mem.slice(ptr, len).is_err() {
+                return Ok(ST_EFAULT);
+            }
+            let Some(info) = h.bus.camera.as_ref().map(|cam| cam.info()) else {
+                return Ok(ST_EUNAVAIL);
+            };
+            if (len as u32 as usize) < CAMERA_INFO_V1_SIZE {
+                return Ok(ST_E2BIG);
+            }
+            let mut b = [0u8; CAMERA_INFO_V1_SIZE];
+            b[0..4].copy_from_slice(&info.width_px.to_le_bytes());
+            b[4..8].copy_from_slice(&info.height_px.to_le_bytes());
+            b[8..12].copy_from_slice(&info.channels.to_le_bytes());
+            b[12..16].copy_from_slice(&info.bits_per_sample.to_le_bytes());
+            b[16..24].copy_from_slice(&info.fov_rad.to_degrees().to_le_bytes());
+            h.charge_bytes(b.len() as u64);
+            Ok(match h.mem.write(ptr, &b) {
+                Ok(()) => CAMERA_INFO_V1_SIZE as i32,
+                Err(_) => ST_EFAULT,
+            })
+        },
+    )?;
     l.func_wrap(
         M,
         "camera_capture",
@@ -148,7 +205,9 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
             if meta_len != 0 && meta_len < IMAGE_META_V1_SIZE {
                 return Ok(ST_E2BIG);
             }
-            let Some(info) = h.bus.camera.as_ref().map(|cam| cam.info()) else { return Ok(ST_EUNAVAIL) };
+            let Some(info) = h.bus.camera.as_ref().map(|cam| cam.info()) else {
+                return Ok(ST_EUNAVAIL);
+            };
             if h.bus.safe_mode {
                 return Ok(ST_EUNAVAIL);
             }
@@ -160,7 +219,8 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
             h.charge_bytes(n);
             let now = h.now_ns;
             let Host { mem, bus, .. } = &mut h;
-            let (Ok(pixels), Some(cam)) = (mem.slice_mut(buf, n as i32), bus.camera.as_mut()) else {
+            let (Ok(pixels), Some(cam)) = (mem.slice_mut(buf, n as i32), bus.camera.as_mut())
+            else {
                 return Ok(ST_EFAULT);
             };
             let m = match cam.capture(now, pixels) {
@@ -182,34 +242,42 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
             Ok(n as i32)
         },
     )?;
-    l.func_wrap(M, "downlink_queue", |mut c: C<'_>, ptr: i32, len: i32, priority: i32| -> R<i64> {
-        let mut h = enter(&mut c, true)?;
-        if h.mem.slice(ptr, len).is_err() {
-            return Ok(i64::from(ST_EFAULT));
-        }
-        let n = u64::from(len as u32);
-        if n == 0 || n > MAX_DOWNLINK_MESSAGE_BYTES || !(0..=7).contains(&priority) {
-            return Ok(i64::from(ST_EINVAL));
-        }
-        let now = h.now_ns;
-        let app = h.app();
-        if app.downlink.queued_bytes.saturating_add(n) > app.limits.downlink_queue_bytes {
-            return Ok(i64::from(ST_ENOSPC));
-        }
-        match app.downlink_bucket.take(now, n) {
-            Take::Ok => {}
-            Take::RefusedFirst => {
-                let name = app.name.clone();
-                h.bus.event(now, Some(&name), EventKind::DownlinkSquelched);
-                return Ok(i64::from(ST_ERATE));
+    l.func_wrap(
+        M,
+        "downlink_queue",
+        |mut c: C<'_>, ptr: i32, len: i32, priority: i32| -> R<i64> {
+            let mut h = enter(&mut c, true)?;
+            if h.mem.slice(ptr, len).is_err() {
+                return Ok(i64::from(ST_EFAULT));
             }
-            Take::Refused => return Ok(i64::from(ST_ERATE)),
-        }
-        let Ok(data) = h.mem.copy_out(ptr, len) else { return Ok(i64::from(ST_EFAULT)) };
-        h.charge_bytes(n);
-        let slot = h.slot;
-        Ok(h.bus.queue_downlink(slot, priority as u8, now, data).unwrap_or(i64::from(ST_ENOTFOUND)))
-    })?;
+            let n = u64::from(len as u32);
+            if n == 0 || n > MAX_DOWNLINK_MESSAGE_BYTES || !(0..=7).contains(&priority) {
+                return Ok(i64::from(ST_EINVAL));
+            }
+            let now = h.now_ns;
+            let app = h.app();
+            if app.downlink.queued_bytes.saturating_add(n) > app.limits.downlink_queue_bytes {
+                return Ok(i64::from(ST_ENOSPC));
+            }
+            match app.downlink_bucket.take(now, n) {
+                Take::Ok => {}
+                Take::RefusedFirst => {
+                    let name = app.name.clone();
+                    h.bus.event(now, Some(&name), EventKind::DownlinkSquelched);
+                    return Ok(i64::from(ST_ERATE));
+                }
+                Take::Refused => return Ok(i64::from(ST_ERATE)),
+            }
+            let Ok(data) = h.mem.copy_out(ptr, len) else {
+                return Ok(i64::from(ST_EFAULT));
+            };
+            h.charge_bytes(n);
+            let slot = h.slot;
+            Ok(h.bus
+                .queue_downlink(slot, priority as u8, now, data)
+                .unwrap_or(i64::from(ST_ENOTFOUND)))
+        },
+    )?;
     l.func_wrap(M, "downlink_status", |mut c: C<'_>, id: i64| -> R<i64> {
         let mut h = enter(&mut c, true)?;
         Ok(match h.app().downlink.status.get(&id) {
@@ -217,46 +285,59 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
             None => i64::from(ST_ENOTFOUND),
         })
     })?;
-    l.func_wrap(M, "downlink_stats", |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        if h.mem.slice(ptr, len).is_err() {
-            return Ok(ST_EFAULT);
-        }
-        if (len as u32 as usize) < DOWNLINK_STATS_V1_SIZE {
-            return Ok(ST_E2BIG);
-        }
-        let d = h.app().downlink.clone();
-        let mut b = [0u8; DOWNLINK_STATS_V1_SIZE];
-        b[0..8].copy_from_slice(&d.queued_bytes.to_le_bytes());
-        b[8..16].copy_from_slice(&d.delivered_bytes.to_le_bytes());
-        b[16..20].copy_from_slice(&d.queued_messages.to_le_bytes());
-        b[20..24].copy_from_slice(&d.delivered_messages.to_le_bytes());
-        h.charge_bytes(b.len() as u64);
-        Ok(match h.mem.write(ptr, &b) {
-            Ok(()) => DOWNLINK_STATS_V1_SIZE as i32,
-            Err(_) => ST_EFAULT,
-        })
-    })?;
+    l.func_wrap(
+        M,
+        "downlink_stats",
+        |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            if h.mem.slice(ptr, len).is_err() {
+                return Ok(ST_EFAULT);
+            }
+            if (len as u32 as usize) < DOWNLINK_STATS_V1_SIZE {
+                return Ok(ST_E2BIG);
+            }
+            let d = h.app().downlink.clone();
+            let mut b = [0u8; DOWNLINK_STATS_V1_SIZE];
+            b[0..8].copy_from_slice(&d.queued_bytes.to_le_bytes());
+            b[8..16].copy_from_slice(&d.delivered_bytes.to_le_bytes());
+            b[16..20].copy_from_slice(&d.queued_messages.to_le_bytes());
+            b[20..24].copy_from_slice(&d.delivered_messages.to_le_bytes());
+            h.charge_bytes(b.len() as u64);
+            Ok(match h.mem.write(ptr, &b) {
+                Ok(()) => DOWNLINK_STATS_V1_SIZE as i32,
+                Err(_) => ST_EFAULT,
+            })
+        },
+    )?;
     l.func_wrap(M, "command_next_len", |mut c: C<'_>| -> R<i32> {
         let mut h = enter(&mut c, true)?;
-        Ok(h.app().commands.front().map_or(ST_EAGAIN, |m| m.len() as i32))
+        Ok(h.app()
+            .commands
+            .front()
+            .map_or(ST_EAGAIN, |m| m.len() as i32))
     })?;
-    l.func_wrap(M, "command_recv", |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        if h.mem.slice(ptr, len).is_err() {
-            return Ok(ST_EFAULT);
-        }
-        let Some(msg) = h.app().commands.front() else { return Ok(ST_EAGAIN) };
-        if msg.len() > len as u32 as usize {
-            return Ok(ST_E2BIG);
-        }
-        let msg = h.app().commands.pop_front().unwrap_or_default();
-        h.charge_bytes(msg.len() as u64);
-        Ok(match h.mem.write(ptr, &msg) {
-            Ok(()) => msg.len() as i32,
-            Err(_) => ST_EFAULT,
-        })
-    })?;
+    l.func_wrap(
+        M,
+        "command_recv",
+        |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            if h.mem.slice(ptr, len).is_err() {
+                return Ok(ST_EFAULT);
+            }
+            let Some(msg) = h.app().commands.front() else {
+                return Ok(ST_EAGAIN);
+            };
+            if msg.len() > len as u32 as usize {
+                return Ok(ST_E2BIG);
+            }
+            let msg = h.app().commands.pop_front().unwrap_or_default();
+            h.charge_bytes(msg.len() as u64);
+            Ok(match h.mem.write(ptr, &msg) {
+                Ok(()) => msg.len() as i32,
+                Err(_) => ST_EFAULT,
+            })
+        },
+    )?;
     l.func_wrap(
         M,
         "isl_send",
@@ -266,7 +347,9 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
                 return Ok(i64::from(ST_EFAULT));
             };
             let n = u64::from(len as u32);
-            let Some((sat, app)) = parse_address(dest) else { return Ok(i64::from(ST_EINVAL)) };
+            let Some((sat, app)) = parse_address(dest) else {
+                return Ok(i64::from(ST_EINVAL));
+            };
             if n == 0 || n > MAX_ISL_MESSAGE_BYTES {
                 return Ok(i64::from(ST_EINVAL));
             }
@@ -285,35 +368,60 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
             me.isl_out_bytes += n;
             me.next_isl_id += 1;
             let id = me.next_isl_id;
-            let Ok(data) = h.mem.copy_out(ptr, len) else { return Ok(i64::from(ST_EFAULT)) };
+            let Ok(data) = h.mem.copy_out(ptr, len) else {
+                return Ok(i64::from(ST_EFAULT));
+            };
             h.charge_bytes(n + u64::from(dest_len as u32));
             let (slot, now) = (h.slot, h.now_ns);
-            h.bus.push_isl(slot, now, IslMessage { from, to_satellite: sat, to_app: app, id, data });
+            h.bus.push_isl(
+                slot,
+                now,
+                IslMessage {
+                    from,
+                    to_satellite: sat,
+                    to_app: app,
+                    id,
+                    data,
+                },
+            );
             Ok(id)
         },
     )?;
     l.func_wrap(M, "isl_next_len", |mut c: C<'_>| -> R<i32> {
         let mut h = enter(&mut c, true)?;
-        Ok(h.app().isl_in.front().map_or(ST_EAGAIN, |m| m.data.len() as i32))
+        Ok(h.app()
+            .isl_in
+            .front()
+            .map_or(ST_EAGAIN, |m| m.data.len() as i32))
     })?;
-    l.func_wrap(M, "isl_recv", |mut c: C<'_>, ptr: i32, len: i32, from_ptr: i32, from_len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        if h.mem.slice(ptr, len).is_err() || h.mem.slice(from_ptr, from_len).is_err() {
-            return Ok(ST_EFAULT);
-        }
-        let Some(msg) = h.app().isl_in.front() else { return Ok(ST_EAGAIN) };
-        if msg.data.len() > len as u32 as usize {
-            return Ok(ST_E2BIG);
-        }
-        let Some(msg) = h.app().isl_in.pop_front() else { return Ok(ST_EAGAIN) };
-        let from = msg.from.as_bytes();
-        let from = from.get(..from.len().min(from_len as u32 as usize)).unwrap_or_default();
-        h.charge_bytes((msg.data.len() + from.len()) as u64);
-        if h.mem.write(ptr, &msg.data).is_err() || h.mem.write(from_ptr, from).is_err() {
-            return Ok(ST_EFAULT);
-        }
-        Ok(msg.data.len() as i32)
-    })?;
+    l.func_wrap(
+        M,
+        "isl_recv",
+        |mut c: C<'_>, ptr: i32, len: i32, from_ptr: i32, from_len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            if h.mem.slice(ptr, len).is_err() || h.mem.slice(from_ptr, from_len).is_err() {
+                return Ok(ST_EFAULT);
+            }
+            let Some(msg) = h.app().isl_in.front() else {
+                return Ok(ST_EAGAIN);
+            };
+            if msg.data.len() > len as u32 as usize {
+                return Ok(ST_E2BIG);
+            }
+            let Some(msg) = h.app().isl_in.pop_front() else {
+                return Ok(ST_EAGAIN);
+            };
+            let from = msg.from.as_bytes();
+            let from = from
+                .get(..from.len().min(from_len as u32 as usize))
+                .unwrap_or_default();
+            h.charge_bytes((msg.data.len() + from.len()) as u64);
+            if h.mem.write(ptr, &msg.data).is_err() || h.mem.write(from_ptr, from).is_err() {
+                return Ok(ST_EFAULT);
+            }
+            Ok(msg.data.len() as i32)
+        },
+    )?;
     l.func_wrap_async(M, "wait", |mut c: C<'_>, (mask, timeout_ns): (i32, i64)| {
         Box::new(async move {
             let block = {
@@ -360,7 +468,13 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
                     return Ok(0);
                 }
             }
-            park(&mut c, Block::Sleep { until_ns: t_unix_ns }).await?;
+            park(
+                &mut c,
+                Block::Sleep {
+                    until_ns: t_unix_ns,
+                },
+            )
+            .await?;
             Ok(0i32)
         })
     })?;
@@ -412,14 +526,18 @@ pub(crate) fn emit_log(h: &mut Host<'_>, level: LogLevel, text: String) -> i32 {
 
 /// A valid satellite or app name: 1..=63 bytes of printable ASCII other than `/`.
 pub(crate) fn valid_name(s: &str) -> bool {
-    !s.is_empty() && s.len() <= MAX_NAME_BYTES && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/')
+    !s.is_empty()
+        && s.len() <= MAX_NAME_BYTES
+        && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/')
 }
 
 /// Parses `"SATELLITE"` or `"SATELLITE/APP"`.
 fn parse_address(bytes: &[u8]) -> Option<(String, Option<String>)> {
     let s = std::str::from_utf8(bytes).ok()?;
     match s.split_once('/') {
-        Some((sat, app)) if valid_name(sat) && valid_name(app) => Some((sat.to_string(), Some(app.to_string()))),
+        Some((sat, app)) if valid_name(sat) && valid_name(app) => {
+            Some((sat.to_string(), Some(app.to_string())))
+        }
         None if valid_name(s) => Some((s.to_string(), None)),
         _ => None,
     }

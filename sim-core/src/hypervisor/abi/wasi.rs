@@ -7,16 +7,16 @@
 use rand::RngCore;
 use wasmtime::{Caller, FuncType, Linker, Val, ValType};
 
-use super::host::{enter, park, Host, ProcExit};
+use super::host::{Host, ProcExit, enter, park};
 use super::skytwin::emit_log;
 use super::wasi_types::*;
-use super::{HostSig, WasmTy, WASI_P1, WASI_P1_MODULE};
+use super::{HostSig, WASI_P1, WASI_P1_MODULE, WasmTy};
 use crate::bus::{Block, Fd, MAX_OPEN_FDS};
 use crate::computer::events::LogLevel;
+use crate::hypervisor::AppStyle;
 use crate::hypervisor::ctx::AppCtx;
 use crate::hypervisor::sanitize::sanitize_log;
 use crate::hypervisor::vfs::{Stat, Vfs};
-use crate::hypervisor::AppStyle;
 
 type R<T> = wasmtime::Result<T>;
 type C<'a> = Caller<'a, AppCtx>;
@@ -63,80 +63,134 @@ fn fault<T>(r: Result<T, crate::hypervisor::guest_mem::Fault>) -> Result<T, Errn
 
 pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
     for name in NOT_IMPLEMENTED {
-        let Some(sig) = WASI_P1.iter().find(|(n, _, _)| n == name) else { continue };
+        let Some(sig) = WASI_P1.iter().find(|(n, _, _)| n == name) else {
+            continue;
+        };
         define_enosys(l, *sig)?;
     }
-    l.func_wrap(M, "args_sizes_get", |mut c: C<'_>, argc_ptr: i32, size_ptr: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        let argv = argv(&mut h);
-        Ok(errno(sizes(&mut h, &argv, argc_ptr, size_ptr)))
-    })?;
-    l.func_wrap(M, "args_get", |mut c: C<'_>, ptrs: i32, buf: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        let argv = argv(&mut h);
-        Ok(errno(strings(&mut h, &argv, ptrs, buf)))
-    })?;
-    l.func_wrap(M, "environ_sizes_get", |mut c: C<'_>, count_ptr: i32, size_ptr: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        let env = h.app().env.clone();
-        Ok(errno(sizes(&mut h, &env, count_ptr, size_ptr)))
-    })?;
-    l.func_wrap(M, "environ_get", |mut c: C<'_>, ptrs: i32, buf: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        let env = h.app().env.clone();
-        Ok(errno(strings(&mut h, &env, ptrs, buf)))
-    })?;
-    l.func_wrap(M, "clock_res_get", |mut c: C<'_>, id: i32, ptr: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        if h.mem.range(ptr, 8).is_err() {
-            return Ok(EFAULT);
-        }
-        if !(CLOCK_REALTIME..=CLOCK_THREAD_CPUTIME).contains(&id) {
-            return Ok(EINVAL);
-        }
-        Ok(errno(fault(h.mem.write_u64(ptr, 1))))
-    })?;
-    l.func_wrap(M, "clock_time_get", |mut c: C<'_>, id: i32, _precision: i64, ptr: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        if h.mem.range(ptr, 8).is_err() {
-            return Ok(EFAULT);
-        }
-        let Some(t) = clock_now(&mut h, id) else { return Ok(EINVAL) };
-        Ok(errno(fault(h.mem.write_u64(ptr, t as u64))))
-    })?;
-    l.func_wrap(M, "random_get", |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        h.charge_bytes(u64::from(len as u32));
-        let Host { mem, bus, slot, .. } = &mut h;
-        let Ok(buf) = mem.slice_mut(ptr, len) else { return Ok(EFAULT) };
-        match bus.app_mut(*slot) {
-            Some(app) => {
-                app.rng.fill_bytes(buf);
-                Ok(ESUCCESS)
+    l.func_wrap(
+        M,
+        "args_sizes_get",
+        |mut c: C<'_>, argc_ptr: i32, size_ptr: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            let argv = argv(&mut h);
+            Ok(errno(sizes(&mut h, &argv, argc_ptr, size_ptr)))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "args_get",
+        |mut c: C<'_>, ptrs: i32, buf: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            let argv = argv(&mut h);
+            Ok(errno(strings(&mut h, &argv, ptrs, buf)))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "environ_sizes_get",
+        |mut c: C<'_>, count_ptr: i32, size_ptr: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            let env = h.app().env.clone();
+            Ok(errno(sizes(&mut h, &env, count_ptr, size_ptr)))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "environ_get",
+        |mut c: C<'_>, ptrs: i32, buf: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            let env = h.app().env.clone();
+            Ok(errno(strings(&mut h, &env, ptrs, buf)))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "clock_res_get",
+        |mut c: C<'_>, id: i32, ptr: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            if h.mem.range(ptr, 8).is_err() {
+                return Ok(EFAULT);
             }
-            None => Ok(EIO),
-        }
-    })?;
-    l.func_wrap(M, "fd_write", |mut c: C<'_>, fd: i32, iovs: i32, n: i32, out: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        Ok(errno(fd_write(&mut h, fd, iovs, n, None, out)))
-    })?;
-    l.func_wrap(M, "fd_pwrite", |mut c: C<'_>, fd: i32, iovs: i32, n: i32, off: i64, out: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        Ok(errno(fd_write(&mut h, fd, iovs, n, Some(off as u64), out)))
-    })?;
-    l.func_wrap(M, "fd_read", |mut c: C<'_>, fd: i32, iovs: i32, n: i32, out: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        Ok(errno(fd_read(&mut h, fd, iovs, n, None, out)))
-    })?;
-    l.func_wrap(M, "fd_pread", |mut c: C<'_>, fd: i32, iovs: i32, n: i32, off: i64, out: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        Ok(errno(fd_read(&mut h, fd, iovs, n, Some(off as u64), out)))
-    })?;
-    l.func_wrap(M, "fd_seek", |mut c: C<'_>, fd: i32, off: i64, whence: i32, out: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        Ok(errno(fd_seek(&mut h, fd, off, whence, out)))
-    })?;
+            if !(CLOCK_REALTIME..=CLOCK_THREAD_CPUTIME).contains(&id) {
+                return Ok(EINVAL);
+            }
+            Ok(errno(fault(h.mem.write_u64(ptr, 1))))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "clock_time_get",
+        |mut c: C<'_>, id: i32, _precision: i64, ptr: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            if h.mem.range(ptr, 8).is_err() {
+                return Ok(EFAULT);
+            }
+            let Some(t) = clock_now(&mut h, id) else {
+                return Ok(EINVAL);
+            };
+            Ok(errno(fault(h.mem.write_u64(ptr, t as u64))))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "random_get",
+        |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            h.charge_bytes(u64::from(len as u32));
+            let Host { mem, bus, slot, .. } = &mut h;
+            let Ok(buf) = mem.slice_mut(ptr, len) else {
+                return Ok(EFAULT);
+            };
+            match bus.app_mut(*slot) {
+                Some(app) => {
+                    app.rng.fill_bytes(buf);
+                    Ok(ESUCCESS)
+                }
+                None => Ok(EIO),
+            }
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "fd_write",
+        |mut c: C<'_>, fd: i32, iovs: i32, n: i32, out: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            Ok(errno(fd_write(&mut h, fd, iovs, n, None, out)))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "fd_pwrite",
+        |mut c: C<'_>, fd: i32, iovs: i32, n: i32, off: i64, out: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            Ok(errno(fd_write(&mut h, fd, iovs, n, Some(off as u64), out)))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "fd_read",
+        |mut c: C<'_>, fd: i32, iovs: i32, n: i32, out: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            Ok(errno(fd_read(&mut h, fd, iovs, n, None, out)))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "fd_pread",
+        |mut c: C<'_>, fd: i32, iovs: i32, n: i32, off: i64, out: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            Ok(errno(fd_read(&mut h, fd, iovs, n, Some(off as u64), out)))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "fd_seek",
+        |mut c: C<'_>, fd: i32, off: i64, whence: i32, out: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            Ok(errno(fd_seek(&mut h, fd, off, whence, out)))
+        },
+    )?;
     l.func_wrap(M, "fd_tell", |mut c: C<'_>, fd: i32, out: i32| -> R<i32> {
         let mut h = enter(&mut c, true)?;
         Ok(errno(fd_seek(&mut h, fd, 0, WHENCE_CUR, out)))
@@ -151,66 +205,102 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
     for name in ["fd_sync", "fd_datasync"] {
         l.func_wrap(M, name, |mut c: C<'_>, fd: i32| -> R<i32> {
             let mut h = enter(&mut c, true)?;
-            Ok(if h.app().fds.contains_key(&(fd as u32)) { ESUCCESS } else { EBADF })
+            Ok(if h.app().fds.contains_key(&(fd as u32)) {
+                ESUCCESS
+            } else {
+                EBADF
+            })
         })?;
     }
-    l.func_wrap(M, "fd_fdstat_get", |mut c: C<'_>, fd: i32, ptr: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        Ok(errno(fd_fdstat_get(&mut h, fd, ptr)))
-    })?;
-    l.func_wrap(M, "fd_fdstat_set_flags", |mut c: C<'_>, fd: i32, flags: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        Ok(match h.app().fds.get_mut(&(fd as u32)) {
-            Some(Fd::File { append, .. }) => {
-                *append = flags as u16 & FDFLAGS_APPEND != 0;
-                ESUCCESS
+    l.func_wrap(
+        M,
+        "fd_fdstat_get",
+        |mut c: C<'_>, fd: i32, ptr: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            Ok(errno(fd_fdstat_get(&mut h, fd, ptr)))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "fd_fdstat_set_flags",
+        |mut c: C<'_>, fd: i32, flags: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            Ok(match h.app().fds.get_mut(&(fd as u32)) {
+                Some(Fd::File { append, .. }) => {
+                    *append = flags as u16 & FDFLAGS_APPEND != 0;
+                    ESUCCESS
+                }
+                Some(_) => ESUCCESS,
+                None => EBADF,
+            })
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "fd_filestat_get",
+        |mut c: C<'_>, fd: i32, ptr: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            Ok(errno(fd_filestat_get(&mut h, fd, ptr)))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "fd_filestat_set_size",
+        |mut c: C<'_>, fd: i32, size: i64| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            let path = match h.app().fds.get(&(fd as u32)) {
+                Some(Fd::File { path, .. }) => path.clone(),
+                Some(_) => return Ok(EINVAL),
+                None => return Ok(EBADF),
+            };
+            if size < 0 {
+                return Ok(EINVAL);
             }
-            Some(_) => ESUCCESS,
-            None => EBADF,
-        })
-    })?;
-    l.func_wrap(M, "fd_filestat_get", |mut c: C<'_>, fd: i32, ptr: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        Ok(errno(fd_filestat_get(&mut h, fd, ptr)))
-    })?;
-    l.func_wrap(M, "fd_filestat_set_size", |mut c: C<'_>, fd: i32, size: i64| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        let path = match h.app().fds.get(&(fd as u32)) {
-            Some(Fd::File { path, .. }) => path.clone(),
-            Some(_) => return Ok(EINVAL),
-            None => return Ok(EBADF),
-        };
-        if size < 0 {
-            return Ok(EINVAL);
-        }
-        Ok(errno(with_vfs(&mut h, |vfs, free| vfs.set_size(&path, size as u64, free))))
-    })?;
-    l.func_wrap(M, "fd_prestat_get", |mut c: C<'_>, fd: i32, ptr: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        if h.mem.slice(ptr, 8).is_err() {
-            return Ok(EFAULT);
-        }
-        if !matches!(h.app().fds.get(&(fd as u32)), Some(Fd::Dir { preopen: true, .. })) {
-            return Ok(EBADF);
-        }
-        let mut b = [0u8; 8];
-        b[0] = PREOPENTYPE_DIR;
-        b[4..8].copy_from_slice(&(PREOPEN_NAME.len() as u32).to_le_bytes());
-        Ok(errno(fault(h.mem.write(ptr, &b))))
-    })?;
-    l.func_wrap(M, "fd_prestat_dir_name", |mut c: C<'_>, fd: i32, ptr: i32, len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        if h.mem.slice(ptr, len).is_err() {
-            return Ok(EFAULT);
-        }
-        if !matches!(h.app().fds.get(&(fd as u32)), Some(Fd::Dir { preopen: true, .. })) {
-            return Ok(EBADF);
-        }
-        if (len as u32 as usize) < PREOPEN_NAME.len() {
-            return Ok(ENAMETOOLONG);
-        }
-        Ok(errno(fault(h.mem.write(ptr, PREOPEN_NAME.as_bytes()))))
-    })?;
+            Ok(errno(with_vfs(&mut h, |vfs, free| {
+                vfs.set_size(&path, size as u64, free)
+            })))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "fd_prestat_get",
+        |mut c: C<'_>, fd: i32, ptr: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            if h.mem.slice(ptr, 8).is_err() {
+                return Ok(EFAULT);
+            }
+            if !matches!(
+                h.app().fds.get(&(fd as u32)),
+                Some(Fd::Dir { preopen: true, .. })
+            ) {
+                return Ok(EBADF);
+            }
+            let mut b = [0u8; 8];
+            b[0] = PREOPENTYPE_DIR;
+            b[4..8].copy_from_slice(&(PREOPEN_NAME.len() as u32).to_le_bytes());
+            Ok(errno(fault(h.mem.write(ptr, &b))))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "fd_prestat_dir_name",
+        |mut c: C<'_>, fd: i32, ptr: i32, len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            if h.mem.slice(ptr, len).is_err() {
+                return Ok(EFAULT);
+            }
+            if !matches!(
+                h.app().fds.get(&(fd as u32)),
+                Some(Fd::Dir { preopen: true, .. })
+            ) {
+                return Ok(EBADF);
+            }
+            if (len as u32 as usize) < PREOPEN_NAME.len() {
+                return Ok(ENAMETOOLONG);
+            }
+            Ok(errno(fault(h.mem.write(ptr, PREOPEN_NAME.as_bytes()))))
+        },
+    )?;
     l.func_wrap(
         M,
         "fd_readdir",
@@ -219,20 +309,24 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
             Ok(errno(fd_readdir(&mut h, fd, buf, len, cookie as u64, out)))
         },
     )?;
-    l.func_wrap(M, "fd_renumber", |mut c: C<'_>, from: i32, to: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        let fds = &mut h.app().fds;
-        if !fds.contains_key(&(to as u32)) {
-            return Ok(EBADF);
-        }
-        match fds.remove(&(from as u32)) {
-            Some(entry) => {
-                fds.insert(to as u32, entry);
-                Ok(ESUCCESS)
+    l.func_wrap(
+        M,
+        "fd_renumber",
+        |mut c: C<'_>, from: i32, to: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            let fds = &mut h.app().fds;
+            if !fds.contains_key(&(to as u32)) {
+                return Ok(EBADF);
             }
-            None => Ok(EBADF),
-        }
-    })?;
+            match fds.remove(&(from as u32)) {
+                Some(entry) => {
+                    fds.insert(to as u32, entry);
+                    Ok(ESUCCESS)
+                }
+                None => Ok(EBADF),
+            }
+        },
+    )?;
     l.func_wrap(
         M,
         "path_open",
@@ -248,25 +342,59 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
          out: i32|
          -> R<i32> {
             let mut h = enter(&mut c, true)?;
-            Ok(errno(path_open(&mut h, dirfd, path, path_len, oflags as u32, fdflags as u16, out)))
+            Ok(errno(path_open(
+                &mut h,
+                dirfd,
+                path,
+                path_len,
+                oflags as u32,
+                fdflags as u16,
+                out,
+            )))
         },
     )?;
-    l.func_wrap(M, "path_create_directory", |mut c: C<'_>, fd: i32, path: i32, len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        Ok(errno(resolve(&mut h, fd, path, len).and_then(|p| with_vfs(&mut h, |v, free| v.create_dir(&p, free)))))
-    })?;
-    l.func_wrap(M, "path_remove_directory", |mut c: C<'_>, fd: i32, path: i32, len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        Ok(errno(resolve(&mut h, fd, path, len).and_then(|p| with_vfs(&mut h, |v, _| v.remove_dir(&p)))))
-    })?;
-    l.func_wrap(M, "path_unlink_file", |mut c: C<'_>, fd: i32, path: i32, len: i32| -> R<i32> {
-        let mut h = enter(&mut c, true)?;
-        Ok(errno(resolve(&mut h, fd, path, len).and_then(|p| with_vfs(&mut h, |v, _| v.unlink(&p)))))
-    })?;
+    l.func_wrap(
+        M,
+        "path_create_directory",
+        |mut c: C<'_>, fd: i32, path: i32, len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            Ok(errno(resolve(&mut h, fd, path, len).and_then(|p| {
+                with_vfs(&mut h, |v, free| v.create_dir(&p, free))
+            })))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "path_remove_directory",
+        |mut c: C<'_>, fd: i32, path: i32, len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            Ok(errno(
+                resolve(&mut h, fd, path, len)
+                    .and_then(|p| with_vfs(&mut h, |v, _| v.remove_dir(&p))),
+            ))
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "path_unlink_file",
+        |mut c: C<'_>, fd: i32, path: i32, len: i32| -> R<i32> {
+            let mut h = enter(&mut c, true)?;
+            Ok(errno(
+                resolve(&mut h, fd, path, len).and_then(|p| with_vfs(&mut h, |v, _| v.unlink(&p))),
+            ))
+        },
+    )?;
     l.func_wrap(
         M,
         "path_rename",
-        |mut c: C<'_>, fd: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32| -> R<i32> {
+        |mut c: C<'_>,
+         fd: i32,
+         old: i32,
+         old_len: i32,
+         new_fd: i32,
+         new: i32,
+         new_len: i32|
+         -> R<i32> {
             let mut h = enter(&mut c, true)?;
             if h.mem.slice(old, old_len).is_err() || h.mem.slice(new, new_len).is_err() {
                 return Ok(EFAULT);
@@ -293,9 +421,13 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
             Ok(errno(r))
         },
     )?;
-    l.func_wrap_async(M, "poll_oneoff", |mut c: C<'_>, (subs, events, n, out): (i32, i32, i32, i32)| {
-        Box::new(async move { poll_oneoff(&mut c, subs, events, n, out).await })
-    })?;
+    l.func_wrap_async(
+        M,
+        "poll_oneoff",
+        |mut c: C<'_>, (subs, events, n, out): (i32, i32, i32, i32)| {
+            Box::new(async move { poll_oneoff(&mut c, subs, events, n, out).await })
+        },
+    )?;
     l.func_wrap_async(M, "sched_yield", |mut c: C<'_>, (): ()| {
         Box::new(async move {
             let reactor = {
@@ -322,19 +454,26 @@ fn define_enosys(l: &mut Linker<AppCtx>, (name, params, results): HostSig) -> R<
         WasmTy::F64 => ValType::F64,
     };
     let ty = FuncType::new(l.engine(), params.iter().map(vt), results.iter().map(vt));
-    l.func_new(M, name, ty, |mut c: C<'_>, _params: &[Val], results: &mut [Val]| {
-        enter(&mut c, true)?;
-        if let Some(r) = results.first_mut() {
-            *r = Val::I32(ENOSYS);
-        }
-        Ok(())
-    })?;
+    l.func_new(
+        M,
+        name,
+        ty,
+        |mut c: C<'_>, _params: &[Val], results: &mut [Val]| {
+            enter(&mut c, true)?;
+            if let Some(r) = results.first_mut() {
+                *r = Val::I32(ENOSYS);
+            }
+            Ok(())
+        },
+    )?;
     Ok(())
 }
 
 fn argv(h: &mut Host<'_>) -> Vec<String> {
     let app = h.app();
-    std::iter::once(app.name.clone()).chain(app.args.iter().cloned()).collect()
+    std::iter::once(app.name.clone())
+        .chain(app.args.iter().cloned())
+        .collect()
 }
 
 fn sizes(h: &mut Host<'_>, items: &[String], count_ptr: i32, size_ptr: i32) -> Result<(), Errno> {
@@ -352,7 +491,10 @@ fn strings(h: &mut Host<'_>, items: &[String], ptrs: i32, buf: i32) -> Result<()
     h.charge_bytes(size as u64);
     let mut at = buf as u32;
     for (i, s) in items.iter().enumerate() {
-        fault(h.mem.write_u32((ptrs as u32).wrapping_add(4 * i as u32) as i32, at))?;
+        fault(
+            h.mem
+                .write_u32((ptrs as u32).wrapping_add(4 * i as u32) as i32, at),
+        )?;
         fault(h.mem.write(at as i32, s.as_bytes()))?;
         fault(h.mem.write_u8(at.wrapping_add(s.len() as u32) as i32, 0))?;
         at = at.wrapping_add(s.len() as u32 + 1);
@@ -378,7 +520,10 @@ fn clock_now(h: &mut Host<'_>, id: i32) -> Option<i64> {
 
 /// Runs a file-store operation with the computer's free storage, keeping the computer's
 /// storage account in step with the app's.
-fn with_vfs<T>(h: &mut Host<'_>, f: impl FnOnce(&mut Vfs, u64) -> Result<T, Errno>) -> Result<T, Errno> {
+fn with_vfs<T>(
+    h: &mut Host<'_>,
+    f: impl FnOnce(&mut Vfs, u64) -> Result<T, Errno>,
+) -> Result<T, Errno> {
     let free = h.bus.storage_free();
     let slot = h.slot;
     let app = h.bus.app_mut(slot).ok_or(EIO)?;
@@ -410,14 +555,22 @@ fn filestat_bytes(st: Stat) -> [u8; SIZE_FILESTAT] {
 }
 
 fn write_stdio(h: &mut Host<'_>, stderr: bool, data: &[u8]) {
-    let level = if stderr { LogLevel::Warn } else { LogLevel::Info };
+    let level = if stderr {
+        LogLevel::Warn
+    } else {
+        LogLevel::Info
+    };
     for chunk in data.split_inclusive(|&b| b == b'\n') {
         let (body, newline) = match chunk.split_last() {
             Some((b'\n', body)) => (body, true),
             _ => (chunk, false),
         };
         let app = h.app();
-        let buf = if stderr { &mut app.stderr } else { &mut app.stdout };
+        let buf = if stderr {
+            &mut app.stderr
+        } else {
+            &mut app.stdout
+        };
         let room = MAX_STDIO_LINE_BYTES.saturating_sub(buf.len());
         buf.extend_from_slice(body.get(..body.len().min(room)).unwrap_or_default());
         if newline || buf.len() >= MAX_STDIO_LINE_BYTES {
@@ -427,7 +580,14 @@ fn write_stdio(h: &mut Host<'_>, stderr: bool, data: &[u8]) {
     }
 }
 
-fn fd_write(h: &mut Host<'_>, fd: i32, iovs: i32, n: i32, at: Option<u64>, out: i32) -> Result<(), Errno> {
+fn fd_write(
+    h: &mut Host<'_>,
+    fd: i32,
+    iovs: i32,
+    n: i32,
+    at: Option<u64>,
+    out: i32,
+) -> Result<(), Errno> {
     let iovs = fault(h.mem.read_iovecs(iovs, n))?;
     fault(h.mem.range(out, 4))?;
     let entry = h.app().fds.get(&(fd as u32)).cloned().ok_or(EBADF)?;
@@ -447,7 +607,11 @@ fn fd_write(h: &mut Host<'_>, fd: i32, iovs: i32, n: i32, at: Option<u64>, out: 
                 }
             }
         }
-        Fd::File { path, offset, append } => {
+        Fd::File {
+            path,
+            offset,
+            append,
+        } => {
             let mut pos = match (at, append) {
                 (Some(p), _) => p,
                 (None, true) => h.app().vfs.stat(&path).map(|s| s.size).map_err(|_| EBADF)?,
@@ -468,10 +632,10 @@ fn fd_write(h: &mut Host<'_>, fd: i32, iovs: i32, n: i32, at: Option<u64>, out: 
                     break;
                 }
             }
-            if at.is_none() {
-                if let Some(Fd::File { offset, .. }) = h.app().fds.get_mut(&(fd as u32)) {
-                    *offset = pos;
-                }
+            if at.is_none()
+                && let Some(Fd::File { offset, .. }) = h.app().fds.get_mut(&(fd as u32))
+            {
+                *offset = pos;
             }
         }
         Fd::Stdin | Fd::Dir { .. } => return Err(EBADF),
@@ -480,7 +644,14 @@ fn fd_write(h: &mut Host<'_>, fd: i32, iovs: i32, n: i32, at: Option<u64>, out: 
     fault(h.mem.write_u32(out, written as u32))
 }
 
-fn fd_read(h: &mut Host<'_>, fd: i32, iovs: i32, n: i32, at: Option<u64>, out: i32) -> Result<(), Errno> {
+fn fd_read(
+    h: &mut Host<'_>,
+    fd: i32,
+    iovs: i32,
+    n: i32,
+    at: Option<u64>,
+    out: i32,
+) -> Result<(), Errno> {
     let iovs = fault(h.mem.read_iovecs(iovs, n))?;
     fault(h.mem.range(out, 4))?;
     let entry = h.app().fds.get(&(fd as u32)).cloned().ok_or(EBADF)?;
@@ -505,10 +676,10 @@ fn fd_read(h: &mut Host<'_>, fd: i32, iovs: i32, n: i32, at: Option<u64>, out: i
                     break;
                 }
             }
-            if at.is_none() {
-                if let Some(Fd::File { offset, .. }) = h.app().fds.get_mut(&(fd as u32)) {
-                    *offset = pos;
-                }
+            if at.is_none()
+                && let Some(Fd::File { offset, .. }) = h.app().fds.get_mut(&(fd as u32))
+            {
+                *offset = pos;
             }
         }
         Fd::Stdout | Fd::Stderr | Fd::Dir { .. } => return Err(EBADF),
@@ -526,7 +697,9 @@ fn fd_seek(h: &mut Host<'_>, fd: i32, off: i64, whence: i32, out: i32) -> Result
         Some(_) => return Err(ESPIPE),
         None => return Err(EBADF),
     };
-    let Some(Fd::File { offset, .. }) = app.fds.get_mut(&(fd as u32)) else { return Err(EBADF) };
+    let Some(Fd::File { offset, .. }) = app.fds.get_mut(&(fd as u32)) else {
+        return Err(EBADF);
+    };
     let base = match whence {
         WHENCE_SET => 0,
         WHENCE_CUR => *offset as i128,
@@ -546,7 +719,10 @@ fn fd_fdstat_get(h: &mut Host<'_>, fd: i32, ptr: i32) -> Result<(), Errno> {
     let (filetype, flags) = match h.app().fds.get(&(fd as u32)) {
         Some(Fd::Stdin | Fd::Stdout | Fd::Stderr) => (FILETYPE_CHARACTER_DEVICE, 0),
         Some(Fd::Dir { .. }) => (FILETYPE_DIRECTORY, 0),
-        Some(Fd::File { append, .. }) => (FILETYPE_REGULAR_FILE, if *append { FDFLAGS_APPEND } else { 0 }),
+        Some(Fd::File { append, .. }) => (
+            FILETYPE_REGULAR_FILE,
+            if *append { FDFLAGS_APPEND } else { 0 },
+        ),
         None => return Err(EBADF),
     };
     let mut b = [0u8; SIZE_FDSTAT];
@@ -562,13 +738,24 @@ fn fd_filestat_get(h: &mut Host<'_>, fd: i32, ptr: i32) -> Result<(), Errno> {
     let app = h.app();
     let st = match app.fds.get(&(fd as u32)) {
         Some(Fd::File { path, .. } | Fd::Dir { path, .. }) => app.vfs.stat(path)?,
-        Some(_) => Stat { filetype: FILETYPE_CHARACTER_DEVICE, size: 0, ino: 0 },
+        Some(_) => Stat {
+            filetype: FILETYPE_CHARACTER_DEVICE,
+            size: 0,
+            ino: 0,
+        },
         None => return Err(EBADF),
     };
     fault(h.mem.write(ptr, &filestat_bytes(st)))
 }
 
-fn fd_readdir(h: &mut Host<'_>, fd: i32, buf: i32, len: i32, cookie: u64, out: i32) -> Result<(), Errno> {
+fn fd_readdir(
+    h: &mut Host<'_>,
+    fd: i32,
+    buf: i32,
+    len: i32,
+    cookie: u64,
+    out: i32,
+) -> Result<(), Errno> {
     fault(h.mem.range(buf, u64::from(len as u32)))?;
     fault(h.mem.range(out, 4))?;
     let app = h.app();
@@ -584,7 +771,11 @@ fn fd_readdir(h: &mut Host<'_>, fd: i32, buf: i32, len: i32, cookie: u64, out: i
     entries.extend(app.vfs.list(&dir)?);
     let cap = len as u32 as usize;
     let mut bytes: Vec<u8> = Vec::new();
-    for (i, (name, st)) in entries.iter().enumerate().skip(usize::try_from(cookie).unwrap_or(usize::MAX)) {
+    for (i, (name, st)) in entries
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(cookie).unwrap_or(usize::MAX))
+    {
         if bytes.len() >= cap {
             break;
         }
@@ -602,7 +793,15 @@ fn fd_readdir(h: &mut Host<'_>, fd: i32, buf: i32, len: i32, cookie: u64, out: i
     fault(h.mem.write_u32(out, bytes.len() as u32))
 }
 
-fn path_open(h: &mut Host<'_>, dirfd: i32, path: i32, len: i32, oflags: u32, fdflags: u16, out: i32) -> Result<(), Errno> {
+fn path_open(
+    h: &mut Host<'_>,
+    dirfd: i32,
+    path: i32,
+    len: i32,
+    oflags: u32,
+    fdflags: u16,
+    out: i32,
+) -> Result<(), Errno> {
     fault(h.mem.range(out, 4))?;
     let p = resolve(h, dirfd, path, len)?;
     if h.app().fds.len() >= MAX_OPEN_FDS {
@@ -612,9 +811,16 @@ fn path_open(h: &mut Host<'_>, dirfd: i32, path: i32, len: i32, oflags: u32, fdf
     let fds = &mut h.app().fds;
     let fd = (0u32..).find(|n| !fds.contains_key(n)).unwrap_or(u32::MAX);
     let entry = if is_dir {
-        Fd::Dir { path: p, preopen: false }
+        Fd::Dir {
+            path: p,
+            preopen: false,
+        }
     } else {
-        Fd::File { path: p, offset: 0, append: fdflags & FDFLAGS_APPEND != 0 }
+        Fd::File {
+            path: p,
+            offset: 0,
+            append: fdflags & FDFLAGS_APPEND != 0,
+        }
     };
     fds.insert(fd, entry);
     fault(h.mem.write_u32(out, fd))
@@ -648,7 +854,11 @@ async fn poll_oneoff(c: &mut C<'_>, subs: i32, events: i32, n: i32, out: i32) ->
         for i in 0..n {
             let at = (subs as u32).wrapping_add(i * SIZE_SUBSCRIPTION) as i32;
             let rd = |off: u32| at.wrapping_add(off as i32);
-            let (Ok(userdata), Ok(kind), Ok(word)) = (h.mem.read_u64(at), h.mem.read_u8(rd(8)), h.mem.read_u32(rd(16))) else {
+            let (Ok(userdata), Ok(kind), Ok(word)) = (
+                h.mem.read_u64(at),
+                h.mem.read_u8(rd(8)),
+                h.mem.read_u32(rd(16)),
+            ) else {
                 return Ok(EFAULT);
             };
             let (Ok(timeout), Ok(flags)) = (h.mem.read_u64(rd(24)), h.mem.read_u16(rd(40))) else {
@@ -669,10 +879,21 @@ async fn poll_oneoff(c: &mut C<'_>, subs: i32, events: i32, n: i32, out: i32) ->
                 EVENTTYPE_FD_READ | EVENTTYPE_FD_WRITE => Ok(now),
                 _ => Err(EINVAL),
             };
-            parsed.push(Sub { userdata, kind, deadline, fd: word });
+            parsed.push(Sub {
+                userdata,
+                kind,
+                deadline,
+                fd: word,
+            });
         }
-        let immediate = parsed.iter().any(|s| s.kind != EVENTTYPE_CLOCK || s.deadline.is_err());
-        let earliest = parsed.iter().filter_map(|s| s.deadline.ok()).min().unwrap_or(now);
+        let immediate = parsed
+            .iter()
+            .any(|s| s.kind != EVENTTYPE_CLOCK || s.deadline.is_err());
+        let earliest = parsed
+            .iter()
+            .filter_map(|s| s.deadline.ok())
+            .min()
+            .unwrap_or(now);
         let reactor = h.app().style == AppStyle::Reactor;
         let wait_until = (!immediate && earliest > now).then_some(earliest);
         if wait_until.is_some() && reactor {
