@@ -1,0 +1,108 @@
+//! Geocentric position of the Sun from the Astronomical Almanac's low-precision formulas.
+//!
+//! Source: *The Astronomical Almanac*, section C, "Low precision formulas for the Sun's
+//! coordinates" (U.S. Naval Observatory / HM Nautical Almanac Office; the same series is
+//! Vallado 4th ed. algorithm 29). Stated precision 0.01° in direction between 1950 and 2050.
+//! With n = JD(TT) − 2451545.0:
+//!
+//! ```text
+//! L = 280.460° + 0.9856474° n          mean longitude (aberration included)
+//! g = 357.528° + 0.9856003° n          mean anomaly
+//! λ = L + 1.915° sin g + 0.020° sin 2g ecliptic longitude (β = 0)
+//! ε = 23.439° − 0.0000004° n           obliquity of the ecliptic
+//! R = 1.00014 − 0.01671 cos g − 0.00014 cos 2g   distance in AU
+//! r = R (cos λ, cos ε sin λ, sin ε sin λ)
+//! ```
+//!
+//! The result is referred to the equator and equinox of date. TEME differs from that by the
+//! equation of the equinoxes and the nutation in obliquity (≤ ~20″ together), far below the
+//! series' 0.01°, so it is used as TEME directly.
+
+use crate::constants::AU_KM;
+use hifitime::Epoch;
+use nalgebra::Vector3;
+
+/// Geocentric position of the Sun in km, TEME (see the module documentation for the series
+/// and its precision: 0.01° in direction, about 1.5×10⁻⁴ in distance).
+pub fn sun_position_teme_km(t: Epoch) -> Vector3<f64> {
+    let n = t.to_jde_tt_days() - 2_451_545.0;
+    let l_deg = (280.460 + 0.985_647_4 * n).rem_euclid(360.0);
+    let g = (357.528 + 0.985_600_3 * n).rem_euclid(360.0).to_radians();
+    let lambda = (l_deg + 1.915 * g.sin() + 0.020 * (2.0 * g).sin()).to_radians();
+    let epsilon = (23.439 - 0.000_000_4 * n).to_radians();
+    let r_au = 1.000_14 - 0.016_71 * g.cos() - 0.000_14 * (2.0 * g).cos();
+    let (sl, cl) = lambda.sin_cos();
+    let (se, ce) = epsilon.sin_cos();
+    Vector3::new(cl, ce * sl, se * sl) * (r_au * AU_KM)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::parse_utc;
+
+    #[test]
+    fn val_skyfield_sun_direction_and_distance() {
+        // Reference: Skyfield 1.55 with de421.bsp (skyfield-data 7.0.0), apparent geocentric
+        // Sun `earth.at(t).observe(sun).apparent().frame_xyz(TEME).km`, computed once
+        // (2006-04-02T00:00Z, 2018-01-01T00:00Z, 2021-10-15T06:30Z).
+        let cases = [
+            (
+                "2006-04-02T00:00:00Z",
+                [
+                    146_188_731.974_969_63,
+                    28_788_099.488_390_237,
+                    12_482_011.440_082_753,
+                ],
+            ),
+            (
+                "2018-01-01T00:00:00Z",
+                [
+                    26_833_725.840_021_864,
+                    -132_700_985.345_127_48,
+                    -57_521_589.519_329_086,
+                ],
+            ),
+            (
+                "2021-10-15T06:30:00Z",
+                [
+                    -138_186_258.948_956_46,
+                    -51_555_771.821_982_62,
+                    -22_346_818.136_166_46,
+                ],
+            ),
+        ];
+        for (time, [x, y, z]) in cases {
+            let ours = sun_position_teme_km(parse_utc(time).unwrap());
+            let reference = Vector3::new(x, y, z);
+            let angle_deg = ours.angle(&reference).to_degrees();
+            assert!(angle_deg < 0.01, "{time}: {angle_deg}°");
+            assert!(
+                (ours.norm() / reference.norm() - 1.0).abs() < 2e-4,
+                "{time}"
+            );
+        }
+    }
+
+    #[test]
+    fn val_analytic_equinox_and_solstice_directions() {
+        // March equinox 2024: 2024-03-20 03:06 UTC — the Sun crosses the equator going north
+        // at right ascension 0: declination ≈ 0, x > 0, y ≈ 0.
+        let r = sun_position_teme_km(parse_utc("2024-03-20T03:06:00Z").unwrap());
+        let dec_deg = (r.z / r.norm()).asin().to_degrees();
+        let ra_deg = r.y.atan2(r.x).to_degrees();
+        assert!(dec_deg.abs() < 0.02, "{dec_deg}");
+        assert!(ra_deg.abs() < 0.05, "{ra_deg}");
+        // June solstice 2024: 2024-06-20 20:51 UTC — declination = +ε ≈ 23.44°.
+        let r = sun_position_teme_km(parse_utc("2024-06-20T20:51:00Z").unwrap());
+        let dec_deg = (r.z / r.norm()).asin().to_degrees();
+        assert!((dec_deg - 23.44).abs() < 0.02, "{dec_deg}");
+        // Perihelion 2024-01-03 ≈ 0.98331 AU, aphelion 2024-07-05 ≈ 1.01673 AU.
+        let peri = sun_position_teme_km(parse_utc("2024-01-03T01:00:00Z").unwrap()).norm() / AU_KM;
+        let aph = sun_position_teme_km(parse_utc("2024-07-05T05:00:00Z").unwrap()).norm() / AU_KM;
+        assert!(
+            (peri - 0.98331).abs() < 2e-4 && (aph - 1.01673).abs() < 2e-4,
+            "{peri} {aph}"
+        );
+    }
+}
