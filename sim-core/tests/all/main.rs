@@ -4,6 +4,7 @@ mod common;
 
 mod abi_bounds;
 mod determinism;
+mod guest_apps;
 mod hostile;
 mod lifecycle;
 mod module_fuzz;
