@@ -18,7 +18,7 @@ use super::exec::{
 };
 use super::timeline::{Timeline, instructions_to_ns};
 use super::*;
-use crate::bus::{Block, PollClock};
+use crate::bus::{Block, PollClock, SatelliteBus};
 use crate::hypervisor::AppStyle;
 use crate::hypervisor::abi::*;
 use crate::state::StateSnapshot;
@@ -165,22 +165,35 @@ impl OnboardComputer {
         let mut cur = timeline.advance(t0, owed_ns, &mut record);
         self.cursor_rem = owed_rem;
         let mut instructions = 0;
+        self.cursor_ns = timeline.skip(cur);
+        let mut next_due = self.service_level(p);
+        let mut ready = self.ready_set(p);
         loop {
             cur = timeline.skip(cur);
             if cur >= t_end {
                 break;
             }
             self.cursor_ns = cur;
-            self.service(p);
-            match self.pick(p) {
-                Some(i) => {
+            if next_due.is_some_and(|d| d <= cur) {
+                next_due = self.service_level(p);
+                ready = self.ready_set(p);
+            }
+            match ready.pop_first() {
+                Some((_, i)) => {
                     let (n, end) = self.run_quantum(i, timeline, &mut record);
                     instructions += n;
                     cur = end;
+                    self.cursor_ns = cur;
+                    // Only the app that ran can have changed; others keep their deadlines.
+                    if let Some(d) = self.service_app(i) {
+                        next_due = Some(next_due.map_or(d, |n| n.min(d)));
+                    }
+                    if self.runnable(i, &bus::lock(&self.bus)) {
+                        ready.insert((self.apps[i].vruntime, i));
+                    }
                 }
                 None => {
-                    let next = self.next_wakeup(p).unwrap_or(t_end);
-                    cur = next.max(cur + 1).min(t_end);
+                    cur = next_due.unwrap_or(t_end).max(cur + 1).min(t_end);
                     self.cursor_rem = 0;
                 }
             }
@@ -264,65 +277,67 @@ impl OnboardComputer {
         )
     }
 
-    /// Handles everything due now in level `p`: restarts, timers, watchdogs, stop deadlines,
-    /// and waking blocked apps.
-    fn service(&mut self, p: u8) {
-        let now = self.cursor_ns;
+    /// Handles everything due now in level `p`; returns the level's next due time.
+    fn service_level(&mut self, p: u8) -> Option<i64> {
+        let mut next: Option<i64> = None;
         for i in 0..self.apps.len() {
-            if self.apps[i].config.priority != p {
-                continue;
-            }
-            if let Phase::RestartAt(t, _) = self.apps[i].phase {
-                if t <= now && self.apps[i].enabled {
-                    self.apps[i].restarts += 1;
-                    self.launch_as(i, None, EventKind::Restarted);
+            if self.apps[i].config.priority == p {
+                if let Some(d) = self.service_app(i) {
+                    next = Some(next.map_or(d, |n| n.min(d)));
                 }
-                continue;
             }
-            let hb_timeout = self.heartbeat_timeout_ns(&self.apps[i]);
-            let cpu_watchdog = duration_to_ns(self.apps[i].config.cpu_watchdog);
-            let vfloor = self.vfloor_of(p);
-            let a = &mut self.apps[i];
-            let Phase::Live(l) = &mut a.phase else {
-                continue;
-            };
-            let mut bus = bus::lock(&self.bus);
-            let Some(s) = bus.app_mut(a.slot) else {
-                continue;
-            };
-            if s.timer_ns.is_some_and(|t| t <= now) {
-                s.timer_ns = None;
-                s.latched |= EV_TIMER;
+        }
+        next
+    }
+
+    /// Handles everything due now for app `i` — restart, timer, watchdogs, stop deadline,
+    /// waking it — and returns the next time something of it falls due (after now).
+    fn service_app(&mut self, i: usize) -> Option<i64> {
+        let now = self.cursor_ns;
+        if let Phase::RestartAt(t, _) = self.apps[i].phase {
+            if t > now {
+                return Some(t);
             }
-            if l.suspended_since.is_some() {
-                continue;
+            if !self.apps[i].enabled {
+                return None;
             }
-            let fault = if s
-                .heartbeat_ns
-                .is_some_and(|hb| now.saturating_sub(hb) > hb_timeout)
-            {
-                Some(FaultReason::HeartbeatWatchdog)
-            } else {
-                let running = matches!(l.exec, Exec::InFlight { .. })
-                    && (s.exec.block.is_none() || s.exec.block == Some(Block::Yield));
-                (running && now.saturating_sub(l.running_since_ns) > cpu_watchdog)
-                    .then_some(FaultReason::CpuWatchdog)
-            };
-            if let Some(reason) = fault {
-                drop(bus);
-                self.fault(i, reason);
-                continue;
-            }
-            if l.stopping_until.is_some_and(|t| t <= now) {
-                drop(bus);
-                self.kill(i);
-                let name = self.apps[i].name.clone();
-                self.event(Some(&name), EventKind::Stopped);
-                continue;
-            }
-            if s.exec.wake.is_some() {
-                continue;
-            }
+            self.apps[i].restarts += 1;
+            self.launch_as(i, None, EventKind::Restarted);
+        }
+        let hb_timeout = self.heartbeat_timeout_ns(&self.apps[i]);
+        let cpu_watchdog = duration_to_ns(self.apps[i].config.cpu_watchdog);
+        let vfloor = self.vfloor_of(self.apps[i].config.priority);
+        let a = &mut self.apps[i];
+        let Phase::Live(l) = &mut a.phase else { return None };
+        let mut bus = bus::lock(&self.bus);
+        let s = bus.app_mut(a.slot)?;
+        if s.timer_ns.is_some_and(|t| t <= now) {
+            s.timer_ns = None;
+            s.latched |= EV_TIMER;
+        }
+        if l.suspended_since.is_some() {
+            return None;
+        }
+        let running =
+            matches!(l.exec, Exec::InFlight { .. }) && (s.exec.block.is_none() || s.exec.block == Some(Block::Yield));
+        let fault = if s.heartbeat_ns.is_some_and(|hb| now.saturating_sub(hb) > hb_timeout) {
+            Some(FaultReason::HeartbeatWatchdog)
+        } else {
+            (running && now.saturating_sub(l.running_since_ns) > cpu_watchdog).then_some(FaultReason::CpuWatchdog)
+        };
+        if let Some(reason) = fault {
+            drop(bus);
+            self.fault(i, reason);
+            return self.restart_time(i);
+        }
+        if l.stopping_until.is_some_and(|t| t <= now) {
+            drop(bus);
+            self.kill(i);
+            let name = self.apps[i].name.clone();
+            self.event(Some(&name), EventKind::Stopped);
+            return None;
+        }
+        if s.exec.wake.is_none() {
             let wake = match s.exec.block {
                 Some(Block::Wait { mask, deadline_ns }) => {
                     let ev = s.latched & mask;
@@ -347,6 +362,41 @@ impl OnboardComputer {
                 }
             }
         }
+        // When it falls due next.
+        let mut next: Option<i64> = None;
+        let mut consider = |t: i64| {
+            if t > now {
+                next = Some(next.map_or(t, |n| n.min(t)));
+            }
+        };
+        if let Some(t) = s.timer_ns {
+            consider(t);
+        }
+        if let Some(hb) = s.heartbeat_ns {
+            consider(hb.saturating_add(hb_timeout).saturating_add(1));
+        }
+        if let Some(t) = l.stopping_until {
+            consider(t);
+        }
+        let runnable_now = matches!(l.exec, Exec::InFlight { .. }) && (s.exec.block.is_none() || s.exec.wake.is_some());
+        if runnable_now {
+            consider(l.running_since_ns.saturating_add(cpu_watchdog).saturating_add(1));
+        }
+        if s.exec.wake.is_none() {
+            match s.exec.block {
+                Some(Block::Wait { deadline_ns: Some(d), .. }) => consider(d),
+                Some(Block::Sleep { until_ns }) => consider(until_ns),
+                _ => {}
+            }
+        }
+        next
+    }
+
+    fn restart_time(&self, i: usize) -> Option<i64> {
+        match self.apps[i].phase {
+            Phase::RestartAt(t, _) => Some(t),
+            _ => None,
+        }
     }
 
     /// Events a reactor at rest would be called with now.
@@ -357,75 +407,27 @@ impl OnboardComputer {
         }
     }
 
-    /// The next app of level `p` to run: least virtual runtime, then install order.
-    fn pick(&self, p: u8) -> Option<usize> {
-        let bus = bus::lock(&self.bus);
-        let mut best: Option<(usize, u128)> = None;
-        for (i, a) in self.apps.iter().enumerate() {
-            if a.config.priority != p {
-                continue;
-            }
-            let Phase::Live(l) = &a.phase else { continue };
-            if l.suspended_since.is_some() {
-                continue;
-            }
-            let Some(s) = bus.app(a.slot) else { continue };
-            let runnable = match &l.exec {
-                Exec::InFlight { .. } => s.exec.block.is_none() || s.exec.wake.is_some(),
-                Exec::AtRest { .. } => {
-                    Self::deliverable(a.image.style(), s.latched, s.subscribed) != 0
-                }
-            };
-            if runnable && best.is_none_or(|(_, v)| a.vruntime < v) {
-                best = Some((i, a.vruntime));
-            }
+    /// Whether app `i` can run now (not suspended; unblocked, or a reactor with events).
+    fn runnable(&self, i: usize, bus: &SatelliteBus) -> bool {
+        let a = &self.apps[i];
+        let Phase::Live(l) = &a.phase else { return false };
+        if l.suspended_since.is_some() {
+            return false;
         }
-        best.map(|(i, _)| i)
+        let Some(s) = bus.app(a.slot) else { return false };
+        match &l.exec {
+            Exec::InFlight { .. } => s.exec.block.is_none() || s.exec.wake.is_some(),
+            Exec::AtRest { .. } => Self::deliverable(a.image.style(), s.latched, s.subscribed) != 0,
+        }
     }
 
-    /// The earliest future time something in level `p` becomes due, if any.
-    fn next_wakeup(&self, p: u8) -> Option<i64> {
-        let now = self.cursor_ns;
+    /// The runnable apps of level `p`, ordered by (virtual runtime, install order).
+    fn ready_set(&self, p: u8) -> BTreeSet<(u128, usize)> {
         let bus = bus::lock(&self.bus);
-        let mut next: Option<i64> = None;
-        let mut consider = |t: i64| {
-            if t > now {
-                next = Some(next.map_or(t, |n| n.min(t)));
-            }
-        };
-        for a in self.apps.iter().filter(|a| a.config.priority == p) {
-            match &a.phase {
-                Phase::RestartAt(t, _) => consider(*t),
-                Phase::Live(l) => {
-                    let Some(s) = bus.app(a.slot) else { continue };
-                    if let Some(t) = s.timer_ns {
-                        consider(t);
-                    }
-                    if l.suspended_since.is_some() {
-                        continue;
-                    }
-                    if let Some(hb) = s.heartbeat_ns {
-                        consider(
-                            hb.saturating_add(self.heartbeat_timeout_ns(a))
-                                .saturating_add(1),
-                        );
-                    }
-                    if let Some(t) = l.stopping_until {
-                        consider(t);
-                    }
-                    match s.exec.block {
-                        Some(Block::Wait {
-                            deadline_ns: Some(d),
-                            ..
-                        }) => consider(d),
-                        Some(Block::Sleep { until_ns }) => consider(until_ns),
-                        _ => {}
-                    }
-                }
-                _ => {}
-            }
-        }
-        next
+        (0..self.apps.len())
+            .filter(|&i| self.apps[i].config.priority == p && self.runnable(i, &bus))
+            .map(|i| (self.apps[i].vruntime, i))
+            .collect()
     }
 
     /// Gives app `i` one quantum on `timeline`; returns the instructions it used and where

@@ -54,6 +54,11 @@ pub struct HypervisorConfig {
     pub quantum_instructions: u64,
     /// Instance allocation.
     pub allocation: Allocation,
+    /// Canonicalise NaN results of float operations so that float code gives the same bits
+    /// on every CPU architecture (wasm leaves NaN payloads nondeterministic). Costs time in
+    /// float-heavy code (docs/BENCHMARKS.md); turn off only when every run of a study is
+    /// on the same architecture.
+    pub nan_canonicalization: bool,
 }
 
 impl Default for HypervisorConfig {
@@ -64,6 +69,7 @@ impl Default for HypervisorConfig {
             async_stack_bytes: 2 << 20,
             quantum_instructions: 50_000,
             allocation: Allocation::OnDemand,
+            nan_canonicalization: true,
         }
     }
 }
@@ -116,7 +122,7 @@ fn engine_config(cfg: &HypervisorConfig) -> Config {
     let mut c = Config::new();
     c.consume_fuel(true);
     c.epoch_interruption(false);
-    c.cranelift_nan_canonicalization(true);
+    c.cranelift_nan_canonicalization(cfg.nan_canonicalization);
     c.cranelift_opt_level(OptLevel::Speed);
     c.relaxed_simd_deterministic(true);
     let ours = wasm_features();
