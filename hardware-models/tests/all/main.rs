@@ -1,0 +1,7 @@
+//! Integration tests of hardware-models (one binary: faster to build).
+
+mod camera;
+mod common;
+mod power_orbit;
+mod satellite;
+mod templates;

@@ -1,0 +1,238 @@
+//! The built-in templates: every model builds, serde round-trips (JSON and TOML, the scenario
+//! format), and headline numbers are what the documentation claims.
+
+use hardware_models::attitude::{AttitudeModel, WheelArray};
+use hardware_models::link::LinkGeometry;
+use hardware_models::satellite::SatelliteHardware;
+use hardware_models::template::HardwareTemplate;
+use hardware_models::texture::EarthTexture;
+use nalgebra::{UnitQuaternion, Vector3};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+fn all() -> Vec<HardwareTemplate> {
+    HardwareTemplate::builtin_names()
+        .iter()
+        .map(|n| HardwareTemplate::builtin(n).unwrap())
+        .collect()
+}
+
+#[test]
+fn regress_builtin_templates_build_every_model() {
+    assert!(HardwareTemplate::builtin("cubesat-3u").is_none());
+    let texture = EarthTexture::from_rgb(8, 4, vec![128; 96]).unwrap();
+    for t in all() {
+        assert_eq!(HardwareTemplate::builtin(&t.name).unwrap(), t);
+        SatelliteHardware::new(
+            t.clone(),
+            Some(texture.clone()),
+            UnitQuaternion::identity(),
+            &mut ChaCha8Rng::seed_from_u64(0),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", t.name));
+    }
+}
+
+/// Structural equality of two JSON trees with numbers equal to 1e-12 relative.
+fn approx_equal(a: &serde_json::Value, b: &serde_json::Value, path: &str) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!(
+                (x - y).abs() <= 1e-12 * x.abs().max(y.abs()),
+                "{path}: {x} vs {y}"
+            );
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{path}");
+            for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                approx_equal(x, y, &format!("{path}[{i}]"));
+            }
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            assert_eq!(x.len(), y.len(), "{path}");
+            for (k, v) in x {
+                approx_equal(v, &y[k], &format!("{path}.{k}"));
+            }
+        }
+        _ => assert_eq!(a, b, "{path}"),
+    }
+}
+
+#[test]
+fn regress_templates_round_trip_through_json_and_toml() {
+    for t in all() {
+        // serde_json parses some floats 1 ulp off (without its `float_roundtrip` feature) and
+        // the TOML writer (the scenario format) prints some with fewer digits: compare
+        // numerically, and check that the TOML text is stable.
+        let json = serde_json::to_string(&t).unwrap();
+        let back: HardwareTemplate = serde_json::from_str(&json).unwrap();
+        approx_equal(
+            &serde_json::to_value(&back).unwrap(),
+            &serde_json::to_value(&t).unwrap(),
+            "",
+        );
+        let text = toml::to_string(&t).unwrap();
+        let back: HardwareTemplate =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(toml::to_string(&back).unwrap(), text);
+        approx_equal(
+            &serde_json::to_value(&back).unwrap(),
+            &serde_json::to_value(&t).unwrap(),
+            "",
+        );
+    }
+    // Unknown fields are rejected with the field's name.
+    let mut value: serde_json::Value =
+        serde_json::to_value(HardwareTemplate::cubesat_6u()).unwrap();
+    value["computer"]["clock_mhz"] = serde_json::json!(800);
+    let err = serde_json::from_value::<HardwareTemplate>(value).unwrap_err();
+    assert!(err.to_string().contains("clock_mhz"), "{err}");
+}
+
+#[test]
+fn val_analytic_template_headline_numbers() {
+    let six = HardwareTemplate::cubesat_6u();
+    // Peak array power sun-normal at BOL, 28 °C: S · Σ(A · pf) · η.
+    let cells: f64 = six
+        .power
+        .solar_panels
+        .iter()
+        .map(|p| p.area_m2 * p.packing_factor)
+        .sum();
+    let peak = 1361.0 * cells * 0.295;
+    assert!((35.0..50.0).contains(&peak), "6U peak {peak} W");
+    let small = HardwareTemplate::smallsat_100kg();
+    let cells: f64 = small
+        .power
+        .solar_panels
+        .iter()
+        .map(|p| p.area_m2 * p.packing_factor)
+        .sum();
+    let peak = 1361.0 * cells * 0.295;
+    assert!((300.0..500.0).contains(&peak), "smallsat peak {peak} W");
+
+    // Downlinks close at 1000 km / 30° elevation with the antenna 60° off boresight.
+    for t in [&six, &small] {
+        let sat = SatelliteHardware::new(
+            t.clone(),
+            None,
+            UnitQuaternion::identity(),
+            &mut ChaCha8Rng::seed_from_u64(0),
+        )
+        .unwrap();
+        let down = sat.downlink.evaluate(&LinkGeometry {
+            range_km: 1000.0,
+            elevation_rad: Some(30f64.to_radians()),
+            tx_off_boresight_rad: 60f64.to_radians(),
+            rx_off_boresight_rad: 0.0,
+        });
+        assert!(down.closed, "{}: {down:?}", t.name);
+        let up = sat.uplink.evaluate(&LinkGeometry {
+            range_km: 2000.0,
+            elevation_rad: Some(10f64.to_radians()),
+            tx_off_boresight_rad: 0.0,
+            rx_off_boresight_rad: 60f64.to_radians(),
+        });
+        assert!(up.closed, "{}: {up:?}", t.name);
+        let isl = sat.isl.evaluate(&LinkGeometry {
+            range_km: 1000.0,
+            elevation_rad: None,
+            tx_off_boresight_rad: 0.0,
+            rx_off_boresight_rad: 0.0,
+        });
+        assert!(isl.closed, "{}: {isl:?}", t.name);
+        println!(
+            "{}: downlink {:.1} Mbit/s margin {:.1} dB; uplink margin {:.1} dB; ISL margin {:.1} dB at 1000 km",
+            t.name,
+            down.rate_bps / 1e6,
+            down.margin_db,
+            up.margin_db,
+            isl.margin_db
+        );
+    }
+
+    // Agility: wheel torque about the pitch axis and the slew rate limit.
+    for t in [&six, &small] {
+        let wheels = WheelArray::new(t.attitude.wheels.clone()).unwrap();
+        let m = AttitudeModel::new(
+            t.attitude.clone(),
+            t.mass_kg,
+            UnitQuaternion::identity(),
+            Vector3::zeros(),
+        )
+        .unwrap();
+        let j = m.body().inertia_kg_m2();
+        let alpha = wheels.torque_capacity_along_nm(&Vector3::y()) / j[(1, 1)];
+        println!(
+            "{}: pitch acceleration {:.4} °/s², slew limit {:.2} °/s",
+            t.name,
+            alpha.to_degrees(),
+            t.attitude.controller.max_slew_rate_rad_s.to_degrees()
+        );
+        assert!(alpha > 0.0);
+    }
+}
+
+#[test]
+fn val_analytic_template_slews_follow_bang_coast_bang() {
+    use hardware_models::attitude::{AttitudeInputs, AttitudeMode};
+    use orbit::Duration;
+    for t in all() {
+        let mut m = AttitudeModel::new(
+            t.attitude.clone(),
+            t.mass_kg,
+            UnitQuaternion::identity(),
+            Vector3::zeros(),
+        )
+        .unwrap();
+        let wheels = WheelArray::new(t.attitude.wheels.clone()).unwrap();
+        let axis = Vector3::y();
+        let j = axis.dot(&(m.body().inertia_kg_m2() * axis));
+        let alpha = wheels.torque_capacity_along_nm(&axis) / j;
+        let w_max = t
+            .attitude
+            .controller
+            .max_slew_rate_rad_s
+            .min(0.9 * wheels.capacity_along_nms(&axis) / j);
+        let theta = 30f64.to_radians();
+        // Rest to rest: bang-coast-bang if the rate limit is reached, else bang-bang.
+        let t_analytic = if theta >= w_max * w_max / alpha {
+            theta / w_max + w_max / alpha
+        } else {
+            2.0 * (theta / alpha).sqrt()
+        };
+        let target = UnitQuaternion::from_axis_angle(&Vector3::y_axis(), theta).inverse();
+        let mut time = f64::INFINITY;
+        let mut clock = 0.0;
+        while clock < 300.0 {
+            let out = m.step(
+                Duration::from_seconds(0.5),
+                &AttitudeInputs {
+                    pos_eci_km: Vector3::new(6878.0, 0.0, 0.0),
+                    vel_eci_km_s: Vector3::new(0.0, 7.6, 0.0),
+                    sun_dir_eci: Vector3::x(),
+                    mode: AttitudeMode::InertialHold {
+                        q_body_from_eci: target,
+                    },
+                    external_torque_body_nm: Vector3::zeros(),
+                },
+            );
+            clock += 0.5;
+            if out.attitude_error_rad < 0.1f64.to_radians() {
+                time = clock;
+                break;
+            }
+        }
+        println!(
+            "{}: 30° slew {time:.1} s, analytic {t_analytic:.1} s",
+            t.name
+        );
+        assert!(
+            (time / t_analytic - 1.0).abs() < 0.1,
+            "{}: {time} vs {t_analytic}",
+            t.name
+        );
+    }
+}

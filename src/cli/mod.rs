@@ -1,0 +1,49 @@
+//! The `skytwin` command line: one module per subcommand, shared input/output/error helpers.
+//!
+//! Adding a subcommand: a module with an `Args` struct (clap derive) and a
+//! `run(args) -> CliResult`, one variant in [`Command`], one arm in [`main`].
+
+mod eclipses;
+mod error;
+mod input;
+mod output;
+mod passes;
+mod propagate;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Satellite simulator and digital twin for software-defined satellites.
+#[derive(Debug, Parser)]
+#[command(name = "skytwin", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Propagate element sets with SGP4/SDP4 and write states (CSV or CCSDS OEM).
+    Propagate(propagate::Args),
+    /// Find passes of objects over ground stations.
+    Passes(passes::Args),
+    /// Find Earth-shadow (penumbra and umbra) intervals of objects.
+    Eclipses(eclipses::Args),
+}
+
+/// Parses the arguments, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Propagate(args) => propagate::run(args),
+        Command::Passes(args) => passes::run(args),
+        Command::Eclipses(args) => eclipses::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error::CliError::Output(e)) if e.to_string() == output::BROKEN_PIPE => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => e.report(),
+    }
+}
