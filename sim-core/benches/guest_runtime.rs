@@ -12,7 +12,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use hifitime::{Epoch, Unit};
 use sim_core::*;
 
@@ -23,9 +23,14 @@ fn t0() -> Epoch {
     Epoch::from_gregorian_utc_at_midnight(2026, 1, 1)
 }
 
-fn group<'a>(c: &'a mut Criterion, name: &str) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
+fn group<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
     let mut g = c.benchmark_group(name);
-    g.sample_size(20).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
+    g.sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
     g
 }
 
@@ -57,7 +62,12 @@ fn bench_host_calls(c: &mut Criterion) {
     let hv = Hypervisor::new(HypervisorConfig::default()).unwrap();
     let cases = [
         ("time_now", r#""skytwin_v1" "time_now""#, "(result i64)", ""),
-        ("state_read_280B", r#""skytwin_v1" "state_read""#, "(param i32 i32) (result i32)", "(i32.const 1024) (i32.const 280)"),
+        (
+            "state_read_280B",
+            r#""skytwin_v1" "state_read""#,
+            "(param i32 i32) (result i32)",
+            "(i32.const 1024) (i32.const 280)",
+        ),
         (
             "wasi_clock_time_get",
             r#""wasi_snapshot_preview1" "clock_time_get""#,
@@ -67,7 +77,10 @@ fn bench_host_calls(c: &mut Criterion) {
     ];
     for (name, import, sig, args) in cases {
         let img = hv.load_image(&caller_reactor(import, sig, args)).unwrap();
-        let spec = ComputerSpec { instruction_rate_ips: 1_000_000_000_000, ..ComputerSpec::default() };
+        let spec = ComputerSpec {
+            instruction_rate_ips: 1_000_000_000_000,
+            ..ComputerSpec::default()
+        };
         let mut obc = OnboardComputer::new(&hv, spec, "SAT-1", 1, t0());
         let id = obc.install(&img, AppConfig::new("r")).unwrap();
         obc.start(id).unwrap();
@@ -105,7 +118,9 @@ fn bench_tick(c: &mut Criterion) {
     for n in [1usize, 10, 100] {
         let mut obc = OnboardComputer::new(&hv, ComputerSpec::default(), "SAT-1", 1, t0());
         for k in 0..n {
-            let id = obc.install(&img, AppConfig::new(&format!("app{k}"))).unwrap();
+            let id = obc
+                .install(&img, AppConfig::new(&format!("app{k}")))
+                .unwrap();
             obc.start(id).unwrap();
         }
         let (st, cond) = (StateSnapshot::default(), Conditions::default());
@@ -120,11 +135,19 @@ fn bench_tick(c: &mut Criterion) {
 fn bench_compute(c: &mut Criterion) {
     let mut g = group(c, "compute");
     for name in ["crc32", "blur", "logistic"] {
-        g.bench_function(BenchmarkId::new("native", name), |b| b.iter(|| black_box(kernels::run(black_box(name)))));
+        g.bench_function(BenchmarkId::new("native", name), |b| {
+            b.iter(|| black_box(kernels::run(black_box(name))))
+        });
     }
     for (variant, nan) in [("wasm", true), ("wasm_no_nan_canon", false)] {
-        let hv = Hypervisor::new(HypervisorConfig { nan_canonicalization: nan, ..HypervisorConfig::default() }).unwrap();
-        let img = hv.load_image(include_bytes!("kernels/kernels.wasm")).unwrap();
+        let hv = Hypervisor::new(HypervisorConfig {
+            nan_canonicalization: nan,
+            ..HypervisorConfig::default()
+        })
+        .unwrap();
+        let img = hv
+            .load_image(include_bytes!("kernels/kernels.wasm"))
+            .unwrap();
         compute_wasm(&mut g, &hv, &img, variant);
     }
     g.finish();
@@ -143,13 +166,24 @@ fn compute_wasm(
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let spec = ComputerSpec { instruction_rate_ips: 1_000_000_000_000, ..ComputerSpec::default() };
+                    let spec = ComputerSpec {
+                        instruction_rate_ips: 1_000_000_000_000,
+                        ..ComputerSpec::default()
+                    };
                     let mut obc = OnboardComputer::new(hv, spec, "SAT-1", 1, t0());
-                    let cfg = AppConfig { args: vec![name.to_string()], ..AppConfig::new("k") };
+                    let cfg = AppConfig {
+                        args: vec![name.to_string()],
+                        ..AppConfig::new("k")
+                    };
                     let id = obc.install(img, cfg).unwrap();
                     obc.start(id).unwrap();
                     let start = Instant::now();
-                    let r = obc.step(obc.now(), Unit::Second * 1, &StateSnapshot::default(), &Conditions::default());
+                    let r = obc.step(
+                        obc.now(),
+                        Unit::Second * 1,
+                        &StateSnapshot::default(),
+                        &Conditions::default(),
+                    );
                     total += start.elapsed();
                     assert_eq!(r.logs[0].text, format!("{name} {}", kernels::run(name)));
                 }
@@ -168,9 +202,19 @@ fn bench_instantiate(c: &mut Criterion) {
     .unwrap();
     for (name, allocation) in [
         ("on_demand", Allocation::OnDemand),
-        ("pooling", Allocation::Pooling { max_instances: 64, max_memory_bytes: 64 << 20 }),
+        (
+            "pooling",
+            Allocation::Pooling {
+                max_instances: 64,
+                max_memory_bytes: 64 << 20,
+            },
+        ),
     ] {
-        let hv = Hypervisor::new(HypervisorConfig { allocation, ..HypervisorConfig::default() }).unwrap();
+        let hv = Hypervisor::new(HypervisorConfig {
+            allocation,
+            ..HypervisorConfig::default()
+        })
+        .unwrap();
         let img = hv.load_image(&reactor).unwrap();
         let mut obc = OnboardComputer::new(&hv, ComputerSpec::default(), "SAT-1", 1, t0());
         let id = obc.install(&img, AppConfig::new("r")).unwrap();
@@ -195,5 +239,11 @@ fn bench_instantiate(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_host_calls, bench_tick, bench_compute, bench_instantiate);
+criterion_group!(
+    benches,
+    bench_host_calls,
+    bench_tick,
+    bench_compute,
+    bench_instantiate
+);
 criterion_main!(benches);

@@ -29,6 +29,7 @@
 pub mod bus;
 pub mod computer;
 pub mod hypervisor;
+pub mod sim;
 pub mod state;
 pub mod time;
 
@@ -44,5 +45,9 @@ pub use computer::{
 pub use hypervisor::{
     Allocation, AppImage, AppStyle, Hypervisor, HypervisorConfig, HypervisorError, ImageError,
     ImageLimits, Inspection, Problem,
+};
+pub use sim::{
+    Area, AreaShape, Satellite, SimError, SimEvent, SimEventKind, Simulation, SimulationConfig,
+    StepReport, TelemetryRow,
 };
 pub use state::{Conditions, StateSnapshot};

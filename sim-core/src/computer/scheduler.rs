@@ -281,10 +281,10 @@ impl OnboardComputer {
     fn service_level(&mut self, p: u8) -> Option<i64> {
         let mut next: Option<i64> = None;
         for i in 0..self.apps.len() {
-            if self.apps[i].config.priority == p {
-                if let Some(d) = self.service_app(i) {
-                    next = Some(next.map_or(d, |n| n.min(d)));
-                }
+            if self.apps[i].config.priority == p
+                && let Some(d) = self.service_app(i)
+            {
+                next = Some(next.map_or(d, |n| n.min(d)));
             }
         }
         next
@@ -308,7 +308,9 @@ impl OnboardComputer {
         let cpu_watchdog = duration_to_ns(self.apps[i].config.cpu_watchdog);
         let vfloor = self.vfloor_of(self.apps[i].config.priority);
         let a = &mut self.apps[i];
-        let Phase::Live(l) = &mut a.phase else { return None };
+        let Phase::Live(l) = &mut a.phase else {
+            return None;
+        };
         let mut bus = bus::lock(&self.bus);
         let s = bus.app_mut(a.slot)?;
         if s.timer_ns.is_some_and(|t| t <= now) {
@@ -318,12 +320,16 @@ impl OnboardComputer {
         if l.suspended_since.is_some() {
             return None;
         }
-        let running =
-            matches!(l.exec, Exec::InFlight { .. }) && (s.exec.block.is_none() || s.exec.block == Some(Block::Yield));
-        let fault = if s.heartbeat_ns.is_some_and(|hb| now.saturating_sub(hb) > hb_timeout) {
+        let running = matches!(l.exec, Exec::InFlight { .. })
+            && (s.exec.block.is_none() || s.exec.block == Some(Block::Yield));
+        let fault = if s
+            .heartbeat_ns
+            .is_some_and(|hb| now.saturating_sub(hb) > hb_timeout)
+        {
             Some(FaultReason::HeartbeatWatchdog)
         } else {
-            (running && now.saturating_sub(l.running_since_ns) > cpu_watchdog).then_some(FaultReason::CpuWatchdog)
+            (running && now.saturating_sub(l.running_since_ns) > cpu_watchdog)
+                .then_some(FaultReason::CpuWatchdog)
         };
         if let Some(reason) = fault {
             drop(bus);
@@ -378,13 +384,21 @@ impl OnboardComputer {
         if let Some(t) = l.stopping_until {
             consider(t);
         }
-        let runnable_now = matches!(l.exec, Exec::InFlight { .. }) && (s.exec.block.is_none() || s.exec.wake.is_some());
+        let runnable_now = matches!(l.exec, Exec::InFlight { .. })
+            && (s.exec.block.is_none() || s.exec.wake.is_some());
         if runnable_now {
-            consider(l.running_since_ns.saturating_add(cpu_watchdog).saturating_add(1));
+            consider(
+                l.running_since_ns
+                    .saturating_add(cpu_watchdog)
+                    .saturating_add(1),
+            );
         }
         if s.exec.wake.is_none() {
             match s.exec.block {
-                Some(Block::Wait { deadline_ns: Some(d), .. }) => consider(d),
+                Some(Block::Wait {
+                    deadline_ns: Some(d),
+                    ..
+                }) => consider(d),
                 Some(Block::Sleep { until_ns }) => consider(until_ns),
                 _ => {}
             }
@@ -410,11 +424,15 @@ impl OnboardComputer {
     /// Whether app `i` can run now (not suspended; unblocked, or a reactor with events).
     fn runnable(&self, i: usize, bus: &SatelliteBus) -> bool {
         let a = &self.apps[i];
-        let Phase::Live(l) = &a.phase else { return false };
+        let Phase::Live(l) = &a.phase else {
+            return false;
+        };
         if l.suspended_since.is_some() {
             return false;
         }
-        let Some(s) = bus.app(a.slot) else { return false };
+        let Some(s) = bus.app(a.slot) else {
+            return false;
+        };
         match &l.exec {
             Exec::InFlight { .. } => s.exec.block.is_none() || s.exec.wake.is_some(),
             Exec::AtRest { .. } => Self::deliverable(a.image.style(), s.latched, s.subscribed) != 0,

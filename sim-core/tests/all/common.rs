@@ -56,14 +56,14 @@ pub fn run_app(
 }
 
 /// One step's CPU report: instructions, busy fraction × 10⁹, and (app, instructions).
-pub type StepReport = (u64, u64, Vec<(String, u64)>);
+pub type StepCpu = (u64, u64, Vec<(String, u64)>);
 
 /// Everything a run produced, as text lines (what determinism tests compare).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Output {
     pub logs: Vec<LogLine>,
     pub events: Vec<ComputerEvent>,
-    pub reports: Vec<StepReport>,
+    pub reports: Vec<StepCpu>,
 }
 
 impl Output {

@@ -10,7 +10,9 @@ use sim_core::*;
 use crate::common::*;
 
 pub fn app_image(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../assets/apps").join(name);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../assets/apps")
+        .join(name);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -21,7 +23,13 @@ pub struct SceneCamera {
 
 impl CameraService for SceneCamera {
     fn info(&self) -> CameraInfo {
-        CameraInfo { width_px: 64, height_px: 48, channels: 3, bits_per_sample: 8, fov_rad: 3f64.to_radians() }
+        CameraInfo {
+            width_px: 64,
+            height_px: 48,
+            channels: 3,
+            bits_per_sample: 8,
+            fov_rad: 3f64.to_radians(),
+        }
     }
     fn capture(&mut self, t: i64, pixels: &mut [u8]) -> Result<ImageMeta, CameraError> {
         self.shots += 1;
@@ -59,9 +67,18 @@ fn val_guest_sdk_examples_run_on_the_hypervisor() {
         ("housekeeping.wasm", "housekeeping", &[]),
     ];
     for (file, name, args) in apps {
-        let img = hv.load_image(&app_image(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert!(img.inspection().problems.is_empty(), "{file}: {:?}", img.inspection().problems);
-        let cfg = AppConfig { args: args.iter().map(|a| a.to_string()).collect(), ..AppConfig::new(name) };
+        let img = hv
+            .load_image(&app_image(file))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(
+            img.inspection().problems.is_empty(),
+            "{file}: {:?}",
+            img.inspection().problems
+        );
+        let cfg = AppConfig {
+            args: args.iter().map(|a| a.to_string()).collect(),
+            ..AppConfig::new(name)
+        };
         let id = obc.install(&img, cfg).unwrap();
         obc.start(id).unwrap();
     }
@@ -85,15 +102,26 @@ fn val_guest_sdk_examples_run_on_the_hypervisor() {
         let c = Conditions {
             sunlit: (k / 100) % 3 != 2,
             in_contact: (k % 200) > 150,
-            areas: if (k % 120) > 90 { BTreeSet::from(["alps".to_string()]) } else { BTreeSet::new() },
+            areas: if (k % 120) > 90 {
+                BTreeSet::from(["alps".to_string()])
+            } else {
+                BTreeSet::new()
+            },
             battery_soc: 0.8,
             ..Default::default()
         };
         let mut s = state.clone();
         s.illumination = if c.sunlit { 1.0 } else { 0.0 };
-        s.flags = u32::from(c.sunlit) | (u32::from(c.in_contact) << 1) | (u32::from(!c.areas.is_empty()) << 3);
+        s.flags = u32::from(c.sunlit)
+            | (u32::from(c.in_contact) << 1)
+            | (u32::from(!c.areas.is_empty()) << 3);
         if k == 30 {
-            for (app, cmd) in [("relay", "hello relay"), ("beacon", "now"), ("cloud-screen", "stats"), ("housekeeping", "report")] {
+            for (app, cmd) in [
+                ("relay", "hello relay"),
+                ("beacon", "now"),
+                ("cloud-screen", "stats"),
+                ("housekeeping", "report"),
+            ] {
                 assert!(obc.deliver_command(app, cmd.as_bytes()));
             }
         }
@@ -104,17 +132,31 @@ fn val_guest_sdk_examples_run_on_the_hypervisor() {
         out.logs.extend(o.logs);
         out.events.extend(o.events);
     }
-    let faults: Vec<String> =
-        out.events.iter().filter(|e| matches!(e.kind, EventKind::Faulted { .. })).map(|e| e.to_string()).collect();
+    let faults: Vec<String> = out
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Faulted { .. }))
+        .map(|e| e.to_string())
+        .collect();
     assert!(faults.is_empty(), "{faults:?}");
-    assert!(out.events_of("hello").contains(&EventKind::Exited { code: 0 }));
-    assert!(out.texts_of("hello").contains(&"the clock says 2026-01-01T00:00:00Z".to_string()));
+    assert!(
+        out.events_of("hello")
+            .contains(&EventKind::Exited { code: 0 })
+    );
+    assert!(
+        out.texts_of("hello")
+            .contains(&"the clock says 2026-01-01T00:00:00Z".to_string())
+    );
     let count = |app: &str| delivered.iter().filter(|m| m.app == app).count();
     assert!(count("beacon") >= 10, "beacon packets: {}", count("beacon"));
     assert!(count("eo-imager") >= 5, "images: {}", count("eo-imager"));
     assert!(count("cloud-screen") >= 5);
     assert!(count("housekeeping") >= 3);
-    assert!(out.texts_of("relay").iter().any(|t| t.starts_with("forwarded message 0 (11 B) to SAT-2")));
+    assert!(
+        out.texts_of("relay")
+            .iter()
+            .any(|t| t.starts_with("forwarded message 0 (11 B) to SAT-2"))
+    );
     let isl = obc.take_isl_outbox();
     assert_eq!(isl.len(), 1);
     assert_eq!(isl[0].data, b"hello relay");

@@ -11,4 +11,5 @@ mod module_fuzz;
 mod reactor;
 mod scheduling;
 mod services;
+mod simulation;
 mod wasi;
