@@ -76,6 +76,9 @@ pub enum ImageError {
         /// The cap.
         max_bytes: usize,
     },
+    /// The bytes do not start with the WebAssembly magic number `\0asm`.
+    #[error("not a WebAssembly module (it does not start with the bytes \\0asm)")]
+    NotWasm,
     /// Not a valid WebAssembly module for skytwin's feature set.
     #[error("invalid WebAssembly at byte offset {offset}: {message}")]
     Invalid {
@@ -479,6 +482,9 @@ pub(crate) fn scan(bytes: &[u8], limits: &ImageLimits) -> Result<Scan, ImageErro
             size_bytes: bytes.len(),
             max_bytes: limits.max_module_bytes,
         });
+    }
+    if !bytes.starts_with(b"\0asm") {
+        return Err(ImageError::NotWasm);
     }
     let mut validator = Validator::new_with_features(wasm_features());
     let mut allocs = FuncValidatorAllocations::default();

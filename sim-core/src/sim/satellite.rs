@@ -259,6 +259,16 @@ impl Satellite {
         &self.hw
     }
 
+    /// Energy the onboard computer has drawn, J.
+    pub fn computer_energy_j(&self) -> f64 {
+        self.computer_energy_j
+    }
+
+    /// Bytes downlinked to the ground so far.
+    pub fn downlinked_bytes(&self) -> u64 {
+        self.downlinked_bytes
+    }
+
     /// Commands a reboot of the computer at the next step (the hardware boots for its boot
     /// time; every enabled app restarts after it, files kept).
     pub fn request_reboot(&mut self) {
