@@ -29,7 +29,7 @@ fn regress_image_errors_are_structured() {
     ));
     assert!(matches!(
         hv.load_image(b"not wasm"),
-        Err(ImageError::Invalid { offset: 0, .. })
+        Err(ImageError::NotWasm)
     ));
     // A component (layer 1) is refused as such.
     assert!(matches!(
