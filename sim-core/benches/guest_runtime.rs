@@ -239,11 +239,65 @@ fn bench_instantiate(c: &mut Criterion) {
     g.finish();
 }
 
+/// One step (1 s) of a whole simulation: SGP4, contacts, link budgets, every hardware model
+/// and the onboard computer with the beacon app (which wakes about once a minute), for 1 and 10
+/// satellites on the global rayon pool.
+fn bench_simulation(c: &mut Criterion) {
+    let mut g = group(c, "sim_step");
+    let hv = Hypervisor::new(HypervisorConfig::default()).unwrap();
+    let tle = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../assets/elements/sample.tle"
+    ))
+    .unwrap();
+    let noaa = orbit::parse_elements(&tle, "sample.tle")
+        .unwrap()
+        .into_iter()
+        .find(|e| e.object_id == "33591")
+        .unwrap();
+    let beacon = hv
+        .load_image(
+            &std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../assets/apps/beacon.wasm"
+            ))
+            .unwrap(),
+        )
+        .unwrap();
+    for n in [1usize, 10] {
+        let mut sim = Simulation::new(&hv, SimulationConfig::new(noaa.epoch)).unwrap();
+        sim.add_station(orbit::Station {
+            name: "Svalbard".into(),
+            location: orbit::Geodetic::from_degrees(78.23, 15.41, 0.5),
+            min_elevation_rad: 10f64.to_radians(),
+        });
+        for k in 0..n {
+            let mut e = noaa.clone();
+            e.mean_anomaly_rad += (k as f64).to_radians();
+            let name = format!("SAT-{k}");
+            sim.add_satellite(
+                &name,
+                &e,
+                hardware_models::template::HardwareTemplate::cubesat_6u(),
+            )
+            .unwrap();
+            sim.install_app(&name, &beacon, AppConfig::new("beacon"))
+                .unwrap();
+        }
+        sim.step();
+        g.bench_with_input(BenchmarkId::new("satellites", n), &n, |b, _| {
+            b.iter(|| black_box(sim.step()))
+        });
+    }
+    g.finish();
+}
+
 criterion_group!(
     benches,
     bench_host_calls,
     bench_tick,
     bench_compute,
-    bench_instantiate
+    bench_instantiate,
+    bench_simulation
 );
 criterion_main!(benches);

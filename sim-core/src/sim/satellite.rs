@@ -1,6 +1,6 @@
 //! One simulated satellite: orbit, hardware models, onboard computer and its apps.
 //!
-//! [`Satellite::step_local`] is everything a satellite does in a step that does not involve
+//! `Satellite::step_local` is everything a satellite does in a step that does not involve
 //! another satellite, so the simulation can run it for all satellites in parallel:
 //! 1. SGP4 state at t, the Sun, illumination, ITRF and the sub-satellite point;
 //! 2. ground contacts (elevation above each station's mask) and the link rates the budgets give;

@@ -1,6 +1,6 @@
 //! The host side of the guest ABI: `skytwin_v1` (docs/abi.md) and `wasi_snapshot_preview1`.
 //!
-//! [`build_linker`] defines every function once; the [`SKYTWIN_V1`] and [`WASI_P1`] tables list
+//! `build_linker` defines every function once; the [`SKYTWIN_V1`] and [`WASI_P1`] tables list
 //! their signatures so that an image can be checked against them before it is compiled.
 
 pub(crate) mod host;
