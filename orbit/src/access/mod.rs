@@ -5,9 +5,9 @@ pub mod los;
 pub mod passes;
 mod scan;
 
+use crate::constants::NANOSECONDS_PER_DAY;
 use crate::frames::Geodetic;
 use crate::propagate::PropagationError;
-use crate::constants::NANOSECONDS_PER_DAY;
 use crate::propagate::Propagator;
 use crate::time::{format_utc, utc_calendar_elapsed};
 use hifitime::{Duration, Epoch};
@@ -106,7 +106,10 @@ pub const MAX_WINDOW: Duration = Duration::from_total_nanoseconds(3660 * NANOSEC
 
 /// A duration in days with one decimal, for messages.
 fn format_days(d: Duration) -> String {
-    format!("{:.1}", d.total_nanoseconds() as f64 / NANOSECONDS_PER_DAY as f64)
+    format!(
+        "{:.1}",
+        d.total_nanoseconds() as f64 / NANOSECONDS_PER_DAY as f64
+    )
 }
 
 /// Window length in seconds of UTC calendar time, or an error if it ends before it starts or

@@ -179,10 +179,7 @@ fn culmination(
         .max_by(|a, b| a.1.total_cmp(b.1));
     let step_s = PASS_COARSE_STEP.to_seconds();
     let (lo, hi) = match best {
-        Some((&t, _)) => (
-            (t - step_s).max(iv.start_s),
-            (t + step_s).min(iv.end_s),
-        ),
+        Some((&t, _)) => ((t - step_s).max(iv.start_s), (t + step_s).min(iv.end_s)),
         None => (iv.start_s, iv.end_s),
     };
     if hi - lo <= 0.0 {
