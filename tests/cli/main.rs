@@ -3,5 +3,9 @@
 mod common;
 mod eclipses;
 mod errors;
+mod inputs;
+mod output;
 mod passes;
 mod propagate;
+mod sgp4_mode;
+mod streaming;
