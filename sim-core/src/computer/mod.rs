@@ -32,6 +32,9 @@ pub use schedule::Schedule;
 
 use exec::Exec;
 
+/// Default heartbeat watchdog timeout of an app: 300 s.
+pub const DEFAULT_HEARTBEAT_TIMEOUT: Duration = Duration::from_parts(0, 300_000_000_000);
+
 /// The onboard computer's hardware, as the simulation gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComputerSpec {
@@ -41,21 +44,23 @@ pub struct ComputerSpec {
     pub ram_bytes: u64,
     /// Storage for the apps' files, bytes.
     pub storage_bytes: u64,
-    /// Default heartbeat watchdog timeout.
-    pub watchdog_timeout: Duration,
+    /// Heartbeat watchdog timeout of apps that do not set their own
+    /// ([`AppConfig::heartbeat_timeout`]). This supervises apps; the hardware watchdog that
+    /// resets the whole computer is the hardware model's, kicked by the hypervisor itself.
+    pub heartbeat_timeout: Duration,
     /// Time from power-on until apps start.
     pub boot_time: Duration,
 }
 
 impl Default for ComputerSpec {
-    /// A modest cubesat computer: 100 MIPS, 256 MiB RAM, 1 GiB storage, 60 s watchdog,
-    /// 5 s boot.
+    /// A modest cubesat computer: 100 MIPS, 256 MiB RAM, 1 GiB storage, 5 s boot, apps'
+    /// heartbeat watchdog 300 s.
     fn default() -> Self {
         Self {
             instruction_rate_ips: 100_000_000,
             ram_bytes: 256 << 20,
             storage_bytes: 1 << 30,
-            watchdog_timeout: 60 * Unit::Second,
+            heartbeat_timeout: DEFAULT_HEARTBEAT_TIMEOUT,
             boot_time: 5 * Unit::Second,
         }
     }
@@ -140,7 +145,8 @@ pub struct AppConfig {
     pub limits: AppLimits,
     /// Longest run without blocking (command) or in one handler call (reactor), simulated time.
     pub cpu_watchdog: Duration,
-    /// Heartbeat watchdog timeout (`None`: the computer's `watchdog_timeout`).
+    /// Heartbeat watchdog timeout (`None`: the computer's `heartbeat_timeout`, by default
+    /// [`DEFAULT_HEARTBEAT_TIMEOUT`]).
     pub heartbeat_timeout: Option<Duration>,
     /// Arguments after the program name (WASI `args_get`).
     pub args: Vec<String>,

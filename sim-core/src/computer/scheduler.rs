@@ -273,7 +273,7 @@ impl OnboardComputer {
         duration_to_ns(
             a.config
                 .heartbeat_timeout
-                .unwrap_or(self.spec.watchdog_timeout),
+                .unwrap_or(self.spec.heartbeat_timeout),
         )
     }
 

@@ -140,14 +140,15 @@ pub fn nadir_attitude(
     }
 }
 
-/// The onboard computer's spec from the hardware template.
+/// The onboard computer's spec from the hardware template (the template's hardware watchdog
+/// stays with the hardware model; apps get the default heartbeat timeout).
 pub fn computer_spec(template: &HardwareTemplate) -> ComputerSpec {
     let c = &template.computer;
     ComputerSpec {
         instruction_rate_ips: c.instruction_rate_ips.round().max(1.0) as u64,
         ram_bytes: c.ram_bytes,
         storage_bytes: c.storage_bytes,
-        watchdog_timeout: Duration::from_seconds(c.watchdog_timeout_s),
+        heartbeat_timeout: crate::computer::DEFAULT_HEARTBEAT_TIMEOUT,
         boot_time: Duration::from_seconds(c.boot_time_s),
     }
 }

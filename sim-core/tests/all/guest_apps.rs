@@ -61,7 +61,7 @@ fn val_guest_sdk_examples_run_on_the_hypervisor() {
         ("hello.wasm", "hello", &[]),
         ("beacon.wasm", "beacon", &[]),
         ("eo-imager.wasm", "eo-imager", &[]),
-        // It heartbeats once per timer period: keep the period below the 60 s watchdog.
+        // A shorter timer period than its default (60 s) to exercise more ticks.
         ("cloud-screen.wasm", "cloud-screen", &["--period", "20"]),
         ("relay.wasm", "relay", &["--peer", "SAT-2"]),
         ("housekeeping.wasm", "housekeeping", &[]),
