@@ -341,7 +341,7 @@ pub struct StepReport {
     /// One row per satellite.
     pub telemetry: Vec<TelemetryRow>,
     /// Events (simulation and onboard computers), in satellite order, each satellite's in time
-    /// order.
+    /// order; inter-satellite arrivals last.
     pub events: Vec<SimEvent>,
     /// App log lines: (satellite, line).
     pub logs: Vec<(String, LogLine)>,
@@ -607,9 +607,9 @@ impl Simulation {
         };
         for (sat, local) in self.satellites.iter().zip(locals) {
             report.telemetry.extend(local.telemetry);
-            report.events.extend(local.events);
+            let mut events = local.events;
             if let Some(r) = local.report {
-                report.events.extend(r.events.into_iter().map(|e| SimEvent {
+                events.extend(r.events.into_iter().map(|e| SimEvent {
                     time: e.time(),
                     satellite: sat.name.clone(),
                     kind: SimEventKind::Computer(e),
@@ -619,7 +619,7 @@ impl Simulation {
                     .extend(r.logs.into_iter().map(|l| (sat.name.clone(), l)));
             }
             for m in local.delivered {
-                report.events.push(SimEvent {
+                events.push(SimEvent {
                     time: t + dt,
                     satellite: sat.name.clone(),
                     kind: SimEventKind::Downlinked {
@@ -630,6 +630,9 @@ impl Simulation {
                 });
                 report.delivered.push((sat.name.clone(), m));
             }
+            // Stable: equal times keep the order they were produced in.
+            events.sort_by_key(|e| e.time);
+            report.events.extend(events);
         }
         self.exchange_isl(t + dt, &mut report);
         self.time = t + dt;
