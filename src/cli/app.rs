@@ -15,8 +15,8 @@ use hardware_models::template::HardwareTemplate;
 use hardware_models::texture::EarthTexture;
 use orbit::{Duration, ElementSet, Geodetic, Station, TimeSpec, format_utc, parse_elements};
 use sim_core::{
-    AppConfig, AppImage, AppState, EventKind, Hypervisor, HypervisorConfig, SimEventKind,
-    Simulation, SimulationConfig,
+    AppConfig, AppImage, AppState, Area, AreaShape, EventKind, Hypervisor, HypervisorConfig,
+    SimEventKind, Simulation, SimulationConfig,
 };
 
 use super::error::{CliError, CliResult};
@@ -91,6 +91,98 @@ pub struct RunArgs {
     /// Elevation mask for the stations, degrees.
     #[arg(long, value_name = "DEG", default_value_t = 10.0)]
     min_elevation: f64,
+    /// An area of interest, a circle on the ground (repeatable): drives `ST_EV_AOI_ENTER`/
+    /// `ST_EV_AOI_EXIT` and the over-area flag.
+    #[arg(long = "area", value_name = "NAME=LAT_DEG,LON_DEG,RADIUS_KM", value_parser = area_spec)]
+    areas: Vec<Area>,
+    /// An uplinked command (repeatable): at time T, TEXT is queued on the uplink for APP and
+    /// delivered during the next ground contact.
+    #[arg(long = "command", value_name = "T=APP:TEXT", value_parser = command_spec)]
+    commands: Vec<(TimeSpec, String, String)>,
+    /// An extra command-line argument for an app (repeatable, in order): `--arg eo-imager=--interval --arg eo-imager=30`.
+    #[arg(long = "arg", value_name = "APP=ARG", value_parser = app_arg_spec)]
+    app_args: Vec<(String, String)>,
+}
+
+/// clap value parser for `--area NAME=LAT_DEG,LON_DEG,RADIUS_KM`.
+fn area_spec(s: &str) -> Result<Area, String> {
+    const EXPECTED: &str = "expected NAME=LAT_DEG,LON_DEG,RADIUS_KM, e.g. Sahara=23,13,800";
+    let (name, rest) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: {EXPECTED}"))?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().any(|c| c.is_control() || c == ',' || c == '"') {
+        return Err(format!(
+            "{s:?}: the name must be non-empty, without commas, double quotes or control characters ({EXPECTED})"
+        ));
+    }
+    let parts: Vec<&str> = rest.split(',').map(str::trim).collect();
+    let [lat, lon, radius] = parts.as_slice() else {
+        return Err(format!("{s:?}: {EXPECTED}"));
+    };
+    let number = |text: &str, what: &str| -> Result<f64, String> {
+        text.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("{s:?}: {what} {text:?} is not a number ({EXPECTED})"))
+    };
+    let (lat_deg, lon_deg, radius_km) = (
+        number(lat, "latitude")?,
+        number(lon, "longitude")?,
+        number(radius, "radius")?,
+    );
+    if !(-90.0..=90.0).contains(&lat_deg) {
+        return Err(format!(
+            "{s:?}: latitude must be between -90 and 90 degrees"
+        ));
+    }
+    if !(-180.0..=360.0).contains(&lon_deg) {
+        return Err(format!(
+            "{s:?}: longitude must be between -180 and 360 degrees"
+        ));
+    }
+    if !(radius_km > 0.0 && radius_km <= 20_040.0) {
+        return Err(format!(
+            "{s:?}: radius must be above 0 and at most 20040 km (half the Earth's circumference)"
+        ));
+    }
+    Ok(Area {
+        name: name.to_string(),
+        shape: AreaShape::Circle {
+            lat_rad: lat_deg.to_radians(),
+            lon_rad: lon_deg.to_radians(),
+            radius_km,
+        },
+    })
+}
+
+/// clap value parser for `--command T=APP:TEXT`.
+fn command_spec(s: &str) -> Result<(TimeSpec, String, String), String> {
+    const EXPECTED: &str = "expected T=APP:TEXT, e.g. epoch+2h=eo-imager:capture";
+    let (t, rest) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: {EXPECTED}"))?;
+    let (app, text) = rest
+        .split_once(':')
+        .ok_or_else(|| format!("{s:?}: {EXPECTED}"))?;
+    let at = input::time_spec(t.trim()).map_err(|e| format!("{s:?}: {e}"))?;
+    if app.trim().is_empty() || text.is_empty() {
+        return Err(format!(
+            "{s:?}: the app name and the text must not be empty ({EXPECTED})"
+        ));
+    }
+    Ok((at, app.trim().to_string(), text.to_string()))
+}
+
+/// clap value parser for `--arg APP=ARG`.
+fn app_arg_spec(s: &str) -> Result<(String, String), String> {
+    let (app, arg) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: expected APP=ARG, e.g. eo-imager=--interval"))?;
+    if app.trim().is_empty() {
+        return Err(format!("{s:?}: the app name must not be empty"));
+    }
+    Ok((app.trim().to_string(), arg.to_string()))
 }
 
 /// Arguments of `skytwin app inspect`.
@@ -301,16 +393,52 @@ fn run_apps(args: RunArgs) -> CliResult {
     for s in stations {
         sim.add_station(s);
     }
+    for area in &args.areas {
+        sim.add_area(area.clone());
+    }
     let names = app_names(&args.apps);
+    let referenced = args.app_args.iter().map(|(app, _)| app);
+    for app in referenced.chain(args.commands.iter().map(|(_, app, _)| app)) {
+        if !names.contains(app) {
+            return Err(CliError::bad_input_msg(format!(
+                "{app}: no such app (the apps are named after their files: {})",
+                names.join(", ")
+            )));
+        }
+    }
     for (image, name) in images.iter().zip(&names) {
-        sim.install_app(&sat_name, image, AppConfig::new(name))
+        let mut config = AppConfig::new(name);
+        config.args = args
+            .app_args
+            .iter()
+            .filter(|(app, _)| app == name)
+            .map(|(_, arg)| arg.clone())
+            .collect();
+        sim.install_app(&sat_name, image, config)
             .map_err(CliError::bad_input)?;
     }
+    // Commands in time order (stable for equal times: the order given).
+    let mut commands: Vec<(orbit::Epoch, &str, &str)> = args
+        .commands
+        .iter()
+        .map(|(t, app, text)| (t.resolve(set.epoch), app.as_str(), text.as_str()))
+        .collect();
+    commands.sort_by_key(|c| c.0);
+    let mut commands = commands.into_iter().peekable();
 
     let mut out = Output::create(None)?;
     let mut contacts: Vec<String> = Vec::new();
     let mut steps = 0u64;
     while sim.time() < end {
+        while let Some((_, app, text)) = commands.next_if(|c| c.0 <= sim.time()) {
+            sim.uplink_command(&sat_name, app, text.as_bytes())
+                .map_err(CliError::bad_input)?;
+            out.write_str(&format!(
+                "{} [command for {app} queued on the uplink: {} bytes]\n",
+                format_utc(sim.time()),
+                text.len()
+            ))?;
+        }
         let report = sim.step();
         steps += 1;
         let mut lines: Vec<(orbit::Epoch, String)> = Vec::new();

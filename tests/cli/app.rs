@@ -215,3 +215,72 @@ fn regress_app_inspect_reports_what_stops_an_image() {
         out.contains("initial memory 131072000 bytes exceeds the default cap of 67108864 bytes")
     );
 }
+
+/// `--area` drives the eo-imager (it images only over an area of interest, in daylight),
+/// `--command` reaches the app over the uplink at the next contact, `--arg` reaches its argv.
+#[test]
+fn regress_app_run_areas_commands_and_args_reach_the_app() {
+    let out = ok(&[
+        "app",
+        "run",
+        &app("eo-imager.wasm"),
+        "--for",
+        "9h",
+        "--area",
+        "Australia=-25,134,1200",
+        "--command",
+        "epoch+1h=eo-imager:interval 20",
+        "--arg",
+        "eo-imager=--max-cloud",
+        "--arg",
+        "eo-imager=0.9",
+    ]);
+    // The command is queued at epoch + 1 h and delivered at the next contact (Fairbanks).
+    let queued = out
+        .find("[command for eo-imager queued on the uplink: 11 bytes]")
+        .expect("queued");
+    let applied = out
+        .find("eo-imager info: interval now 20 s")
+        .expect("applied");
+    assert!(queued < applied, "{out}");
+    // Over Australia in daylight it images every 20 s and queues the products.
+    let images: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("eo-imager info: image "))
+        .collect();
+    assert!(images.len() >= 5, "{out}");
+    for l in &images {
+        let at = l.split(" at ").nth(1).expect("centre");
+        let lat: f64 = at.split(',').next().unwrap().parse().unwrap();
+        assert!((-40.0..=-10.0).contains(&lat), "{l}");
+    }
+    // Without the area there are no images at all.
+    let none = ok(&["app", "run", &app("eo-imager.wasm"), "--for", "9h"]);
+    assert!(!none.contains("eo-imager info: image "), "{none}");
+}
+
+#[test]
+fn regress_app_run_rejects_bad_areas_commands_and_unknown_apps() {
+    use super::common::expect_bad;
+    let eo = app("eo-imager.wasm");
+    expect_bad(
+        &["app", "run", &eo, "--area", "Nowhere=95,0,100"],
+        &["--area", "latitude must be between -90 and 90"],
+    );
+    expect_bad(
+        &["app", "run", &eo, "--area", "Sahara=23,13"],
+        &["NAME=LAT_DEG,LON_DEG,RADIUS_KM"],
+    );
+    expect_bad(
+        &["app", "run", &eo, "--command", "epoch+1h=eo-imager"],
+        &["T=APP:TEXT"],
+    );
+    expect_bad(
+        &["app", "run", &eo, "--command", "epoch+1h=beacon:hi"],
+        &["beacon: no such app", "eo-imager"],
+    );
+    expect_bad(
+        &["app", "run", &eo, "--arg", "relay=--peer"],
+        &["relay: no such app"],
+    );
+}
