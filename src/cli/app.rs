@@ -46,7 +46,7 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum AppCommand {
     /// Run app images on one simulated satellite and print their logs.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Show an image's imports, exports, ABI version, memory needs and what would stop it.
     Inspect(InspectArgs),
 }
@@ -196,7 +196,7 @@ pub struct InspectArgs {
 /// Runs `skytwin app`.
 pub fn run(args: Args) -> CliResult {
     match args.command {
-        AppCommand::Run(a) => run_apps(a),
+        AppCommand::Run(a) => run_apps(*a),
         AppCommand::Inspect(a) => inspect(a),
     }
 }
