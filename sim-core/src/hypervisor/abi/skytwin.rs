@@ -416,7 +416,13 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
                 .get(..from.len().min(from_len as u32 as usize))
                 .unwrap_or_default();
             h.charge_bytes((msg.data.len() + from.len()) as u64);
-            if h.mem.write(ptr, &msg.data).is_err() || h.mem.write(from_ptr, from).is_err() {
+            // The address is followed by one zero byte when the buffer has room for it, so a
+            // guest can find its length.
+            let mut from = from.to_vec();
+            if from.len() < from_len as u32 as usize {
+                from.push(0);
+            }
+            if h.mem.write(ptr, &msg.data).is_err() || h.mem.write(from_ptr, &from).is_err() {
                 return Ok(ST_EFAULT);
             }
             Ok(msg.data.len() as i32)
