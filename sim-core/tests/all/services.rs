@@ -390,7 +390,7 @@ fn regress_isl_send_and_receive() {
            (i32.store (i32.const 4) (call $isl_next_len))
            (i32.store (i32.const 8) (call $isl_recv (i32.const 1000) (i32.const 16) (i32.const 1100) (i32.const 64)))
            (i32.store (i32.const 12) (call $isl_recv (i32.const 1000) (i32.const 16) (i32.const 1100) (i32.const 64)))"#,
-        "",
+        r#"(data (i32.const 1100) "XXXXXXXXXXXXXXXX")"#,
     );
     let hv = hv();
     let mut a = computer(&hv);
@@ -424,5 +424,7 @@ fn regress_isl_send_and_receive() {
     assert_eq!(i32_at(&out, 8), 2);
     assert_eq!(&out[1000..1002], b"hi");
     assert_eq!(&out[1100..1109], b"SAT-1/svc");
+    assert_eq!(out[1109], 0, "the sender address ends with a zero byte");
+    assert_eq!(out[1110], b'X', "and nothing more is written");
     assert_eq!(i32_at(&out, 12), ST_EAGAIN);
 }
