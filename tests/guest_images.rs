@@ -5,6 +5,8 @@
 //!   `docs/abi.md` with the documented signature, every WASI import is one the doc says the
 //!   simulator provides, and each image exports `memory` plus `_start` (command) or
 //!   `skytwin_on_event` (reactor);
+//! - `regress_abi_doc_examples_build_and_run`: the complete examples of `docs/abi.md` build and
+//!   run as the doc says (toolchain permitting, like the next one);
 //! - `regress_images_rebuild_byte_identical`: when the pinned guest toolchain recorded in
 //!   `assets/apps/TOOLCHAIN` is installed, `guest/build-examples.sh` rebuilds every image
 //!   into a temporary directory and the bytes must equal the committed ones. Without the
@@ -379,4 +381,113 @@ fn regress_images_rebuild_byte_identical() {
         "TOOLCHAIN (versions or flags) changed"
     );
     assert_eq!(compared, IMAGES.len());
+}
+
+/// The two complete examples in `docs/abi.md` (a Rust command app and a C reactor) build with
+/// the guest toolchains and do what the doc says when run by `skytwin app run`: the command
+/// app's packets are downlinked in contact, the reactor counts the uplinked commands.
+#[test]
+fn regress_abi_doc_examples_build_and_run() {
+    let toolchain = std::fs::read_to_string(root().join("assets/apps/TOOLCHAIN"))
+        .expect("assets/apps/TOOLCHAIN");
+    if let Some(why) = toolchain_missing(&toolchain) {
+        eprintln!("==================================================================");
+        eprintln!("SKIPPED regress_abi_doc_examples_build_and_run: {why}");
+        eprintln!("==================================================================");
+        return;
+    }
+    let doc = abi_doc();
+    let block = |lang: &str| -> String {
+        let start = doc
+            .find(&format!("```{lang}\n"))
+            .unwrap_or_else(|| panic!("no {lang} block in docs/abi.md"))
+            + lang.len()
+            + 4;
+        let len = doc[start..].find("```").expect("closing fence");
+        doc[start..start + len].to_string()
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = |name: &str| dir.path().join(name).display().to_string();
+    std::fs::write(d("cmd.rs"), block("rust")).unwrap();
+    std::fs::write(d("reactor.c"), block("c")).unwrap();
+    let rustc =
+        std::env::var("SKYTWIN_GUEST_RUSTC").unwrap_or_else(|_| "/usr/bin/rustc".to_string());
+    let lib = root().join("guest/src/lib.rs").display().to_string();
+    let rlib = d("libskytwin_guest.rlib");
+    let rust = ["--edition", "2021", "--target", "wasm32-wasi", "-O"];
+    command_output(
+        &rustc,
+        &[
+            &rust[..],
+            &[
+                "--crate-type",
+                "rlib",
+                "--crate-name",
+                "skytwin_guest",
+                &lib,
+                "-o",
+                &rlib,
+            ],
+        ]
+        .concat(),
+    )
+    .expect("guest crate");
+    let extern_arg = format!("skytwin_guest={rlib}");
+    command_output(
+        &rustc,
+        &[
+            &rust[..],
+            &["--extern", &extern_arg, &d("cmd.rs"), "-o", &d("cmd.wasm")],
+        ]
+        .concat(),
+    )
+    .expect("the doc's Rust command app builds");
+    let include = root().join("guest/include").display().to_string();
+    command_output(
+        "python3",
+        &[
+            "-m",
+            "ziglang",
+            "cc",
+            "--target=wasm32-wasi",
+            "-mexec-model=reactor",
+            "-O2",
+            "-s",
+            "-I",
+            &include,
+            &d("reactor.c"),
+            "-o",
+            &d("reactor.wasm"),
+        ],
+    )
+    .expect("the doc's C reactor builds");
+    let out = command_output(
+        env!("CARGO_BIN_EXE_skytwin"),
+        &[
+            "app",
+            "run",
+            &d("cmd.wasm"),
+            &d("reactor.wasm"),
+            "--for",
+            "2h",
+            "--command",
+            "epoch+10m=reactor:one",
+            "--command",
+            "epoch+11m=reactor:two",
+        ],
+    )
+    .expect("skytwin app run");
+    assert!(
+        out.contains("reactor info: contact: 2 commands so far"),
+        "{out}"
+    );
+    let cmd_row = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("cmd "))
+        .expect("summary row of the command app");
+    assert!(cmd_row.contains("waiting"), "{cmd_row}");
+    assert!(
+        !cmd_row.ends_with(" 0 B"),
+        "its packets are delivered: {cmd_row}"
+    );
 }

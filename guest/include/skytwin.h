@@ -215,6 +215,10 @@ int32_t st_subscribe(int32_t mask) ST_IMPORT(subscribe);
 
 #undef ST_IMPORT
 
+/* A reactor app defines this handler (and no main); the declaration exports it under the
+ * name the host calls. Build reactors with -mexec-model=reactor. */
+__attribute__((export_name("skytwin_on_event"))) int32_t skytwin_on_event(int32_t events);
+
 /* ---- inline helpers ---- */
 
 /* Reads the state into *out; returns 280 or an ST_E* code. */

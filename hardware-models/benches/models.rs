@@ -1,4 +1,5 @@
-//! One step of each hardware model, and all models of one satellite together, for a 1 s step.
+//! One step of each hardware model, and all models of one satellite together, for a 1 s step
+//! (at a fixed point of the orbit, and along a real orbit).
 //!
 //! Run: `cargo bench -p hardware-models --bench models`
 
@@ -163,6 +164,84 @@ fn bench_models(c: &mut Criterion) {
                 )
             })
         });
+    }
+    g.finish();
+
+    // Along a real orbit: one ISS orbit (SGP4) at 1 s steps, cycled, nadir pointing. The fixed
+    // inputs above keep the satellite at one point of its orbit; here the Sun, the eclipse and
+    // the reference attitude move as in a simulation, so the attitude reaches its steady state
+    // and takes settled steps (and the full dynamics is measured with them turned off).
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/elements/sample.tle");
+    let sets = orbit::load_elements(std::path::Path::new(path)).unwrap();
+    let iss = sets
+        .iter()
+        .find(|s| s.name.as_deref() == Some("ISS (ZARYA)"))
+        .unwrap();
+    let prop = orbit::Propagator::new(iss).unwrap();
+    let orbit_inputs: Vec<SatelliteInputs> = (0..(86_400.0 / iss.mean_motion_rev_day) as usize)
+        .map(|k| {
+            let s = prop.state_after(Duration::from_seconds(k as f64)).unwrap();
+            let sun = sun_position_teme_km(s.epoch);
+            SatelliteInputs {
+                pos_eci_km: s.pos_teme_km,
+                vel_eci_km_s: s.vel_teme_km_s,
+                sun_pos_eci_km: sun,
+                illumination: illumination(&s.pos_teme_km, &sun),
+                attitude_mode: AttitudeMode::Nadir,
+                busy_fraction: 0.3,
+                watchdog_kicked: true,
+                reboot_requested: false,
+                time_since_launch: Duration::from_seconds(k as f64),
+            }
+        })
+        .collect();
+    let mut g = c.benchmark_group("orbit_step_1s");
+    for name in HardwareTemplate::builtin_names() {
+        for settled in [true, false] {
+            let mut t = HardwareTemplate::builtin(name).unwrap();
+            t.attitude.settled_steps = settled;
+            let suffix = if settled { "" } else { "_full_dynamics" };
+            let first = &orbit_inputs[0];
+            let q0 = align_body_axes(
+                &t.attitude.boresight_body,
+                &t.attitude.along_track_body,
+                &-first.pos_eci_km,
+                &first.vel_eci_km_s,
+            )
+            .unwrap();
+            let mut rng = ChaCha8Rng::seed_from_u64(3);
+            let mut sat = SatelliteHardware::new(t.clone(), None, q0, &mut rng).unwrap();
+            let mut attitude =
+                AttitudeModel::new(t.attitude.clone(), t.mass_kg, q0, Vector3::zeros()).unwrap();
+            // Settle first (acquisition is not what this measures).
+            for i in &orbit_inputs[..600] {
+                sat.step(ONE_SECOND, i, &mut rng);
+            }
+            let mut k = 600;
+            g.bench_function(format!("satellite{suffix}/{name}"), |b| {
+                b.iter(|| {
+                    k = (k + 1) % orbit_inputs.len();
+                    sat.step(ONE_SECOND, black_box(&orbit_inputs[k]), &mut rng)
+                })
+            });
+            let mut k = 0;
+            g.bench_function(format!("attitude{suffix}/{name}"), |b| {
+                b.iter(|| {
+                    k = (k + 1) % orbit_inputs.len();
+                    let i = &orbit_inputs[k];
+                    attitude.step(
+                        ONE_SECOND,
+                        black_box(&AttitudeInputs {
+                            pos_eci_km: i.pos_eci_km,
+                            vel_eci_km_s: i.vel_eci_km_s,
+                            sun_dir_eci: (i.sun_pos_eci_km - i.pos_eci_km).normalize(),
+                            mode: AttitudeMode::Nadir,
+                            external_torque_body_nm: Vector3::zeros(),
+                        }),
+                    )
+                })
+            });
+        }
     }
     g.finish();
 

@@ -75,6 +75,28 @@ pub enum HardwareError {
         /// Image height in pixels.
         height: u32,
     },
+    /// A hardware template is invalid: every problem found (the first of each model's
+    /// parameters, and every broken cross-reference), each naming its field.
+    #[error("template `{name}` is invalid: {}", join(.problems))]
+    InvalidTemplate {
+        /// The template's name.
+        name: String,
+        /// The problems, in template order.
+        problems: Vec<HardwareError>,
+    },
+    /// Raw texture bytes do not match the dimensions, or the dimensions are too large to
+    /// address (`expected` is `None` when width × height × 3 overflows).
+    #[error("Earth texture {width}x{height}: expected {} RGB bytes, got {provided}", expected.map_or("an addressable number of".to_string(), |n| n.to_string()))]
+    TextureBytes {
+        /// Width, pixels.
+        width: u32,
+        /// Height, pixels.
+        height: u32,
+        /// width × height × 3, if it fits in `usize`.
+        expected: Option<usize>,
+        /// Bytes given.
+        provided: usize,
+    },
     /// A caller-provided buffer is too small.
     #[error("buffer too small: need {needed} bytes, got {provided}")]
     BufferTooSmall {
@@ -93,6 +115,14 @@ pub enum HardwareError {
         /// Why it was rejected.
         reason: &'static str,
     },
+}
+
+fn join(problems: &[HardwareError]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Checks a parameter and returns [`HardwareError::InvalidParameter`] when `ok` is false.

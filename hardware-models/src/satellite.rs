@@ -122,14 +122,16 @@ struct Wiring {
 }
 
 impl SatelliteHardware {
-    /// Builds every model of `template`; the camera samples `texture` if given. The sensor
-    /// biases are drawn from `rng`. The satellite starts at attitude `q_body_from_eci`, at rest.
+    /// Builds every model of `template` after validating it
+    /// ([`HardwareTemplate::validate`]: every problem is reported at once); the camera samples
+    /// `texture` if given. The sensor biases are drawn from `rng`. The satellite starts at attitude `q_body_from_eci`, at rest.
     pub fn new<R: Rng + ?Sized>(
         template: HardwareTemplate,
         texture: Option<Arc<EarthTexture>>,
         q_body_from_eci: UnitQuaternion<f64>,
         rng: &mut R,
     ) -> Result<Self, HardwareError> {
+        template.validate()?;
         let power = PowerSystem::new(template.power.clone())?;
         let thermal = ThermalModel::new(template.thermal.clone())?;
         let computer = Computer::new(template.computer.clone())?;

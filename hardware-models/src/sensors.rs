@@ -269,7 +269,10 @@ impl Sensors {
         truth: &SensorTruth<'_>,
         rng: &mut R,
     ) -> SensorReadings {
-        let mut out = SensorReadings::default();
+        let mut out = SensorReadings {
+            temps_k: Vec::with_capacity(truth.temps_k.len()),
+            ..SensorReadings::default()
+        };
         self.sample_into(dt, truth, rng, &mut out);
         out
     }

@@ -55,11 +55,23 @@ impl EarthTexture {
 
     /// A texture from raw RGB bytes (row-major, 3 bytes per pixel), e.g. for tests.
     pub fn from_rgb(width: u32, height: u32, rgb: Vec<u8>) -> Result<Arc<Self>, HardwareError> {
-        if width != 2 * height || height < 2 || rgb.len() != (width * height * 3) as usize {
+        if u64::from(width) != 2 * u64::from(height) || height < 2 {
             return Err(HardwareError::TextureShape {
                 path: "<memory>".into(),
                 width,
                 height,
+            });
+        }
+        // width × height × 3 in usize, checked: u32 × u32 × 3 can exceed even a 64-bit usize.
+        let expected = (width as usize)
+            .checked_mul(height as usize)
+            .and_then(|n| n.checked_mul(3));
+        if expected != Some(rgb.len()) {
+            return Err(HardwareError::TextureBytes {
+                width,
+                height,
+                expected,
+                provided: rgb.len(),
             });
         }
         Ok(Arc::new(Self { width, height, rgb }))
@@ -139,6 +151,44 @@ mod tests {
         let c = t.sample_rgb(67.5f64.to_radians(), 180f64.to_radians());
         assert!((c[0] - 35.0).abs() < 1e-4);
         assert!(EarthTexture::from_rgb(8, 8, vec![0; 192]).is_err());
+    }
+
+    #[test]
+    fn regress_huge_or_inconsistent_sizes_are_errors_not_overflows() {
+        // 2³¹ × 2³⁰ × 3 overflows u32 (and a 32-bit usize); the shape is right, the bytes not.
+        let err = EarthTexture::from_rgb(1 << 31, 1 << 30, vec![0; 12]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                HardwareError::TextureBytes {
+                    width: 2_147_483_648,
+                    height: 1_073_741_824,
+                    provided: 12,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        // u32::MAX × (u32::MAX / 2) × 3 overflows even a 64-bit usize.
+        let err = EarthTexture::from_rgb(u32::MAX - 1, u32::MAX / 2, vec![0; 3]).unwrap_err();
+        assert!(
+            matches!(err, HardwareError::TextureBytes { expected: None, .. }),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("an addressable number of"),
+            "{err}"
+        );
+        // 2 × height overflowing u32 is a shape error.
+        assert!(matches!(
+            EarthTexture::from_rgb(u32::MAX, u32::MAX, vec![]),
+            Err(HardwareError::TextureShape { .. })
+        ));
+        let err = EarthTexture::from_rgb(8, 4, vec![0; 95]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Earth texture 8x4: expected 96 RGB bytes, got 95"
+        );
     }
 
     #[test]

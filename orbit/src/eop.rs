@@ -1,12 +1,14 @@
 //! Earth orientation parameters: UT1 − UTC and polar motion from an IERS `finals2000A` file.
 //!
 //! Without a file ([`EarthOrientation::default`]) UT1 = UTC and there is no polar motion: a
-//! TEME → ITRF rotation then errs by up to ~450 m at |UT1 − UTC| = 0.9 s (Earth rotation
-//! times the time error) and ≤ ~20 m from the pole.
+//! TEME → ITRF rotation of a LEO position then errs by ω⊕ · r · |UT1 − UTC| (Earth rotation
+//! rate × orbit radius × the time error): ~100 m at a typical |UT1 − UTC| of 0.2 s, up to
+//! ~450 m at the 0.9 s limit; the pole adds ≤ ~20 m.
 //!
 //! Interpolation is linear between the daily values, as Skyfield does. UT1 − UTC jumps by one
 //! second at a leap second, so what is interpolated is UT1 − TAI (continuous); the current
-//! TAI − UTC is then added back. Outside the table the first or last value is held.
+//! TAI − UTC is then added back. Outside the table the first or last value is held
+//! ([`EarthOrientation::coverage`] tells a caller when to warn about it).
 
 use crate::constants::ARCSEC_TO_RAD;
 use crate::time::{days_from_civil, utc_nanoseconds_since_1900};
@@ -23,6 +25,16 @@ pub enum EopError {
         file: String,
         /// The operating system's message.
         message: String,
+    },
+    /// The file is not valid UTF-8 text.
+    #[error("{file}:{line}: column {column}: invalid UTF-8 (expected ASCII text)")]
+    InvalidUtf8 {
+        /// File name.
+        file: String,
+        /// 1-based line number.
+        line: usize,
+        /// 1-based byte column.
+        column: usize,
     },
     /// A field of a data line could not be read.
     #[error("{file}:{line}: columns {start}-{end} ({field}): expected {expected}, found {found:?}")]
@@ -113,9 +125,14 @@ impl EarthOrientation {
     /// end of the file) are skipped.
     pub fn from_finals2000a(path: &Path) -> Result<Self, EopError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| EopError::Io {
+        let bytes = std::fs::read(path).map_err(|e| EopError::Io {
             file: file.clone(),
             message: e.to_string(),
+        })?;
+        let text = crate::text::utf8_text(bytes).map_err(|p| EopError::InvalidUtf8 {
+            file: file.clone(),
+            line: p.line,
+            column: p.column,
         })?;
         Self::parse_finals2000a(&text, &file)
     }

@@ -42,6 +42,7 @@ pub mod eop;
 pub mod frames;
 pub mod propagate;
 pub mod sun;
+pub mod text;
 pub mod time;
 pub mod walker;
 

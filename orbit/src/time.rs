@@ -18,8 +18,10 @@ pub enum TimeParseError {
     #[error("empty time or duration")]
     Empty,
     /// The text does not follow the expected syntax.
-    #[error("invalid time {input:?} at character {position}: expected {expected}")]
+    #[error("invalid {kind} {input:?} at character {position}: expected {expected}")]
     Syntax {
+        /// What was being parsed: "time" or "duration".
+        kind: &'static str,
         /// The text that was parsed.
         input: String,
         /// 1-based character position of the problem.
@@ -190,14 +192,17 @@ pub fn round_utc(t: Epoch, step: Duration) -> Epoch {
 
 /// A small cursor over ASCII text for the parsers below.
 struct Cursor<'a> {
+    /// "time" or "duration", for messages.
+    kind: &'static str,
     input: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Cursor<'a> {
-    fn new(input: &'a str) -> Self {
+    fn new(kind: &'static str, input: &'a str) -> Self {
         Self {
+            kind,
             input,
             bytes: input.as_bytes(),
             pos: 0,
@@ -206,6 +211,7 @@ impl<'a> Cursor<'a> {
 
     fn syntax(&self, expected: &'static str) -> TimeParseError {
         TimeParseError::Syntax {
+            kind: self.kind,
             input: self.input.to_owned(),
             position: self.input[..self.pos.min(self.input.len())].chars().count() + 1,
             expected,
@@ -250,7 +256,7 @@ pub fn parse_utc(s: &str) -> Result<Epoch, TimeParseError> {
     if text.is_empty() {
         return Err(TimeParseError::Empty);
     }
-    let mut c = Cursor::new(text);
+    let mut c = Cursor::new("time", text);
     let year = c.digits(4, "a 4-digit year (YYYY-MM-DDTHH:MM:SSZ)")?;
     c.expect(b'-', "'-' after the year")?;
     let month = c.digits(2, "a 2-digit month")?;
@@ -365,7 +371,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, TimeParseError> {
     if text.is_empty() {
         return Err(TimeParseError::Empty);
     }
-    let mut c = Cursor::new(text);
+    let mut c = Cursor::new("duration", text);
     let negative = match c.peek() {
         Some(b'-') => {
             c.pos += 1;
@@ -513,6 +519,7 @@ impl TimeSpec {
             return match rest.as_bytes()[0] {
                 b'+' | b'-' => Ok(Self::SinceEpoch(parse_duration(rest)?)),
                 _ => Err(TimeParseError::Syntax {
+                    kind: "time",
                     input: text.to_owned(),
                     position: 6,
                     expected: "'+' or '-' and a duration after 'epoch' (e.g. epoch+90m)",
@@ -547,11 +554,13 @@ impl core::fmt::Display for TimeSpec {
     }
 }
 
-/// Minutes of UTC calendar time from `from` to `to` (negative if `to` is earlier), computed
-/// from exact nanoseconds.
-pub fn minutes_between(from: Epoch, to: Epoch) -> f64 {
-    let ns = utc_nanoseconds_since_1900(to) - utc_nanoseconds_since_1900(from);
-    ns as f64 / 60e9
+/// UTC calendar time from `from` to `to` (negative if `to` is earlier), exact to the
+/// nanosecond. Leap seconds are not counted, as in SGP4 practice: across the leap second at
+/// the end of 2016 this is one second less than `to - from`.
+pub fn utc_calendar_elapsed(from: Epoch, to: Epoch) -> Duration {
+    Duration::from_total_nanoseconds(
+        utc_nanoseconds_since_1900(to) - utc_nanoseconds_since_1900(from),
+    )
 }
 
 #[cfg(test)]
@@ -697,11 +706,30 @@ mod tests {
     }
 
     #[test]
-    fn val_analytic_minutes_between_ignores_leap_seconds() {
-        // 2016-12-31 had a leap second; UTC calendar minutes do not count it (SGP4 practice).
+    fn val_analytic_utc_calendar_elapsed_ignores_leap_seconds() {
+        // 2016-12-31 had a leap second; UTC calendar time does not count it (SGP4 practice).
         let a = parse_utc("2016-12-31T23:00:00Z").unwrap();
         let b = parse_utc("2017-01-01T01:00:00Z").unwrap();
-        assert_eq!(minutes_between(a, b), 120.0);
+        assert_eq!(
+            utc_calendar_elapsed(a, b),
+            Duration::from_total_nanoseconds(7_200_000_000_000)
+        );
+        let tai = |t: Epoch| t.to_time_scale(TimeScale::TAI);
+        assert_eq!(
+            (tai(b) - tai(a)).total_nanoseconds() - utc_calendar_elapsed(a, b).total_nanoseconds(),
+            1_000_000_000
+        );
+        assert_eq!(utc_calendar_elapsed(b, a), -utc_calendar_elapsed(a, b));
+    }
+
+    #[test]
+    fn regress_duration_syntax_errors_say_duration() {
+        let e = parse_duration("0").unwrap_err().to_string();
+        assert!(e.starts_with("invalid duration \"0\""), "{e}");
+        let e = parse_utc("yesterday").unwrap_err().to_string();
+        assert!(e.starts_with("invalid time \"yesterday\""), "{e}");
+        let e = TimeSpec::parse("epoch*2").unwrap_err().to_string();
+        assert!(e.starts_with("invalid time"), "{e}");
     }
 
     #[test]

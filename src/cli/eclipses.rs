@@ -5,8 +5,8 @@
 //! an interval cut by the window is clipped to it. Sorted by start, then object (catalogue
 //! number), penumbra before umbra.
 
-use super::error::{CliError, CliResult};
-use super::input;
+use super::error::CliResult;
+use super::input::{self, Sgp4ModeArg};
 use super::output::Output;
 use orbit::{EclipseInterval, ShadowState, TimeSpec, format_utc, search_eclipses};
 use rayon::prelude::*;
@@ -31,7 +31,10 @@ pub struct Args {
     /// Window end.
     #[arg(long, value_name = "T", value_parser = input::time_spec)]
     end: TimeSpec,
-    /// Write to FILE (atomically) instead of stdout.
+    /// SGP4 variant: Vallado's improved mode, or AFSPC-compatible mode (differs for deep space).
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = Sgp4ModeArg::Improved)]
+    sgp4_mode: Sgp4ModeArg,
+    /// Write to FILE instead of stdout (a regular file is replaced atomically).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
 }
@@ -39,13 +42,19 @@ pub struct Args {
 /// Runs `skytwin eclipses`.
 pub fn run(args: Args) -> CliResult {
     let sets = input::elements(&args.elements)?;
-    let jobs = input::jobs(sets, &args.start, &args.end, &args.elements)?;
+    let jobs = input::jobs(
+        sets,
+        &args.start,
+        &args.end,
+        &args.elements,
+        args.sgp4_mode.mode(),
+    )?;
     let mut out = Output::create(args.out.as_deref())?;
     let searches: Vec<_> = jobs
         .par_iter()
         .map(|job| search_eclipses(&job.prop, job.start, job.end).map(|s| (job.set.norad_id, s)))
         .collect::<Result<_, _>>()
-        .map_err(CliError::bad_input)?;
+        .map_err(|e| input::window_error(&e, &args.start, &args.end, &args.elements))?;
     let mut intervals: Vec<(u64, EclipseInterval)> = Vec::new();
     for (job, (norad, search)) in jobs.iter().zip(searches) {
         if let Some(e) = search.stopped {

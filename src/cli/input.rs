@@ -1,28 +1,75 @@
 //! Reading what every command needs: element sets, Earth orientation, times, stations.
 
 use super::error::{CliError, CliResult};
-use orbit::elements::omm_csv::split_csv_line as omm_csv_fields;
+use clap::ValueEnum;
+use orbit::elements::omm_csv::{duplicate_column, split_csv_line as omm_csv_fields};
+use orbit::text::utf8_text;
 use orbit::{
-    Duration, EarthOrientation, ElementSet, Epoch, Geodetic, Propagator, Station, TimeSpec,
-    format_utc, load_elements, parse_duration,
+    AccessError, Duration, EarthOrientation, ElementSet, Epoch, Geodetic, Propagator, Sgp4Mode,
+    Station, TimeSpec, format_utc, load_elements, parse_duration,
 };
 use std::path::Path;
 
 /// clap value parser for `T`: RFC 3339 UTC, `epoch`, `epoch+90m`, `epoch-1d`.
 pub fn time_spec(s: &str) -> Result<TimeSpec, String> {
     TimeSpec::parse(s).map_err(|e| {
-        format!("{e} (expected an RFC 3339 UTC time like 2024-03-01T00:00:00Z, or epoch, epoch+90m, epoch-1d)")
+        format!(
+            "{e}; T is an RFC 3339 UTC time like 2024-03-01T00:00:00Z, or epoch, epoch+90m, epoch-1d"
+        )
     })
 }
 
 /// clap value parser for a positive duration (`30s`, `15m`, `6h`, `1d`, `0.5s`).
 pub fn positive_duration(s: &str) -> Result<Duration, String> {
     let d = parse_duration(s)
-        .map_err(|e| format!("{e} (expected a duration like 30s, 15m, 6h, 1d, 0.5s)"))?;
+        .map_err(|e| format!("{e}; DUR is a number and a unit, like 30s, 15m, 6h, 1d, 0.5s"))?;
     if d <= Duration::ZERO {
         return Err(format!("{s:?}: the step must be positive"));
     }
     Ok(d)
+}
+
+/// `--sgp4-mode`: which variant of SGP4 runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sgp4ModeArg {
+    /// Vallado's improved mode (opsmode 'i'), WGS-72.
+    Improved,
+    /// AFSPC-compatible mode (opsmode 'a'), WGS-72: the operational code's sidereal time,
+    /// epoch arithmetic and deep-space (Lyddane) handling; differs from improved mode for some
+    /// deep-space objects.
+    Afspc,
+}
+
+impl Sgp4ModeArg {
+    /// The library's mode.
+    pub fn mode(self) -> Sgp4Mode {
+        match self {
+            Self::Improved => Sgp4Mode::Improved,
+            Self::Afspc => Sgp4Mode::AfspcCompatible,
+        }
+    }
+
+    /// How the mode is named in output comments.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Improved => "improved mode",
+            Self::Afspc => "AFSPC-compatible mode",
+        }
+    }
+}
+
+/// A text file as UTF-8, or a bad-input error naming the file, line and column of the first
+/// invalid byte; `what` says what the file is ("stations file").
+pub fn read_text(path: &Path, what: &str) -> CliResult<String> {
+    let file = path.display();
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::bad_input_msg(format!("{file}: cannot read {what}: {e}")))?;
+    utf8_text(bytes).map_err(|p| {
+        CliError::bad_input_msg(format!(
+            "{file}:{}: column {}: invalid UTF-8 (expected text)",
+            p.line, p.column
+        ))
+    })
 }
 
 /// Element sets from a file (TLE/3LE, OMM JSON or OMM CSV).
@@ -51,13 +98,15 @@ pub struct Job {
     pub end: Epoch,
 }
 
-/// Propagators and windows for every element set. A window that ends before it starts is
-/// bad input; an element set SGP4 cannot initialise is reported on stderr and skipped.
+/// Propagators (in `mode`) and windows for every element set. A window that ends before it
+/// starts is bad input; an element set SGP4 cannot initialise is reported on stderr and
+/// skipped.
 pub fn jobs(
     sets: Vec<ElementSet>,
     start: &TimeSpec,
     end: &TimeSpec,
     file: &Path,
+    mode: Sgp4Mode,
 ) -> CliResult<Vec<Job>> {
     let mut jobs = Vec::with_capacity(sets.len());
     for set in sets {
@@ -71,7 +120,7 @@ pub fn jobs(
                 file.display()
             )));
         }
-        match Propagator::new(&set) {
+        match Propagator::with_mode(&set, mode) {
             Ok(prop) => jobs.push(Job {
                 set,
                 prop,
@@ -84,6 +133,63 @@ pub fn jobs(
     Ok(jobs)
 }
 
+/// A pass or eclipse search refused its input (a window too long): bad input naming the
+/// file, the options and (through the library's message) the object.
+pub fn window_error(e: &AccessError, start: &TimeSpec, end: &TimeSpec, file: &Path) -> CliError {
+    match e {
+        AccessError::WindowTooLong { .. } | AccessError::InvalidWindow { .. } => {
+            CliError::bad_input_msg(format!(
+                "{}: --start {start} to --end {end}: object {e}",
+                file.display()
+            ))
+        }
+        other => CliError::bad_input_msg(other),
+    }
+}
+
+/// Warns once on stderr when some window reaches outside the `--eop` table, where its first
+/// or last values are held.
+pub fn warn_outside_eop(eop: &EarthOrientation, path: Option<&Path>, jobs: &[Job]) {
+    let (Some((first, last)), Some(path)) = (eop.coverage(), path) else {
+        return;
+    };
+    let (Some(earliest), Some(latest)) = (
+        jobs.iter().map(|j| j.start).min(),
+        jobs.iter().map(|j| j.end).max(),
+    ) else {
+        return;
+    };
+    if earliest < first || latest > last {
+        eprintln!(
+            "warning: --eop {} covers {} to {}, but the windows run from {} to {}: outside the table its first or last UT1-UTC and polar motion are held",
+            path.display(),
+            format_utc(first),
+            format_utc(last),
+            format_utc(earliest),
+            format_utc(latest)
+        );
+    }
+}
+
+/// The rules for a station name, shared by `--station` and stations files: it is written
+/// unquoted into CSV output, so it must be non-empty and hold no comma, double quote or
+/// control character.
+fn check_station_name(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("a station name must not be empty");
+    }
+    if name.contains(',') {
+        return Err("a station name must not contain a comma");
+    }
+    if name.contains('"') {
+        return Err("a station name must not contain a double quote");
+    }
+    if name.chars().any(char::is_control) {
+        return Err("a station name must not contain control characters");
+    }
+    Ok(())
+}
+
 /// clap value parser for `--station NAME=LAT_DEG,LON_DEG[,ALT_M]`.
 pub fn station_spec(s: &str) -> Result<(String, f64, f64, f64), String> {
     const EXPECTED: &str =
@@ -92,9 +198,9 @@ pub fn station_spec(s: &str) -> Result<(String, f64, f64, f64), String> {
         .split_once('=')
         .ok_or_else(|| format!("{s:?}: {EXPECTED}"))?;
     let name = name.trim();
-    if name.is_empty() || name.contains(',') {
+    if let Err(e) = check_station_name(name) {
         return Err(format!(
-            "{s:?}: the name must be non-empty and without commas ({EXPECTED})"
+            "{s:?}: {e} (expected a name without commas, double quotes or control characters; {EXPECTED})"
         ));
     }
     let parts: Vec<&str> = rest.split(',').map(str::trim).collect();
@@ -161,12 +267,16 @@ pub fn stations_from_specs(
     Ok(stations)
 }
 
+/// The columns a stations file may have: the four required, then the optional one.
+const STATION_COLUMNS: [&str; 5] = ["name", "lat_deg", "lon_deg", "alt_m", "min_elevation_deg"];
+
 /// Stations from a CSV file with the header `name,lat_deg,lon_deg,alt_m` (any column order,
-/// an optional `min_elevation_deg` column overrides `--min-elevation` per station).
+/// an optional `min_elevation_deg` column overrides `--min-elevation` per station). A UTF-8
+/// byte-order mark is skipped; an unknown or repeated column is an error.
 pub fn stations_from_file(path: &Path, mask_deg: f64) -> CliResult<Vec<Station>> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::bad_input_msg(format!("{file}: cannot read stations file: {e}")))?;
+    let text = read_text(path, "stations file")?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut rows = text
         .lines()
         .enumerate()
@@ -181,6 +291,20 @@ pub fn stations_from_file(path: &Path, mask_deg: f64) -> CliResult<Vec<Station>>
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
+    if let Some(unknown) = header
+        .iter()
+        .find(|h| !STATION_COLUMNS.contains(&h.as_str()))
+    {
+        return Err(CliError::bad_input_msg(format!(
+            "{file}:{header_line}: unknown column {unknown:?} (expected the columns name,lat_deg,lon_deg,alt_m and optionally min_elevation_deg)"
+        )));
+    }
+    if let Some((first, _)) = duplicate_column(&header) {
+        return Err(CliError::bad_input_msg(format!(
+            "{file}:{header_line}: header names column {} twice (expected each column once)",
+            header[first]
+        )));
+    }
     let column = |name: &str| header.iter().position(|h| h == name);
     let (Some(ci_name), Some(ci_lat), Some(ci_lon), Some(ci_alt)) = (
         column("name"),
@@ -216,9 +340,9 @@ pub fn stations_from_file(path: &Path, mask_deg: f64) -> CliResult<Vec<Station>>
                 })
         };
         let name = fields[ci_name].trim().to_owned();
-        if name.is_empty() {
+        if let Err(e) = check_station_name(&name) {
             return Err(CliError::bad_input_msg(format!(
-                "{file}:{line}: field name: expected a station name, found \"\""
+                "{file}:{line}: field name: {e}, found {name:?} (expected a name without commas, double quotes or control characters)"
             )));
         }
         let lat = number(ci_lat, "lat_deg", "a latitude in degrees")?;

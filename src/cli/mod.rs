@@ -3,6 +3,7 @@
 //! Adding a subcommand: a module with an `Args` struct (clap derive) and a
 //! `run(args) -> CliResult`, one variant in [`Command`], one arm in [`main`].
 
+mod app;
 mod eclipses;
 mod error;
 mod input;
@@ -29,6 +30,8 @@ enum Command {
     Passes(passes::Args),
     /// Find Earth-shadow (penumbra and umbra) intervals of objects.
     Eclipses(eclipses::Args),
+    /// Run or inspect app images on a simulated satellite.
+    App(app::Args),
 }
 
 /// Parses the arguments, runs the command and returns its exit code.
@@ -38,6 +41,7 @@ pub fn main() -> ExitCode {
         Command::Propagate(args) => propagate::run(args),
         Command::Passes(args) => passes::run(args),
         Command::Eclipses(args) => eclipses::run(args),
+        Command::App(args) => app::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

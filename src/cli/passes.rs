@@ -5,7 +5,7 @@
 //! pass cut by the window has `partial=true` and the window edge as its AOS or LOS.
 
 use super::error::{CliError, CliResult};
-use super::input;
+use super::input::{self, Sgp4ModeArg};
 use super::output::Output;
 use orbit::{Pass, TimeSpec, format_utc, search_passes};
 use rayon::prelude::*;
@@ -18,7 +18,8 @@ use std::path::PathBuf;
     after_help = "Times T: an RFC 3339 UTC time (2024-03-01T00:00:00Z), or epoch, epoch+90m, epoch-1d \
 relative to each element set's own epoch.\n\
 A stations file is CSV with the header name,lat_deg,lon_deg,alt_m (height above the WGS-84 ellipsoid); an optional \
-min_elevation_deg column overrides --min-elevation per station.\n\
+min_elevation_deg column overrides --min-elevation per station; other columns are an error. Station names hold no \
+commas, double quotes or control characters.\n\
 AOS/LOS are found to better than 0.1 s; no pass longer than one minute is missed."
 )]
 pub struct Args {
@@ -45,10 +46,13 @@ pub struct Args {
         allow_negative_numbers = true
     )]
     min_elevation: f64,
+    /// SGP4 variant: Vallado's improved mode, or AFSPC-compatible mode (differs for deep space).
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = Sgp4ModeArg::Improved)]
+    sgp4_mode: Sgp4ModeArg,
     /// IERS finals2000A file for UT1-UTC and polar motion [default: UT1 = UTC].
     #[arg(long, value_name = "FILE")]
     eop: Option<PathBuf>,
-    /// Write to FILE (atomically) instead of stdout.
+    /// Write to FILE instead of stdout (a regular file is replaced atomically).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
 }
@@ -67,7 +71,14 @@ pub fn run(args: Args) -> CliResult {
     };
     let sets = input::elements(&args.elements)?;
     let eop = input::eop(args.eop.as_deref())?;
-    let jobs = input::jobs(sets, &args.start, &args.end, &args.elements)?;
+    let jobs = input::jobs(
+        sets,
+        &args.start,
+        &args.end,
+        &args.elements,
+        args.sgp4_mode.mode(),
+    )?;
+    input::warn_outside_eop(&eop, args.eop.as_deref(), &jobs);
     let out = Output::create(args.out.as_deref())?;
     let searches: Vec<_> = jobs
         .par_iter()
@@ -76,7 +87,7 @@ pub fn run(args: Args) -> CliResult {
                 .map(|s| (job.set.norad_id, s))
         })
         .collect::<Result<_, _>>()
-        .map_err(CliError::bad_input)?;
+        .map_err(|e| input::window_error(&e, &args.start, &args.end, &args.elements))?;
     let mut passes: Vec<(u64, Pass)> = Vec::new();
     for (job, (norad, search)) in jobs.iter().zip(searches) {
         if let Some(e) = search.stopped {

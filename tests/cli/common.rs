@@ -20,11 +20,31 @@ pub const END: &str = "2018-01-21T18:00:00Z";
 
 /// Runs `skytwin` with arguments (and a fixed SOURCE_DATE_EPOCH).
 pub fn run(args: &[&str]) -> Output {
+    run_env(args, &[])
+}
+
+/// Runs `skytwin` with arguments and extra environment variables.
+pub fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_skytwin"))
         .args(args)
         .env("SOURCE_DATE_EPOCH", "1700000000")
+        .envs(env.iter().copied())
         .output()
         .expect("run skytwin")
+}
+
+/// Asserts bad input: exit code 2, nothing on stdout, no panic, and every needle in the
+/// message; returns stderr.
+pub fn expect_bad(args: &[&str], needles: &[&str]) -> String {
+    let out = run(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.stdout.is_empty(), "{args:?} wrote output");
+    for n in needles {
+        assert!(stderr.contains(n), "{args:?}: {n:?} not in {stderr}");
+    }
+    stderr
 }
 
 /// Runs and expects success; returns stdout.

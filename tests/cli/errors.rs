@@ -1,20 +1,9 @@
 //! Bad input: exit code 2, a message naming file, line and field, no output, never a panic.
 
-use super::common::{run, sample_tle, temp_dir};
+use super::common::{expect_bad, sample_tle, temp_dir};
 
 const GOOD_1: &str = "1 25544U 98067A   18020.89808844  .00002078  00000-0  38550-4 0  9992";
 const GOOD_2: &str = "2 25544  51.6424  32.9776 0003646  28.7227  39.5332 15.54190080 95614";
-
-fn expect_bad(args: &[&str], needles: &[&str]) {
-    let out = run(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(out.stdout.is_empty(), "{args:?} wrote output");
-    for n in needles {
-        assert!(stderr.contains(n), "{args:?}: {n:?} not in {stderr}");
-    }
-}
 
 #[test]
 fn regress_bad_tle_names_file_and_line() {

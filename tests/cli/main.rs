@@ -1,7 +1,12 @@
 //! End-to-end tests of the `skytwin` binary: one test binary, one module per command.
 
+mod app;
 mod common;
 mod eclipses;
 mod errors;
+mod inputs;
+mod output;
 mod passes;
 mod propagate;
+mod sgp4_mode;
+mod streaming;

@@ -71,7 +71,7 @@ fn regress_end_equal_to_start_gives_one_row_per_object() {
 }
 
 #[test]
-fn val_rows_match_the_library_on_an_inclusive_grid() {
+fn regress_rows_match_the_library_on_an_inclusive_grid() {
     let tle = sample_tle();
     let (_, rows) = csv(&ok(&[
         "propagate",
@@ -171,7 +171,7 @@ fn val_skyfield_itrf_rows_with_eop() {
 }
 
 #[test]
-fn val_geodetic_rows_match_the_library() {
+fn regress_geodetic_rows_match_the_library() {
     let (_, rows) = csv(&ok(&[
         "propagate",
         "--elements",

@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::wheels::WheelArray;
 use crate::error::{HardwareError, check};
 
+/// Shortest control period accepted, s (1 kHz: faster than any ADCS loop; a shorter one would
+/// only multiply the sub-steps of a step).
+pub const MIN_CONTROL_PERIOD_S: f64 = 1e-3;
+
 fn default_braking_fraction() -> f64 {
     0.9
 }
@@ -32,11 +36,11 @@ impl ControllerParams {
     pub(crate) fn validate(&self) -> Result<(), HardwareError> {
         let m = "attitude";
         check(
-            self.control_period_s > 0.0 && self.control_period_s <= 10.0,
+            (MIN_CONTROL_PERIOD_S..=10.0).contains(&self.control_period_s),
             m,
             "controller.control_period_s",
             self.control_period_s,
-            "0 < value <= 10 s",
+            "1 ms <= value <= 10 s",
         )?;
         check(
             self.pointing_gain_per_s > 0.0,
@@ -115,21 +119,19 @@ pub(crate) fn control_torque(
     q_eci_from_ref: &UnitQuaternion<f64>,
     omega_ref_eci: &Vector3<f64>,
 ) -> (Vector3<f64>, f64) {
-    let mut q_e = q_eci_from_ref.inverse() * q_eci_from_body;
-    if q_e.w < 0.0 {
-        q_e = UnitQuaternion::new_unchecked(-q_e.into_inner());
-    }
-    let phi = q_e.scaled_axis();
+    let q_e = q_eci_from_ref.inverse() * q_eci_from_body;
+    let phi = super::rotation::rotation_vector(&q_e); // shortest rotation
     let angle = phi.norm();
     let omega_ref_body = q_eci_from_body.inverse() * omega_ref_eci;
     let mut omega_cmd = omega_ref_body;
     if angle > 0.0 {
         let axis = phi / angle;
         let j_axis = axis.dot(&(inertia * axis));
-        let a_brake = params.braking_fraction * wheels.torque_capacity_along_nm(&axis) / j_axis;
+        let (torque_capacity_nm, momentum_capacity_nms) = wheels.capacities_along(&axis);
+        let a_brake = params.braking_fraction * torque_capacity_nm / j_axis;
         let rate_cap = params
             .max_slew_rate_rad_s
-            .min(0.9 * wheels.capacity_along_nms(&axis) / j_axis);
+            .min(0.9 * momentum_capacity_nms / j_axis);
         // Braking curve: s(e) = √(2 a_b e + (a_b/k_p)²) − a_b/k_p, which is k_p e near zero and
         // √(2 a_b e) far away; along it the deceleration a_b ω/(ω + a_b/k_p) never exceeds a_b.
         let knee = a_brake / params.pointing_gain_per_s;

@@ -26,10 +26,9 @@
 
 use nalgebra::{Matrix3, UnitQuaternion, Vector3};
 use rapier3d_f64::math::{Rotation as DQuat, Vec3 as DVec3};
-use rapier3d_f64::prelude::{
-    MassProperties, RigidBodyBuilder, RigidBodyHandle, RigidBodySet, RigidBodyVelocity,
-};
+use rapier3d_f64::prelude::{MassProperties, RigidBodyBuilder, RigidBodyHandle, RigidBodySet};
 
+use super::rotation;
 use crate::error::HardwareError;
 
 pub(crate) fn to_glam(v: &Vector3<f64>) -> DVec3 {
@@ -48,6 +47,81 @@ pub(crate) fn quat_from_glam(q: DQuat) -> UnitQuaternion<f64> {
     UnitQuaternion::new_normalize(nalgebra::Quaternion::new(q.w, q.x, q.y, q.z))
 }
 
+/// Largest magnitude accepted for an element of an inertia tensor, kg·m² (the ISS is ~1e8).
+const MAX_INERTIA_KG_M2: f64 = 1e9;
+
+/// Checks that `inertia_kg_m2` is a physical inertia tensor: finite elements of at most 1e9
+/// kg·m², symmetric, positive definite, principal moments satisfying the triangle inequality
+/// (A + B ≥ C for every permutation: a real mass distribution). Returns its eigen-decomposition
+/// (nalgebra's symmetric solver: glamx's 0.3 solver, which `MassProperties::with_inertia_matrix`
+/// uses, returned a wrong frame for a tensor with two equal moments, 5 % reconstruction error).
+pub(crate) fn check_inertia(
+    inertia_kg_m2: &Matrix3<f64>,
+) -> Result<nalgebra::SymmetricEigen<f64, nalgebra::U3>, HardwareError> {
+    let bad = |value: f64, expected: &'static str| HardwareError::InvalidParameter {
+        model: "attitude",
+        field: "inertia_kg_m2".into(),
+        value,
+        expected,
+    };
+    if let Some(x) = inertia_kg_m2
+        .iter()
+        .find(|x| !x.is_finite() || x.abs() > MAX_INERTIA_KG_M2)
+    {
+        return Err(bad(*x, "finite elements, |value| <= 1e9 kg·m²"));
+    }
+    let asymmetry = (inertia_kg_m2 - inertia_kg_m2.transpose()).norm();
+    if asymmetry > 1e-12 * inertia_kg_m2.norm() {
+        return Err(bad(asymmetry, "a symmetric tensor (value: |J − Jᵀ|)"));
+    }
+    if inertia_kg_m2.cholesky().is_none() {
+        return Err(bad(
+            inertia_kg_m2.determinant(),
+            "a positive definite tensor (value: determinant)",
+        ));
+    }
+    let eigen = inertia_kg_m2.symmetric_eigen();
+    // Triangle inequality of principal moments (a physical body).
+    let p = eigen.eigenvalues;
+    let (a, b, c) = (p.x, p.y, p.z);
+    let tol = 1.0 - 1e-9;
+    if !(a > 0.0 && b > 0.0 && c > 0.0 && a + b >= c * tol && b + c >= a * tol && a + c >= b * tol)
+    {
+        return Err(bad(
+            p.min(),
+            "principal moments that are positive and satisfy A + B >= C (value: smallest)",
+        ));
+    }
+    Ok(eigen)
+}
+
+/// One exact sub-flow of the free gyrostat about principal axis `AXIS` for `tau` seconds:
+/// θ = τ (L'ᵢ − h'ᵢ)/Iᵢ; the body turns by θ about eᵢ, q ← q ⊗ (cos θ/2, sin θ/2 eᵢ), and L'
+/// turns by −θ about eᵢ (components in the moving frame), with sin θ = 2 s c and
+/// cos θ = 1 − 2 s² from the half-angle (s, c).
+#[inline(always)]
+fn sub_flow<const AXIS: usize>(
+    q: &mut [f64; 4],
+    l: &mut Vector3<f64>,
+    h: &Vector3<f64>,
+    inverse_inertia: &Vector3<f64>,
+    tau: f64,
+) {
+    let rate = (l[AXIS] - h[AXIS]) * inverse_inertia[AXIS];
+    let (s, c) = rotation::sin_cos(0.5 * rate * tau);
+    let [w, x, y, z] = *q;
+    *q = match AXIS {
+        0 => [c * w - s * x, c * x + s * w, c * y + s * z, c * z - s * y],
+        1 => [c * w - s * y, c * x - s * z, c * y + s * w, c * z + s * x],
+        _ => [c * w - s * z, c * x + s * y, c * y - s * x, c * z + s * w],
+    };
+    let (sin, cos) = (2.0 * s * c, 1.0 - 2.0 * s * s);
+    let (j, k) = ((AXIS + 1) % 3, (AXIS + 2) % 3);
+    let (lj, lk) = (l[j], l[k]);
+    l[j] = cos * lj + sin * lk;
+    l[k] = -sin * lj + cos * lk;
+}
+
 /// The spacecraft body: rapier state plus the total angular momentum in body axes.
 #[derive(Clone)]
 pub struct RigidBodyAttitude {
@@ -58,8 +132,15 @@ pub struct RigidBodyAttitude {
     inertia_inv: Matrix3<f64>,
     /// Principal moments, kg·m².
     principal_kg_m2: Vector3<f64>,
+    /// Their reciprocals, 1/(kg·m²).
+    inverse_principal: Vector3<f64>,
     /// Principal frame → body frame.
     principal_to_body: Matrix3<f64>,
+    /// The same rotation as a quaternion.
+    q_body_from_principal: UnitQuaternion<f64>,
+    /// Attitude, body → ECI: the integrator's state, written into the rapier body at the end
+    /// of every step (`store_in_rapier`), so both always agree between steps.
+    q_eci_from_body: UnitQuaternion<f64>,
     /// Total angular momentum (body + wheels), body frame, N·m·s.
     momentum_body_nms: Vector3<f64>,
 }
@@ -85,38 +166,23 @@ impl RigidBodyAttitude {
         omega_body_rad_s: &Vector3<f64>,
         wheel_momentum_body_nms: &Vector3<f64>,
     ) -> Result<Self, HardwareError> {
-        let symmetric =
-            (inertia_kg_m2 - inertia_kg_m2.transpose()).norm() <= 1e-12 * inertia_kg_m2.norm();
-        let positive = inertia_kg_m2.cholesky().is_some();
-        if !symmetric || !positive || !inertia_kg_m2.iter().all(|x| x.is_finite()) {
-            return Err(HardwareError::Inconsistent {
-                model: "attitude",
-                reason: "the inertia tensor must be symmetric positive definite",
-            });
-        }
-        // Principal axes by nalgebra's symmetric eigen-solver (glamx's 0.3 solver, which
-        // `MassProperties::with_inertia_matrix` uses, returned a wrong frame for a tensor with
-        // two equal moments: 5 % reconstruction error), then handed to rapier/parry.
-        let eigen = inertia_kg_m2.symmetric_eigen();
+        let eigen = check_inertia(inertia_kg_m2)?;
         let mut vectors = eigen.eigenvectors;
         if vectors.determinant() < 0.0 {
             vectors.column_mut(2).neg_mut();
         }
         let frame = UnitQuaternion::from_matrix(&vectors);
         let principal = eigen.eigenvalues;
-        // Triangle inequality of principal moments (a physical body).
-        let (a, b, c) = (principal.x, principal.y, principal.z);
-        let tol = 1.0 - 1e-9;
-        if !(a > 0.0
-            && b > 0.0
-            && c > 0.0
-            && a + b >= c * tol
-            && b + c >= a * tol
-            && a + c >= b * tol)
+        if !mass_kg.is_finite()
+            || mass_kg <= 0.0
+            || !q_eci_from_body.coords.iter().all(|c| c.is_finite())
+            || !omega_body_rad_s.iter().all(|c| c.is_finite())
+            || !wheel_momentum_body_nms.iter().all(|c| c.is_finite())
         {
-            return Err(HardwareError::Inconsistent {
+            return Err(HardwareError::InvalidInput {
                 model: "attitude",
-                reason: "principal moments of inertia must be positive and satisfy the triangle inequality",
+                field: "initial state",
+                reason: "mass, attitude, rate and wheel momentum must be finite (mass > 0)",
             });
         }
         let mprops = MassProperties::with_principal_inertia_frame(
@@ -156,10 +222,13 @@ impl RigidBodyAttitude {
             inertia_kg_m2: reconstructed,
             inertia_inv,
             principal_kg_m2: principal,
+            inverse_principal: principal.map(|x| 1.0 / x),
             principal_to_body,
+            q_body_from_principal: frame,
+            q_eci_from_body: *q_eci_from_body,
             momentum_body_nms,
         };
-        s.sync_angvel(wheel_momentum_body_nms);
+        s.store_in_rapier(wheel_momentum_body_nms);
         Ok(s)
     }
 
@@ -173,9 +242,9 @@ impl RigidBodyAttitude {
         self.principal_kg_m2
     }
 
-    /// Rotation from body to ECI (rapier's body rotation).
+    /// Rotation from body to ECI (equal to the rapier body's rotation between steps).
     pub fn q_eci_from_body(&self) -> UnitQuaternion<f64> {
-        quat_from_glam(*self.bodies[self.handle].rotation())
+        self.q_eci_from_body
     }
 
     /// Total angular momentum (body + wheels), body frame, N·m·s.
@@ -193,54 +262,68 @@ impl RigidBodyAttitude {
         self.momentum_body_nms += torque_body_nm * dt_s;
     }
 
+    /// Sets the attitude and the total angular momentum (body frame) directly (the settled
+    /// step).
+    pub(crate) fn set_state(
+        &mut self,
+        q_eci_from_body: &UnitQuaternion<f64>,
+        momentum_body_nms: &Vector3<f64>,
+    ) {
+        self.q_eci_from_body = *q_eci_from_body;
+        self.momentum_body_nms = *momentum_body_nms;
+    }
+
     /// Removes momentum (an idealised momentum dump by external actuators), body frame.
     pub(crate) fn remove_momentum(&mut self, momentum_body_nms: &Vector3<f64>) {
         self.momentum_body_nms -= momentum_body_nms;
     }
 
-    /// Torque-free drift of the gyrostat for `dt_s` with the wheel momentum frozen.
+    /// Torque-free drift of the gyrostat for `dt_s` with the wheel momentum frozen: the five
+    /// exact principal-axis sub-flows 1(δ/2) 2(δ/2) 3(δ) 2(δ/2) 1(δ/2). Sub-flow i turns the
+    /// body by θ = τ (L'ᵢ − h'ᵢ)/Iᵢ about principal axis i (the quaternion (cos θ/2, sin θ/2 eᵢ)
+    /// in principal axes, composed on the right since the axis moves with the body:
+    /// R ← R ⊗ P ⊗ (Π qᵢ) ⊗ P⁻¹, P = body ← principal) and turns L' by −θ about eᵢ, with
+    /// sin θ = 2 s c and cos θ = 1 − 2 s² from the half-angle (s, c). The rotations are the ones
+    /// rapier's exponential-map pose integrator applies (exp(θ R P eᵢ) R = R P exp(θ eᵢ) P⁻¹),
+    /// composed once per call instead of five times through rapier.
     pub(crate) fn drift(&mut self, wheel_momentum_body_nms: &Vector3<f64>, dt_s: f64) {
-        let p = self.principal_to_body;
-        let mut l = p.transpose() * self.momentum_body_nms; // L' (principal axes)
-        let h = p.transpose() * wheel_momentum_body_nms; // h' (principal axes)
-        let rb = &self.bodies[self.handle];
-        let mut pose = *rb.position();
-        let com = DVec3::ZERO;
-        for (axis, fraction) in [(0, 0.5), (1, 0.5), (2, 1.0), (1, 0.5), (0, 0.5)] {
-            let tau = fraction * dt_s;
-            let rate = (l[axis] - h[axis]) / self.principal_kg_m2[axis];
-            let theta = rate * tau;
-            // Body rotates by θ about principal axis `axis`: world axis R·P·eᵢ.
-            let axis_body = p.column(axis).into_owned();
-            let axis_world = pose.rotation * to_glam(&axis_body);
-            let vel = RigidBodyVelocity {
-                linvel: DVec3::ZERO,
-                angvel: axis_world * rate,
-            };
-            pose = vel.integrate(tau, &pose, &com);
-            // L' rotates by −θ about eᵢ (components in the moving body frame).
-            let (s, c) = theta.sin_cos();
-            let (j, k) = ((axis + 1) % 3, (axis + 2) % 3);
-            let (lj, lk) = (l[j], l[k]);
-            l[j] = c * lj + s * lk;
-            l[k] = -s * lj + c * lk;
-        }
-        pose.rotation = pose.rotation.normalize();
+        let p = &self.principal_to_body;
+        let mut l = p.tr_mul(&self.momentum_body_nms); // L' (principal axes)
+        let h = p.tr_mul(wheel_momentum_body_nms); // h' (principal axes)
+        let inertia = &self.inverse_principal;
+        // Π qᵢ as (w, x, y, z), principal axes.
+        let mut q = [1.0, 0.0, 0.0, 0.0];
+        sub_flow::<0>(&mut q, &mut l, &h, inertia, 0.5 * dt_s);
+        sub_flow::<1>(&mut q, &mut l, &h, inertia, 0.5 * dt_s);
+        sub_flow::<2>(&mut q, &mut l, &h, inertia, dt_s);
+        sub_flow::<1>(&mut q, &mut l, &h, inertia, 0.5 * dt_s);
+        sub_flow::<0>(&mut q, &mut l, &h, inertia, 0.5 * dt_s);
+        let q_principal =
+            UnitQuaternion::new_unchecked(nalgebra::Quaternion::new(q[0], q[1], q[2], q[3]));
+        let turn = self.q_body_from_principal * q_principal * self.q_body_from_principal.inverse();
+        self.q_eci_from_body =
+            UnitQuaternion::new_normalize((self.q_eci_from_body * turn).into_inner());
         self.momentum_body_nms = p * l;
-        let rb = &mut self.bodies[self.handle];
-        rb.set_position(pose, false);
-        self.sync_angvel(wheel_momentum_body_nms);
     }
 
-    /// Keeps rapier's angular velocity (world frame) equal to the model's.
-    fn sync_angvel(&mut self, wheel_momentum_body_nms: &Vector3<f64>) {
+    /// Writes the attitude and the angular velocity (for the given wheel momentum) into the
+    /// rapier body.
+    pub(crate) fn store_in_rapier(&mut self, wheel_momentum_body_nms: &Vector3<f64>) {
         let omega_body = self.omega_body_rad_s(wheel_momentum_body_nms);
+        let rotation = quat_to_glam(&self.q_eci_from_body);
         let rb = &mut self.bodies[self.handle];
-        let omega_world = *rb.rotation() * to_glam(&omega_body);
-        rb.set_angvel(omega_world, false);
+        rb.set_rotation(rotation, false);
+        rb.set_angvel(rotation * to_glam(&omega_body), false);
     }
 
-    /// rapier's angular velocity of the body, world (ECI) frame, rad/s.
+    /// The rapier body's rotation, body → ECI (equal to [`Self::q_eci_from_body`] between
+    /// steps).
+    pub fn rapier_rotation(&self) -> UnitQuaternion<f64> {
+        quat_from_glam(*self.bodies[self.handle].rotation())
+    }
+
+    /// rapier's angular velocity of the body, world (ECI) frame, rad/s (as of the end of the
+    /// last step).
     pub fn rapier_angvel_eci_rad_s(&self) -> Vector3<f64> {
         from_glam(self.bodies[self.handle].angvel())
     }
@@ -319,7 +402,7 @@ mod tests {
             )
         };
         let (coarse, _) = run(0.04);
-        let (fine, body) = run(0.02);
+        let (fine, mut body) = run(0.02);
         println!("precession error after {t_end} s: {coarse:e} (0.04 s), {fine:e} (0.02 s)");
         assert!(fine < 5e-6, "{fine}");
         // Second-order convergence: halving the step divides the error by 4.
@@ -328,8 +411,10 @@ mod tests {
             "order: ratio {}",
             coarse / fine
         );
-        // rapier's world angular velocity matches the model's.
+        // rapier's body holds the same state.
+        body.store_in_rapier(&Vector3::zeros());
         let world = body.q_eci_from_body() * body.omega_body_rad_s(&Vector3::zeros());
         assert!((world - body.rapier_angvel_eci_rad_s()).norm() < 1e-15);
+        assert!(body.rapier_rotation().angle_to(&body.q_eci_from_body()) < 1e-15);
     }
 }

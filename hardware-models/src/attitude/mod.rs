@@ -5,15 +5,20 @@
 //! Sun direction and the commanded mode; the model sub-steps at the control period, advancing
 //! the orbit position inside the step with the f and g series, and returns the attitude at the
 //! end. Slew times come out of the dynamics: torque and momentum limits of the wheels, the
-//! slew-rate limit and the braking curve of the controller.
+//! slew-rate limit and the braking curve of the controller. In the steady state of a pointing
+//! mode a step may take the validated settled shortcut instead of the control sub-steps (see
+//! the `settled` module; `AttitudeParams::settled_steps`).
 
 mod control;
 mod dynamics;
 mod reference;
+mod rotation;
+mod settled;
 mod wheels;
 
-pub use control::{AttitudeMode, ControllerParams};
+pub use control::{AttitudeMode, ControllerParams, MIN_CONTROL_PERIOD_S};
 pub use dynamics::RigidBodyAttitude;
+pub use settled::{FULL_STEP_INTERVAL_S, MAX_ERROR_RAD, MAX_RATE_ERROR_RAD_S};
 pub use wheels::{ReactionWheelParams, WheelArray};
 
 use hifitime::Duration;
@@ -21,7 +26,8 @@ use nalgebra::{Matrix3, UnitQuaternion, Vector3};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{HardwareError, check};
-use reference::{OrbitArc, align};
+use reference::{BodyTriad, OrbitArc, align};
+use settled::SettledState;
 
 use orbit::constants::MU_EARTH_KM3_S2;
 
@@ -71,6 +77,11 @@ pub struct AttitudeParams {
     /// wheel power computed by the model.
     #[serde(default)]
     pub power_load: Option<String>,
+    /// Whether steps in the steady state of a pointing mode may take the settled shortcut
+    /// (see the `settled` module and docs/models.md: validated against the full dynamics;
+    /// default true). `false` runs the full dynamics at every step.
+    #[serde(default = "default_true")]
+    pub settled_steps: bool,
 }
 
 impl AttitudeParams {
@@ -82,7 +93,8 @@ impl AttitudeParams {
         )
     }
 
-    /// Checks ranges and geometry.
+    /// Checks ranges and geometry: controller, pointing axes, the inertia tensor (symmetric
+    /// positive definite, triangle inequality) and the wheels (limits, axes spanning 3-D).
     pub fn validate(&self) -> Result<(), HardwareError> {
         let m = "attitude";
         self.controller.validate()?;
@@ -112,6 +124,8 @@ impl AttitudeParams {
                 reason: "primary and secondary pointing axes must not be parallel",
             });
         }
+        dynamics::check_inertia(&self.inertia_matrix())?;
+        WheelArray::new(self.wheels.clone())?;
         if let Some(f) = self.auto_dump_fraction {
             check(
                 f > 0.0 && f <= 1.0,
@@ -186,8 +200,11 @@ pub struct AttitudeModel {
     wheels: WheelArray,
     dump_requested: bool,
     saturated: bool,
-    axes: [Vector3<f64>; 4],
+    /// Body halves of the TRIADs: boresight/along-track (nadir, target), Sun axis/secondary.
+    pointing_triad: BodyTriad,
+    sun_triad: BodyTriad,
     scratch_torques: Vec<f64>,
+    settled: SettledState,
 }
 
 impl AttitudeModel {
@@ -209,20 +226,24 @@ impl AttitudeModel {
             &omega_body_rad_s,
             &wheels.momentum_body_nms(),
         )?;
-        let axes = [
-            params.boresight_body.normalize(),
-            params.along_track_body.normalize(),
-            params.sun_axis_body.normalize(),
-            params.sun_secondary_body.normalize(),
-        ];
+        let parallel = || HardwareError::Inconsistent {
+            model: "attitude",
+            reason: "primary and secondary pointing axes must not be parallel",
+        };
+        let pointing_triad = BodyTriad::new(&params.boresight_body, &params.along_track_body)
+            .ok_or_else(parallel)?;
+        let sun_triad = BodyTriad::new(&params.sun_axis_body, &params.sun_secondary_body)
+            .ok_or_else(parallel)?;
         Ok(Self {
             params,
             body,
             wheels,
             dump_requested: false,
             saturated: false,
-            axes,
+            pointing_triad,
+            sun_triad,
             scratch_torques: Vec::new(),
+            settled: SettledState::default(),
         })
     }
 
@@ -260,8 +281,9 @@ impl AttitudeModel {
     pub fn set_wheel_momentum_nms(&mut self, momentum_nms: &[f64]) {
         let before = self.wheels.momentum_body_nms();
         self.wheels.set_momentum_nms(momentum_nms);
-        let delta = self.wheels.momentum_body_nms() - before;
-        self.body.remove_momentum(&(-delta));
+        let after = self.wheels.momentum_body_nms();
+        self.body.remove_momentum(&(before - after));
+        self.body.store_in_rapier(&after);
     }
 
     /// Requests a momentum dump at the start of the next step.
@@ -279,21 +301,24 @@ impl AttitudeModel {
         sun: &Vector3<f64>,
         tau: f64,
     ) -> Option<UnitQuaternion<f64>> {
-        let [boresight, along, sun_axis, sun_secondary] = &self.axes;
-        match mode {
+        let q = match mode {
             AttitudeMode::Idle => None,
-            AttitudeMode::Nadir => align(boresight, along, &-r, v),
-            AttitudeMode::SunPointing => align(sun_axis, sun_secondary, sun, &-r)
-                .or_else(|| align(sun_axis, sun_secondary, sun, &r.cross(v))),
+            AttitudeMode::Nadir => self.pointing_triad.align(&-r, v),
+            AttitudeMode::SunPointing => self
+                .sun_triad
+                .align(sun, &-r)
+                .or_else(|| self.sun_triad.align(sun, &r.cross(v))),
             AttitudeMode::InertialHold { q_body_from_eci } => Some(q_body_from_eci.inverse()),
             AttitudeMode::TargetTracking {
                 target_pos_eci_km,
                 target_vel_eci_km_s,
             } => {
                 let target = target_pos_eci_km + target_vel_eci_km_s * tau;
-                align(boresight, along, &(target - r), v)
+                self.pointing_triad.align(&(target - r), v)
             }
-        }
+        };
+        // A target or a commanded attitude that is not finite gives no reference.
+        q.filter(|q| q.coords.iter().all(|c| c.is_finite()))
     }
 
     /// Gravity-gradient torque, body frame, N·m (Wie, *Space Vehicle Dynamics and Control*,
@@ -353,6 +378,9 @@ impl AttitudeModel {
         } else {
             Vector3::zeros()
         };
+        if let Some(out) = self.settled_step(dt_s, &mode, &arc, &sun, &external) {
+            return out;
+        }
         let substeps = if dt_s > 0.0 {
             (dt_s / self.params.controller.control_period_s)
                 .ceil()
@@ -370,6 +398,7 @@ impl AttitudeModel {
         let mut q_ref = self.reference(&mode, &r, &v0, &sun, 0.0);
         let mut torque_ext = self.gravity_gradient_nm(&r, &self.body.q_eci_from_body()) + external;
         let mut torques = std::mem::take(&mut self.scratch_torques);
+        let mut last_omega_ref = None;
         for k in 0..substeps {
             let tau = k as f64 * h;
             let after = || Duration::from_seconds(tau);
@@ -401,7 +430,8 @@ impl AttitudeModel {
             let demand = match (q_ref, q_ref_next) {
                 (Some(a), Some(b)) => {
                     // ω_ref (ECI) = log(q_ref(τ+h) q_ref(τ)⁻¹) / h
-                    let omega_ref = (b * a.inverse()).scaled_axis() / h;
+                    let omega_ref = rotation::rotation_vector(&(b * a.inverse())) / h;
+                    last_omega_ref = Some(omega_ref);
                     control::control_torque(
                         &self.params.controller,
                         self.body.inertia_kg_m2(),
@@ -435,7 +465,8 @@ impl AttitudeModel {
             // Kick – drift – kick.
             self.body.kick(&torque_ext, 0.5 * h);
             self.wheels.apply_torques(&torques, 0.5 * h);
-            self.body.drift(&self.wheels.momentum_body_nms(), h);
+            let h_body = self.wheels.momentum_body_nms();
+            self.body.drift(&h_body, h);
             r = r1;
             torque_ext = self.gravity_gradient_nm(&r, &self.body.q_eci_from_body()) + external;
             self.body.kick(&torque_ext, 0.5 * h);
@@ -443,8 +474,13 @@ impl AttitudeModel {
             q_ref = q_ref_next;
         }
         self.scratch_torques = torques;
+        self.body.store_in_rapier(&self.wheels.momentum_body_nms());
         let q = self.body.q_eci_from_body();
-        let attitude_error_rad = q_ref.map_or(0.0, |qr| (qr.inverse() * q).angle());
+        let attitude_error_rad = q_ref.map_or(0.0, |qr| {
+            rotation::rotation_vector(&(qr.inverse() * q)).norm()
+        });
+        let reference_rate = q_ref.and(last_omega_ref);
+        self.end_full_step(&mode, q_ref, attitude_error_rad, reference_rate);
         AttitudeOutputs {
             q_body_from_eci: q.inverse(),
             omega_body_rad_s: self.omega_body_rad_s(),

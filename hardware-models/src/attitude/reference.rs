@@ -52,9 +52,50 @@ impl OrbitArc {
     }
 }
 
+/// Normalises `v`, or `None` when |v| ≤ `min_norm` (or not finite).
+fn unit(v: Vector3<f64>, min_norm: f64) -> Option<Vector3<f64>> {
+    let n = v.norm();
+    (n > min_norm && n.is_finite()).then(|| v * (1.0 / n))
+}
+
+/// Orthonormal frame [x̂ ŷ' x̂×ŷ'] of two directions (ŷ' = ŷ made orthogonal to x̂) as the
+/// rotation taking the frame's axes to the directions' frame, or `None` when they are parallel
+/// or zero.
+fn triad_frame(a: &Vector3<f64>, b: &Vector3<f64>) -> Option<UnitQuaternion<f64>> {
+    let x = unit(*a, 1e-12)?;
+    let y = unit(b - x * b.dot(&x), 1e-9)?;
+    let z = x.cross(&y);
+    Some(UnitQuaternion::from_rotation_matrix(
+        &Rotation3::from_matrix_unchecked(Matrix3::from_columns(&[x, y, z])),
+    ))
+}
+
+/// The body half of a TRIAD (Shuster & Oh 1981), built once per pair of body axes: pointing
+/// body axis `b1` along a target direction exactly and `b2` as close as possible to another.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct BodyTriad {
+    /// [b̂₁ b̂₂' b̂₁×b̂₂']⁻¹ as a quaternion.
+    frame_inv: UnitQuaternion<f64>,
+}
+
+impl BodyTriad {
+    /// `None` when the two body axes are parallel or zero.
+    pub fn new(b1: &Vector3<f64>, b2: &Vector3<f64>) -> Option<Self> {
+        Some(Self {
+            frame_inv: triad_frame(b1, b2)?.inverse(),
+        })
+    }
+
+    /// Rotation taking body axes to ECI with b1 along `t1` exactly and b2 as close as possible
+    /// to `t2`:  R = [t̂₁ t̂₂' t̂₁×t̂₂'] · [b̂₁ b̂₂' b̂₁×b̂₂']ᵀ,  x' = x − (x·x̂₁)x̂₁ normalised,
+    /// composed as quaternions. `None` when `t1` and `t2` are parallel.
+    pub fn align(&self, t1: &Vector3<f64>, t2: &Vector3<f64>) -> Option<UnitQuaternion<f64>> {
+        Some(triad_frame(t1, t2)? * self.frame_inv)
+    }
+}
+
 /// Rotation taking body axes to ECI such that body axis `b1` points along `t1` exactly and body
-/// axis `b2` as close as possible to `t2` (the TRIAD construction, Shuster & Oh 1981):
-///   R = [t̂₁ t̂₂' t̂₁×t̂₂'] · [b̂₁ b̂₂' b̂₁×b̂₂']ᵀ,  x' = x − (x·x̂₁)x̂₁ normalised.
+/// axis `b2` as close as possible to `t2` (the TRIAD construction, see [`BodyTriad::align`]).
 /// Returns `None` when a pair is degenerate (parallel vectors).
 pub(crate) fn align(
     b1: &Vector3<f64>,
@@ -62,18 +103,7 @@ pub(crate) fn align(
     t1: &Vector3<f64>,
     t2: &Vector3<f64>,
 ) -> Option<UnitQuaternion<f64>> {
-    let frame = |a: &Vector3<f64>, b: &Vector3<f64>| -> Option<Matrix3<f64>> {
-        let x = a.try_normalize(1e-12)?;
-        let y = (b - x * b.dot(&x)).try_normalize(1e-9)?;
-        let z = x.cross(&y);
-        Some(Matrix3::from_columns(&[x, y, z]))
-    };
-    let body = frame(b1, b2)?;
-    let target = frame(t1, t2)?;
-    let r = target * body.transpose();
-    Some(UnitQuaternion::from_rotation_matrix(
-        &Rotation3::from_matrix_unchecked(r),
-    ))
+    BodyTriad::new(b1, b2)?.align(t1, t2)
 }
 
 #[cfg(test)]

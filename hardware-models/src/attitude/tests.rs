@@ -40,6 +40,7 @@ fn params(inertia: [[f64; 3]; 3], wheels: Vec<ReactionWheelParams>) -> AttitudeP
         gravity_gradient: false,
         auto_dump_fraction: None,
         power_load: None,
+        settled_steps: true,
     }
 }
 

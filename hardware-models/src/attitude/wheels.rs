@@ -33,6 +33,8 @@ pub struct WheelArray {
     distribution: Vec<Vector3<f64>>,
     /// Stored momentum of each wheel along its axis, N·m·s.
     momentum_nms: Vec<f64>,
+    /// Per wheel: (1 / max torque, 1 / max momentum, 1 / (rotor inertia · motor efficiency)).
+    reciprocals: Vec<[f64; 3]>,
 }
 
 impl WheelArray {
@@ -106,10 +108,21 @@ impl WheelArray {
             })?;
         // Row i of Aᵀ (A Aᵀ)⁻¹ is aᵢᵀ (A Aᵀ)⁻¹ (the Gram matrix is symmetric).
         let distribution = params.iter().map(|p| gram_inv * p.axis_body).collect();
+        let reciprocals = params
+            .iter()
+            .map(|p| {
+                [
+                    1.0 / p.max_torque_nm,
+                    1.0 / p.max_momentum_nms,
+                    1.0 / (p.rotor_inertia_kg_m2 * p.motor_efficiency),
+                ]
+            })
+            .collect();
         Ok(Self {
             params,
             distribution,
             momentum_nms: vec![0.0; n],
+            reciprocals,
         })
     }
 
@@ -118,18 +131,28 @@ impl WheelArray {
         &self.params
     }
 
+    /// Rows of the minimum-norm distribution A⁺ = Aᵀ(AAᵀ)⁻¹, one per wheel: wheel i's share
+    /// of a body-frame torque or momentum change.
+    pub(crate) fn distribution(&self) -> &[Vector3<f64>] {
+        &self.distribution
+    }
+
     /// Stored momentum of each wheel, N·m·s.
     pub fn momentum_nms(&self) -> &[f64] {
         &self.momentum_nms
     }
 
-    /// Sets the stored momenta (clamped to the limits).
+    /// Sets the stored momenta (clamped to the limits; a non-finite value leaves that wheel's
+    /// momentum unchanged).
     pub fn set_momentum_nms(&mut self, momentum_nms: &[f64]) {
         for (i, h) in momentum_nms
             .iter()
             .enumerate()
             .take(self.momentum_nms.len())
         {
+            if !h.is_finite() {
+                continue;
+            }
             let lim = self.params[i].max_momentum_nms;
             self.momentum_nms[i] = h.clamp(-lim, lim);
         }
@@ -154,25 +177,27 @@ impl WheelArray {
     }
 
     /// Largest momentum the array can store along the unit body axis `e` with the
-    /// minimum-norm distribution: h_max / maxᵢ |(A⁺ e)ᵢ|, N·m·s.
+    /// minimum-norm distribution: minᵢ h_max,i / |(A⁺ e)ᵢ|, N·m·s.
     pub fn capacity_along_nms(&self, e: &Vector3<f64>) -> f64 {
-        self.along(e, |p| p.max_momentum_nms)
+        self.capacities_along(e).1
     }
 
-    /// Largest torque the array can apply about the unit body axis `e`, N·m.
+    /// Largest torque the array can apply about the unit body axis `e`:
+    /// minᵢ τ_max,i / |(A⁺ e)ᵢ|, N·m.
     pub fn torque_capacity_along_nm(&self, e: &Vector3<f64>) -> f64 {
-        self.along(e, |p| p.max_torque_nm)
+        self.capacities_along(e).0
     }
 
-    fn along(&self, e: &Vector3<f64>, limit: impl Fn(&ReactionWheelParams) -> f64) -> f64 {
-        let mut worst = f64::INFINITY;
-        for (i, p) in self.params.iter().enumerate() {
-            let share = self.distribution[i].dot(e).abs();
-            if share > 0.0 {
-                worst = worst.min(limit(p) / share);
-            }
+    /// (torque capacity N·m, momentum capacity N·m·s) about the unit body axis `e`, in one pass:
+    /// minᵢ limitᵢ / shareᵢ = 1 / maxᵢ (shareᵢ / limitᵢ).
+    pub(crate) fn capacities_along(&self, e: &Vector3<f64>) -> (f64, f64) {
+        let (mut torque, mut momentum) = (0.0f64, 0.0f64);
+        for (row, r) in self.distribution.iter().zip(&self.reciprocals) {
+            let share = row.dot(e).abs();
+            torque = torque.max(share * r[0]);
+            momentum = momentum.max(share * r[1]);
         }
-        worst
+        (1.0 / torque, 1.0 / momentum)
     }
 
     /// Wheel torques (motor torque on each rotor, N·m) that apply `body_torque_nm` to the body
@@ -180,7 +205,12 @@ impl WheelArray {
     /// uniformly to the torque limit (keeping its direction), then each wheel is limited so
     /// that its momentum stays within ±h_max at the end of the interval. Returns whether any
     /// limit was active.
-    pub(crate) fn command(&self, body_torque_nm: &Vector3<f64>, dt_s: f64, out: &mut Vec<f64>) -> bool {
+    pub(crate) fn command(
+        &self,
+        body_torque_nm: &Vector3<f64>,
+        dt_s: f64,
+        out: &mut Vec<f64>,
+    ) -> bool {
         out.clear();
         // The body receives −Σ aᵢ τᵢ.
         out.extend(self.distribution.iter().map(|row| -row.dot(body_torque_nm)));
@@ -228,11 +258,10 @@ impl WheelArray {
     pub fn power_w(&self, wheel_torques_nm: &[f64]) -> f64 {
         self.params
             .iter()
+            .zip(&self.reciprocals)
             .zip(&self.momentum_nms)
             .zip(wheel_torques_nm)
-            .map(|((p, h), tau)| {
-                p.static_power_w + (tau * h / p.rotor_inertia_kg_m2).abs() / p.motor_efficiency
-            })
+            .map(|(((p, r), h), tau)| p.static_power_w + (tau * h).abs() * r[2])
             .sum()
     }
 }

@@ -161,9 +161,10 @@ pub struct LinkBudget {
     modcods: Vec<ModCod>,
 }
 
-impl LinkBudget {
-    /// Validates the parameters and precomputes the frequency-dependent terms.
-    pub fn new(params: LinkParams) -> Result<Self, HardwareError> {
+impl LinkParams {
+    /// Checks ranges (`model` "link"; field names as in the parameter file).
+    pub fn validate(&self) -> Result<(), HardwareError> {
+        let params = self;
         let m = "link";
         check(
             params.frequency_hz > 0.0,
@@ -216,7 +217,7 @@ impl LinkBudget {
         if let Some(r) = &params.rain {
             r.validate()?;
         }
-        let modcods = match &params.rate {
+        match &params.rate {
             RateParams::Fixed {
                 rate_bps,
                 required_ebn0_db,
@@ -231,7 +232,6 @@ impl LinkBudget {
                     "finite",
                 )?;
                 check(true, m, "rate.min_margin_db", *min_margin_db, "finite")?;
-                Vec::new()
             }
             RateParams::Adaptive {
                 symbol_rate_sps,
@@ -261,9 +261,27 @@ impl LinkBudget {
                         e.spectral_efficiency_bits_per_symbol,
                         "> 0",
                     )?;
+                    check(
+                        true,
+                        m,
+                        format!("rate.table[{}].required_esn0_db", e.name),
+                        e.required_esn0_db,
+                        "finite",
+                    )?;
                 }
-                entries
             }
+        }
+        Ok(())
+    }
+}
+
+impl LinkBudget {
+    /// Validates the parameters and precomputes the frequency-dependent terms.
+    pub fn new(params: LinkParams) -> Result<Self, HardwareError> {
+        params.validate()?;
+        let modcods = match &params.rate {
+            RateParams::Fixed { .. } => Vec::new(),
+            RateParams::Adaptive { table, .. } => table.entries(),
         };
         let gases = params
             .atmosphere

@@ -36,12 +36,13 @@ pub struct LoadParams {
 
 impl LoadParams {
     pub(crate) fn validate(&self) -> Result<(), HardwareError> {
-        if self.modes.is_empty() {
-            return Err(HardwareError::Inconsistent {
-                model: "power",
-                reason: "every load needs at least one mode",
-            });
-        }
+        check(
+            !self.modes.is_empty(),
+            "power",
+            format!("loads[{}].modes", self.name),
+            self.modes.len() as f64,
+            "at least one mode (value: the number of modes)",
+        )?;
         for (i, mode) in self.modes.iter().enumerate() {
             check(
                 mode.power_w >= 0.0,
@@ -86,7 +87,9 @@ pub struct LoadId(pub usize);
 pub enum ShedCause {
     /// Safe mode keeps only loads with priority up to the safe-mode limit.
     SafeMode,
-    /// The battery reached its protection floor and the arrays cannot carry the load.
+    /// The arrays cannot carry the load and the battery cannot either: it is at its protection
+    /// floor, or the discharge power would exceed its limit. Restored by the power system once
+    /// the bus can carry the load again (with hysteresis).
     Brownout,
 }
 

@@ -5,10 +5,14 @@
 //! (zero-order hold); within the step the model is exact: when the battery becomes full or
 //! reaches its protection floor the step is split at that instant.
 //!
-//! Energy bookkeeping closes by construction of every piece, and is checked by tests:
+//! Energy bookkeeping:
 //!   harvested = Δstored + consumed + regulator loss + charge loss + discharge loss
 //! where *harvested* is the energy drawn from the arrays (the array power not needed is
-//! *curtailed* and is not part of the balance).
+//! *curtailed* and is not part of the balance). Every ledger term of a piece is derived from
+//! the same bus balance, so this sum closes by construction; tests therefore check the ledger
+//! against what they integrate themselves (array power from the panel equation, Σ demand ×
+//! powered time, an independent bus and battery, the state of charge) and against the
+//! efficiencies (`tests/all/power_orbit.rs`).
 
 mod battery;
 mod loads;
@@ -27,6 +31,16 @@ use loads::LoadState;
 
 /// Seconds per Julian year (365.25 d), for array degradation.
 const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
+
+/// A load shed by a brownout is reconnected only if the battery discharge power it then needs
+/// stays at or below this fraction of `max_discharge_power_w` (it is shed above 100 %): a 10 %
+/// hysteresis band, so a load near the limit is not shed and reconnected every step.
+pub const BROWNOUT_RESTORE_DISCHARGE_FRACTION: f64 = 0.9;
+
+/// A load shed by a brownout that needs the battery to run is reconnected only when the
+/// battery holds at least this fraction of its capacity above its protection floor (loads are
+/// shed at the floor): the recovery hysteresis of an under-voltage lockout.
+pub const BROWNOUT_RESTORE_SOC_MARGIN: f64 = 0.02;
 
 /// Safe mode: entered at or below `enter_soc`, left at or above `exit_soc` (hysteresis).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -202,6 +216,17 @@ pub struct PowerSystem {
     ledger: EnergyLedger,
     initial_energy_j: f64,
     panel_harvested_w: Vec<f64>,
+    panels: Vec<PanelConstants>,
+}
+
+/// Per-panel constants of SMAD eq. 11-5, computed once.
+#[derive(Clone, Copy, Debug)]
+struct PanelConstants {
+    unit_normal_body: Vector3<f64>,
+    /// A · pf · η, m².
+    effective_area_m2: f64,
+    /// ln(1 − d), per year: (1 − d)^age = exp(age · ln(1 − d)).
+    log_retention_per_year: f64,
 }
 
 /// Which battery limit ends a piece of a step.
@@ -236,6 +261,15 @@ impl PowerSystem {
         let loads = params.loads.iter().map(LoadState::new).collect();
         let initial_energy_j = battery.energy_j();
         let panel_harvested_w = vec![0.0; params.solar_panels.len()];
+        let panels = params
+            .solar_panels
+            .iter()
+            .map(|p| PanelConstants {
+                unit_normal_body: p.normal_body.normalize(),
+                effective_area_m2: p.area_m2 * p.packing_factor * p.cell_efficiency,
+                log_retention_per_year: (1.0 - p.degradation_per_year).ln(),
+            })
+            .collect();
         Ok(Self {
             params,
             battery,
@@ -244,6 +278,7 @@ impl PowerSystem {
             ledger: EnergyLedger::default(),
             initial_energy_j,
             panel_harvested_w,
+            panels,
         })
     }
 
@@ -277,7 +312,9 @@ impl PowerSystem {
         self.initial_energy_j
     }
 
-    /// Energy balance residual, J: harvested − Δstored − consumed − losses (0 up to rounding).
+    /// Energy balance residual, J: harvested − Δstored − consumed − losses. Zero up to rounding
+    /// by construction of the ledger (it only detects the battery state changing outside the
+    /// ledger); it does not validate the model.
     pub fn energy_balance_residual_j(&self) -> f64 {
         let l = &self.ledger;
         l.harvested_j
@@ -302,7 +339,10 @@ impl PowerSystem {
         self.loads.len()
     }
 
-    /// Closes (`true`) or opens the load's switch. A shed load stays off until restored.
+    /// Closes (`true`) or opens the load's switch. Switching does not clear shedding: a shed
+    /// load stays unpowered until the power system restores it (safe-mode exit, or the
+    /// brownout re-evaluation at the start of each step; a shed load that is switched off is
+    /// released at the next step, since it costs nothing).
     pub fn set_load_on(&mut self, id: LoadId, on: bool) {
         if let Some(l) = self.loads.get_mut(id.0) {
             l.on = on;
@@ -383,18 +423,44 @@ impl PowerSystem {
         } else {
             0.0
         };
+        // The same equation as `SolarPanelParams::power_w`, with the constant factors
+        // precomputed and the age factor evaluated once per distinct degradation rate.
+        let illumination = illumination.clamp(0.0, 1.0);
+        let age_years = age_years.max(0.0);
+        let mut age = (f64::NAN, 1.0); // (ln(1 − d), (1 − d)^age) of the previous panel
         let mut array_available_w = 0.0;
-        for (i, panel) in self.params.solar_panels.iter().enumerate() {
+        for (i, (panel, c)) in self
+            .params
+            .solar_panels
+            .iter()
+            .zip(&self.panels)
+            .enumerate()
+        {
             let temp_k = inputs
                 .panel_temps_k
                 .get(i)
                 .copied()
                 .filter(|t| t.is_finite())
                 .unwrap_or(panel.reference_temp_k);
-            let p = panel.power_w(&sun, flux, illumination, temp_k, age_years);
+            if c.log_retention_per_year != age.0 {
+                age = (
+                    c.log_retention_per_year,
+                    (age_years * c.log_retention_per_year).exp(),
+                );
+            }
+            let cos_incidence = c.unit_normal_body.dot(&sun).max(0.0);
+            let temp_factor =
+                (1.0 + panel.temp_coeff_per_k * (temp_k - panel.reference_temp_k)).max(0.0);
+            let p = flux * c.effective_area_m2 * temp_factor * age.1 * cos_incidence * illumination;
             self.panel_harvested_w[i] = p; // scaled to the drawn fraction below
             array_available_w += p;
         }
+
+        // Loads shed by an earlier brownout come back when the budget allows (hysteresis).
+        self.restore_brownout_loads(
+            self.params.regulator_efficiency * array_available_w,
+            &mut events,
+        );
 
         let ledger_before = self.ledger;
         let energy_before = self.battery.energy_j();
@@ -457,8 +523,11 @@ impl PowerSystem {
         } else if self.safe_mode && soc >= sm.exit_soc {
             self.safe_mode = false;
             events.push(PowerEvent::SafeModeExited { soc });
+            // Loads shed by a brownout are not restored here but by `restore_brownout_loads`,
+            // which checks that the bus can carry them.
             for (i, l) in self.loads.iter_mut().enumerate() {
-                if l.shed.take().is_some() {
+                if l.shed == Some(ShedCause::SafeMode) {
+                    l.shed = None;
                     events.push(PowerEvent::LoadRestored { load: LoadId(i) });
                 }
             }
@@ -485,6 +554,67 @@ impl PowerSystem {
             .filter(|(l, _)| l.powered())
             .map(|(l, p)| l.demand_w(p))
             .sum()
+    }
+
+    /// Reconnects loads shed by a brownout, most important first (smallest priority number;
+    /// among equals the one declared first, the reverse of the shedding order), while the bus
+    /// can carry them with a margin, given the array power `bus_available_w` of this step:
+    ///   deficit = Σ demand (with the load) − bus_available
+    ///   restore if  deficit ≤ 0  (the arrays carry it), or
+    ///               deficit ≤ f_rate · P_discharge,max  and  E − E_floor ≥ m_soc · E_capacity
+    /// (f_rate = [`BROWNOUT_RESTORE_DISCHARGE_FRACTION`], m_soc =
+    /// [`BROWNOUT_RESTORE_SOC_MARGIN`]). The first load that does not fit stops the pass, so
+    /// the priority order holds. A load that is switched off costs nothing and is released
+    /// from shedding at once. In safe mode, loads that safe mode would shed stay shed.
+    fn restore_brownout_loads(&mut self, bus_available_w: f64, events: &mut Vec<PowerEvent>) {
+        if !self
+            .loads
+            .iter()
+            .any(|l| l.shed == Some(ShedCause::Brownout))
+        {
+            return;
+        }
+        let b = &self.params.battery;
+        let energy_ok = self.battery.available_j() >= BROWNOUT_RESTORE_SOC_MARGIN * b.capacity_j();
+        let max_deficit_w = BROWNOUT_RESTORE_DISCHARGE_FRACTION * b.max_discharge_power_w;
+        let kept = if self.safe_mode {
+            self.params.safe_mode.max_priority_kept
+        } else {
+            u8::MAX
+        };
+        let mut demand_w = self.load_demand_w();
+        // Candidates in restoration order, found by repeated minimum search (a handful of
+        // loads; no allocation).
+        let mut last: Option<(u8, usize)> = None;
+        loop {
+            let next = self
+                .loads
+                .iter()
+                .zip(&self.params.loads)
+                .enumerate()
+                .filter(|(_, (l, p))| l.shed == Some(ShedCause::Brownout) && p.priority <= kept)
+                .map(|(i, (_, p))| (p.priority, i))
+                .filter(|key| last.is_none_or(|k| *key > k))
+                .min();
+            let Some(key) = next else { break };
+            last = Some(key);
+            let i = key.1;
+            let l = &self.loads[i];
+            let extra_w = if l.on {
+                l.demand_w(&self.params.loads[i])
+            } else {
+                0.0
+            };
+            let deficit_w = demand_w + extra_w - bus_available_w;
+            let fits =
+                extra_w <= 0.0 || deficit_w <= 0.0 || (energy_ok && deficit_w <= max_deficit_w);
+            if !fits {
+                break;
+            }
+            self.loads[i].shed = None;
+            demand_w += extra_w;
+            events.push(PowerEvent::LoadRestored { load: LoadId(i) });
+        }
     }
 
     /// Sheds the least important powered load (largest priority number; among equals the one

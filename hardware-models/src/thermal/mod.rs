@@ -5,13 +5,15 @@
 //! Node balance (Gilmore, Spacecraft Thermal Control Handbook, ch. 14 / SMAD §11.5):
 //!   Cᵢ dTᵢ/dt = Q_env,i + Q_int,i + Q_heater,i + Σⱼ Gᵢⱼ (Tⱼ − Tᵢ) + Σⱼ σ Rᵢⱼ (Tⱼ⁴ − Tᵢ⁴)
 //!               − σ (Σ ε A)ᵢ Tᵢ⁴
-//! integrated with backward Euler (L-stable: no oscillation or blow-up at any step) and Newton
-//! iterations on the T⁴ terms, in sub-steps of at most `max_substep_s`. Environmental and
+//! integrated with backward Euler (L-stable: no oscillation or blow-up at any step) solved by a
+//! simplified Newton iteration on the T⁴ terms (see [`solver`]), in sub-steps of at most
+//! `max_substep_s`. Environmental and
 //! internal heat are held constant over a step (zero-order hold); thermostats and limits are
 //! evaluated at every sub-step.
 
 mod environment;
 mod solver;
+mod surfaces;
 
 pub use environment::{
     EARTH_MEAN_RADIUS_KM, EarthRadiationParams, OrbitalEnvironment, STEFAN_BOLTZMANN_W_M2_K4,
@@ -23,6 +25,8 @@ use nalgebra::Vector3;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{HardwareError, check};
+use solver::{ImplicitSolver, Link, Network};
+use surfaces::Surfaces;
 
 const SIGMA: f64 = STEFAN_BOLTZMANN_W_M2_K4;
 
@@ -200,32 +204,21 @@ pub struct ThermalOutputs {
     pub environment_absorbed_w: f64,
 }
 
-/// A built conductance (node indices resolved).
-#[derive(Clone, Debug)]
-struct Link {
-    a: usize,
-    b: usize,
-    value: f64,
-}
-
 /// State of the thermal network.
 #[derive(Clone, Debug)]
 pub struct ThermalModel {
     params: ThermalParams,
     temps_k: Vec<f64>,
-    conductors: Vec<Link>,
-    radiative: Vec<Link>,
+    /// Capacities, emission and links with node indices resolved.
+    network: Network,
+    solver: ImplicitSolver,
+    surfaces: Surfaces,
     heater_nodes: Vec<usize>,
     heater_on: Vec<bool>,
     heater_duty: Vec<f64>,
-    /// σ·Σ(εA) per node, W/K⁴.
-    emission_w_k4: Vec<f64>,
     out_of_limits: Vec<Option<LimitKind>>,
-    scratch_matrix: Vec<f64>,
-    scratch_rhs: Vec<f64>,
     scratch_heat: Vec<f64>,
     scratch_q: Vec<f64>,
-    scratch_t0: Vec<f64>,
     scratch_t: Vec<f64>,
 }
 
@@ -244,12 +237,13 @@ impl ThermalParams {
     /// Checks ranges and names.
     pub fn validate(&self) -> Result<(), HardwareError> {
         let m = "thermal";
-        if self.nodes.is_empty() {
-            return Err(HardwareError::Inconsistent {
-                model: m,
-                reason: "the thermal network needs at least one node",
-            });
-        }
+        check(
+            !self.nodes.is_empty(),
+            m,
+            "nodes",
+            0.0,
+            "at least one node (value: the number of nodes)",
+        )?;
         for (i, n) in self.nodes.iter().enumerate() {
             if self.nodes[..i].iter().any(|o| o.name == n.name) {
                 return Err(HardwareError::DuplicateName {
@@ -280,12 +274,13 @@ impl ThermalParams {
                 n.max_temp_k,
                 "> min_temp_k",
             )?;
-            for s in &n.surfaces {
-                check(s.area_m2 > 0.0, m, f("surfaces.area_m2"), s.area_m2, "> 0")?;
+            for (k, s) in n.surfaces.iter().enumerate() {
+                let g = |field: &str| f(&format!("surfaces[{k}].{field}"));
+                check(s.area_m2 > 0.0, m, g("area_m2"), s.area_m2, "> 0")?;
                 check(
                     s.normal_body.norm() > 0.0,
                     m,
-                    f("surfaces.normal_body"),
+                    g("normal_body"),
                     s.normal_body.norm(),
                     "a non-zero vector",
                 )?;
@@ -293,7 +288,7 @@ impl ThermalParams {
                     ("absorptivity", s.absorptivity),
                     ("emissivity", s.emissivity),
                 ] {
-                    check((0.0..=1.0).contains(&v), m, f(field), v, "0 <= value <= 1")?;
+                    check((0.0..=1.0).contains(&v), m, g(field), v, "0 <= value <= 1")?;
                 }
             }
         }
@@ -332,11 +327,11 @@ impl ThermalParams {
             )?;
         }
         check(
-            self.max_substep_s > 0.0,
+            self.max_substep_s >= 1e-3,
             m,
             "max_substep_s",
             self.max_substep_s,
-            "> 0 s",
+            ">= 1 ms (stability holds at any sub-step; shorter ones only cost time)",
         )?;
         let e = &self.earth;
         check(
@@ -407,6 +402,13 @@ impl ThermalModel {
                         .sum::<f64>()
             })
             .collect();
+        let network = Network {
+            capacity_j_k: params.nodes.iter().map(|n| n.heat_capacity_j_k).collect(),
+            emission_w_k4,
+            conductors,
+            radiative,
+        };
+        let surfaces = Surfaces::new(&params.nodes);
         let out_of_limits = params
             .nodes
             .iter()
@@ -417,18 +419,15 @@ impl ThermalModel {
         Ok(Self {
             params,
             temps_k,
-            conductors,
-            radiative,
+            network,
+            solver: ImplicitSolver::default(),
+            surfaces,
             heater_nodes,
             heater_on,
             heater_duty: vec![0.0; heaters],
-            emission_w_k4,
             out_of_limits,
-            scratch_matrix: vec![0.0; n * n],
-            scratch_rhs: vec![0.0; n],
             scratch_heat: vec![0.0; n],
             scratch_q: vec![0.0; n],
-            scratch_t0: vec![0.0; n],
             scratch_t: vec![0.0; n],
         })
     }
@@ -448,9 +447,9 @@ impl ThermalModel {
         &self.temps_k
     }
 
-    /// Temperature of one node, K.
-    pub fn temp_k(&self, node: NodeId) -> f64 {
-        self.temps_k[node.0]
+    /// Temperature of one node, K; `None` for a handle that is not a node of this network.
+    pub fn temp_k(&self, node: NodeId) -> Option<f64> {
+        self.temps_k.get(node.0).copied()
     }
 
     /// Whether each heater's thermostat is closed (order of `ThermalParams::heaters`).
@@ -478,27 +477,17 @@ impl ThermalModel {
 
         // Constant heat input per node over the step: environment + internal dissipation.
         let env = sanitize(&inputs.environment);
-        let mut environment_absorbed_w = 0.0;
-        for (i, node) in self.params.nodes.iter().enumerate() {
-            let mut q = inputs
+        for (i, q) in self.scratch_heat.iter_mut().enumerate() {
+            *q = inputs
                 .internal_heat_w
                 .get(i)
                 .copied()
                 .filter(|q| q.is_finite())
                 .unwrap_or(0.0);
-            for s in &node.surfaces {
-                let (sun, alb, ir) = env.absorbed_w(
-                    &self.params.earth,
-                    &s.normal_body,
-                    s.area_m2,
-                    s.absorptivity,
-                    s.emissivity,
-                );
-                q += sun + alb + ir;
-                environment_absorbed_w += sun + alb + ir;
-            }
-            self.scratch_heat[i] = q;
         }
+        let environment_absorbed_w =
+            self.surfaces
+                .absorbed_w(&env, &self.params.earth, &mut self.scratch_heat);
 
         let substeps = if dt_s > 0.0 {
             (dt_s / self.params.max_substep_s).ceil().max(1.0) as usize
@@ -513,11 +502,9 @@ impl ThermalModel {
         self.heater_duty.iter_mut().for_each(|d| *d = 0.0);
         let mut heater_energy_j = 0.0;
         for k in 0..substeps {
-            let t_start = Duration::from_seconds(k as f64 * h);
-            self.update_thermostats(t_start, &mut events);
+            self.update_thermostats(k as f64 * h, &mut events);
             heater_energy_j += self.backward_euler(h, inputs.heater_supply);
-            let t_end = Duration::from_seconds((k + 1) as f64 * h);
-            self.update_limits(t_end, &mut events);
+            self.update_limits((k + 1) as f64 * h, &mut events);
         }
         if substeps > 0 {
             self.heater_duty
@@ -535,7 +522,7 @@ impl ThermalModel {
         }
     }
 
-    fn update_thermostats(&mut self, after: Duration, events: &mut Vec<ThermalEvent>) {
+    fn update_thermostats(&mut self, after_s: f64, events: &mut Vec<ThermalEvent>) {
         for (i, h) in self.params.heaters.iter().enumerate() {
             let t = self.temps_k[self.heater_nodes[i]];
             let on = self.heater_on[i];
@@ -549,13 +536,13 @@ impl ThermalModel {
                 events.push(ThermalEvent::HeaterSwitched {
                     heater: i,
                     on: new_on,
-                    after,
+                    after: Duration::from_seconds(after_s),
                 });
             }
         }
     }
 
-    fn update_limits(&mut self, after: Duration, events: &mut Vec<ThermalEvent>) {
+    fn update_limits(&mut self, after_s: f64, events: &mut Vec<ThermalEvent>) {
         for (i, node) in self.params.nodes.iter().enumerate() {
             let temp_k = self.temps_k[i];
             let state = limit_state(node, temp_k);
@@ -565,13 +552,13 @@ impl ThermalModel {
                         node: NodeId(i),
                         kind,
                         temp_k,
-                        after,
+                        after: Duration::from_seconds(after_s),
                     });
                 } else {
                     events.push(ThermalEvent::LimitCleared {
                         node: NodeId(i),
                         temp_k,
-                        after,
+                        after: Duration::from_seconds(after_s),
                     });
                 }
                 self.out_of_limits[i] = state;
@@ -579,81 +566,29 @@ impl ThermalModel {
         }
     }
 
-    /// One backward-Euler sub-step of `h` seconds, solved by Newton iteration:
-    ///   Fᵢ(T) = Cᵢ (Tᵢ − Tᵢ⁰)/h − Qᵢ − Σⱼ Gᵢⱼ (Tⱼ − Tᵢ) − Σⱼ σRᵢⱼ (Tⱼ⁴ − Tᵢ⁴) + σ(εA)ᵢ Tᵢ⁴ = 0
-    ///   ∂Fᵢ/∂Tᵢ = Cᵢ/h + Σⱼ Gᵢⱼ + Σⱼ 4σRᵢⱼ Tᵢ³ + 4σ(εA)ᵢ Tᵢ³,  ∂Fᵢ/∂Tⱼ = −Gᵢⱼ − 4σRᵢⱼ Tⱼ³
-    /// Returns the heater energy delivered, J.
+    /// One backward-Euler sub-step of `h` seconds (see [`solver`]) with the heaters that are
+    /// on. Returns the heater energy delivered, J.
     fn backward_euler(&mut self, h: f64, heater_supply: &[f64]) -> f64 {
-        let n = self.temps_k.len();
-        let mut q = std::mem::take(&mut self.scratch_q);
-        let mut t0 = std::mem::take(&mut self.scratch_t0);
-        let mut t = std::mem::take(&mut self.scratch_t);
-        q.copy_from_slice(&self.scratch_heat);
-        t0.copy_from_slice(&self.temps_k);
-        t.copy_from_slice(&self.temps_k);
+        self.scratch_q.copy_from_slice(&self.scratch_heat);
         let mut heater_energy_j = 0.0;
         for (i, hp) in self.params.heaters.iter().enumerate() {
             if self.heater_on[i] {
                 let supply = heater_supply.get(i).copied().unwrap_or(1.0).clamp(0.0, 1.0);
                 let p = hp.power_w * supply;
-                q[self.heater_nodes[i]] += p;
+                self.scratch_q[self.heater_nodes[i]] += p;
                 heater_energy_j += p * h;
                 self.heater_duty[i] += 1.0;
             }
         }
-        for _ in 0..20 {
-            let a = &mut self.scratch_matrix;
-            let f = &mut self.scratch_rhs;
-            a.iter_mut().for_each(|x| *x = 0.0);
-            for i in 0..n {
-                let c = self.params.nodes[i].heat_capacity_j_k;
-                let e = self.emission_w_k4[i];
-                let ti3 = t[i] * t[i] * t[i];
-                f[i] = c * (t[i] - t0[i]) / h - q[i] + e * ti3 * t[i];
-                a[i * n + i] = c / h + 4.0 * e * ti3;
-            }
-            for l in &self.conductors {
-                let flow = l.value * (t[l.b] - t[l.a]); // into a
-                f[l.a] -= flow;
-                f[l.b] += flow;
-                a[l.a * n + l.a] += l.value;
-                a[l.b * n + l.b] += l.value;
-                a[l.a * n + l.b] -= l.value;
-                a[l.b * n + l.a] -= l.value;
-            }
-            for l in &self.radiative {
-                let (ta, tb) = (t[l.a], t[l.b]);
-                let flow = l.value * (tb.powi(4) - ta.powi(4)); // into a
-                f[l.a] -= flow;
-                f[l.b] += flow;
-                let (da, db) = (4.0 * l.value * ta.powi(3), 4.0 * l.value * tb.powi(3));
-                a[l.a * n + l.a] += da;
-                a[l.b * n + l.b] += db;
-                a[l.a * n + l.b] -= db;
-                a[l.b * n + l.a] -= da;
-            }
-            // Newton: J·ΔT = −F
-            f.iter_mut().for_each(|x| *x = -*x);
-            if !solver::solve_in_place(a, f, n) {
-                break;
-            }
-            let mut max_dt = 0.0f64;
-            for i in 0..n {
-                // Damp steps that would take a temperature non-positive.
-                let step = f[i].max(-0.5 * t[i]);
-                t[i] += step;
-                max_dt = max_dt.max(step.abs());
-            }
-            if max_dt < 1e-9 {
-                break;
-            }
+        if self.solver.step(
+            &self.network,
+            h,
+            &self.temps_k,
+            &self.scratch_q,
+            &mut self.scratch_t,
+        ) {
+            self.temps_k.copy_from_slice(&self.scratch_t);
         }
-        if t.iter().all(|x| x.is_finite() && *x > 0.0) {
-            self.temps_k.copy_from_slice(&t);
-        }
-        self.scratch_q = q;
-        self.scratch_t0 = t0;
-        self.scratch_t = t;
         heater_energy_j
     }
 }

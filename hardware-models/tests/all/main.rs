@@ -3,5 +3,7 @@
 mod camera;
 mod common;
 mod power_orbit;
+mod robustness;
 mod satellite;
+mod settled;
 mod templates;

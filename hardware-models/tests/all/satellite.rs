@@ -9,7 +9,7 @@ use orbit::{Duration, illumination, sun_position_teme_km};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::common::leo;
+use super::common::{assert_ledger_obeys_efficiencies, leo};
 
 fn fly(
     template: HardwareTemplate,
@@ -107,8 +107,7 @@ fn regress_a_day_in_orbit_stays_physical() {
                 failures.push(format!("{name}: {} {lo:.1}..{hi:.1} K", n.name));
             }
         }
-        let residual = sat.power.energy_balance_residual_j();
-        assert!(residual.abs() <= 1e-9 * sat.power.ledger().harvested_j);
+        assert_ledger_obeys_efficiencies(&sat.power);
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }

@@ -236,3 +236,60 @@ fn val_analytic_template_slews_follow_bang_coast_bang() {
         );
     }
 }
+
+#[test]
+fn regress_validate_reports_every_problem_with_its_field() {
+    use hardware_models::HardwareError;
+    let mut t = HardwareTemplate::cubesat_6u();
+    t.power.battery.capacity_wh = -77.0;
+    t.thermal.nodes[2].heat_capacity_j_k = f64::NAN;
+    t.radio.isl.tx_power_w = 0.0;
+    t.computer.thermal_node = Some("attic".into());
+    let err = t.validate().unwrap_err();
+    let HardwareError::InvalidTemplate { name, problems } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(name, "cubesat-6u");
+    let fields: Vec<(String, String)> = problems
+        .iter()
+        .map(|p| match p {
+            HardwareError::InvalidParameter { model, field, .. } => {
+                (model.to_string(), field.clone())
+            }
+            HardwareError::UnknownName { model, name, .. } => (model.to_string(), name.clone()),
+            other => panic!("{other}"),
+        })
+        .collect();
+    let expected = [
+        ("power", "battery.capacity_wh"),
+        ("thermal", "nodes[battery].heat_capacity_j_k"),
+        ("radio.isl", "tx_power_w"),
+        ("computer.thermal_node", "attic"),
+    ];
+    assert_eq!(
+        fields,
+        expected.map(|(m, f)| (m.to_string(), f.to_string())),
+        "{err}"
+    );
+    // Building reports the same.
+    let built = SatelliteHardware::new(
+        t,
+        None,
+        UnitQuaternion::identity(),
+        &mut ChaCha8Rng::seed_from_u64(0),
+    );
+    assert_eq!(built.unwrap_err().to_string(), err.to_string());
+    // From a scenario file: TOML can spell NaN.
+    let text = toml::to_string(&HardwareTemplate::smallsat_100kg())
+        .unwrap()
+        .replace("capacity_wh = 600.0", "capacity_wh = nan");
+    let t: HardwareTemplate = toml::from_str(&text).unwrap();
+    let err = t.validate().unwrap_err().to_string();
+    assert!(
+        err.contains("power: parameter `battery.capacity_wh` = NaN is invalid"),
+        "{err}"
+    );
+    for t in all() {
+        t.validate().unwrap();
+    }
+}

@@ -4,7 +4,7 @@
 //! Method: with the conical model of [`crate::eclipse`], the object is in shadow where
 //! `a + b − c > 0` and in umbra where `b − a − c > 0` (apparent radii a of the Sun and b of
 //! the Earth, separation c). Both functions are smooth; they are sampled every
-//! [`ECLIPSE_COARSE_STEP_S`] = 60 s, sign changes are bisected to 1 ms, and local peaks between
+//! [`ECLIPSE_COARSE_STEP`] = 60 s, sign changes are bisected to 1 ms, and local peaks between
 //! samples are searched (golden section) so short grazing eclipses are caught. As for passes
 //! (see [`crate::access::passes`]), any shadow interval longer than the step is guaranteed to
 //! contain a sample and be found; the separation `c` has one minimum per orbit, so peaks
@@ -21,8 +21,8 @@ use crate::sun::sun_position_teme_km;
 use crate::time::round_utc;
 use hifitime::{Duration, Epoch};
 
-/// Coarse sampling step for eclipse finding, seconds.
-pub const ECLIPSE_COARSE_STEP_S: f64 = 60.0;
+/// Coarse sampling step for eclipse finding: 60 s.
+pub const ECLIPSE_COARSE_STEP: Duration = Duration::from_total_nanoseconds(60_000_000_000);
 
 /// One shadow interval.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -75,9 +75,9 @@ pub fn search_eclipses(
     start: Epoch,
     end: Epoch,
 ) -> Result<EclipseSearch, AccessError> {
-    let length_s = window_seconds(start, end)?;
+    let length_s = window_seconds(prop, start, end)?;
     let mut stopped = None;
-    let mut times = grid(length_s, ECLIPSE_COARSE_STEP_S);
+    let mut times = grid(length_s, ECLIPSE_COARSE_STEP.to_seconds());
     let mut geometry = Vec::with_capacity(times.len());
     for &s in &times {
         let t = at(start, s);

@@ -5,10 +5,12 @@ pub mod los;
 pub mod passes;
 mod scan;
 
+use crate::constants::NANOSECONDS_PER_DAY;
 use crate::frames::Geodetic;
 use crate::propagate::PropagationError;
-use crate::time::format_utc;
-use hifitime::Epoch;
+use crate::propagate::Propagator;
+use crate::time::{format_utc, utc_calendar_elapsed};
+use hifitime::{Duration, Epoch};
 
 /// A ground station.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -29,8 +31,14 @@ pub enum AccessError {
     #[error(transparent)]
     Propagation(#[from] PropagationError),
     /// The window ends before it starts.
-    #[error("invalid window: end {} is before start {}", format_utc(*end), format_utc(*start))]
+    #[error(
+        "{object_id}: invalid window: end {} is before start {}",
+        format_utc(*end),
+        format_utc(*start)
+    )]
     InvalidWindow {
+        /// Object identifier.
+        object_id: String,
         /// Window start.
         start: Epoch,
         /// Window end.
@@ -38,13 +46,17 @@ pub enum AccessError {
     },
     /// The window is longer than the search supports.
     #[error(
-        "window of {days:.1} days is too long (at most {max_days} days: the coarse samples are kept in memory)"
+        "{object_id}: window of {} days is too long (at most {} days: the coarse samples are kept in memory)",
+        format_days(*length),
+        format_days(*max)
     )]
     WindowTooLong {
-        /// Window length, days.
-        days: f64,
-        /// The limit, days.
-        max_days: u32,
+        /// Object identifier.
+        object_id: String,
+        /// Window length (UTC calendar time).
+        length: Duration,
+        /// The limit, [`MAX_WINDOW`].
+        max: Duration,
     },
     /// A station with an impossible location or mask.
     #[error("station {name:?}: {reason}")]
@@ -87,26 +99,86 @@ impl Station {
     }
 }
 
-/// Longest window for pass and eclipse searches, days (about ten years: 5.3 million coarse
-/// samples, ~170 MB per object searched; SGP4 elements are not meaningful that far anyway).
-pub const MAX_WINDOW_DAYS: u32 = 3660;
+/// Longest window for pass and eclipse searches: 3660 days (about ten years: 5.3 million
+/// coarse samples, ~170 MB per object searched; SGP4 elements are not meaningful that far
+/// anyway).
+pub const MAX_WINDOW: Duration = Duration::from_total_nanoseconds(3660 * NANOSECONDS_PER_DAY);
 
-/// Window length in seconds, or an error if it ends before it starts or is too long.
-pub(crate) fn window_seconds(start: Epoch, end: Epoch) -> Result<f64, AccessError> {
-    let length = crate::time::minutes_between(start, end) * 60.0;
-    if length < 0.0 {
-        return Err(AccessError::InvalidWindow { start, end });
-    }
-    if length > f64::from(MAX_WINDOW_DAYS) * 86_400.0 {
-        return Err(AccessError::WindowTooLong {
-            days: length / 86_400.0,
-            max_days: MAX_WINDOW_DAYS,
+/// A duration in days with one decimal, for messages.
+fn format_days(d: Duration) -> String {
+    format!(
+        "{:.1}",
+        d.total_nanoseconds() as f64 / NANOSECONDS_PER_DAY as f64
+    )
+}
+
+/// Window length in seconds of UTC calendar time, or an error if it ends before it starts or
+/// is too long.
+pub(crate) fn window_seconds(
+    prop: &Propagator,
+    start: Epoch,
+    end: Epoch,
+) -> Result<f64, AccessError> {
+    let length = utc_calendar_elapsed(start, end);
+    if length.is_negative() {
+        return Err(AccessError::InvalidWindow {
+            object_id: prop.object_id().to_owned(),
+            start,
+            end,
         });
     }
-    Ok(length)
+    if length > MAX_WINDOW {
+        return Err(AccessError::WindowTooLong {
+            object_id: prop.object_id().to_owned(),
+            length,
+            max: MAX_WINDOW,
+        });
+    }
+    Ok(length.to_seconds())
 }
 
 /// The instant `s` seconds after `start`, to the nanosecond.
 pub(crate) fn at(start: Epoch, s: f64) -> Epoch {
     start + hifitime::Duration::from_total_nanoseconds((s * 1e9).round() as i128)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::elements::parse_elements;
+
+    #[test]
+    fn regress_window_errors_name_the_object_and_carry_durations() {
+        let set = parse_elements(
+            "1 25544U 98067A   18020.89808844  .00002078  00000-0  38550-4 0  9992\n\
+             2 25544  51.6424  32.9776 0003646  28.7227  39.5332 15.54190080 95614\n",
+            "iss",
+        )
+        .unwrap()
+        .remove(0);
+        let prop = Propagator::new(&set).unwrap();
+        let start = set.epoch;
+        let end = start + Duration::from_total_nanoseconds(4000 * NANOSECONDS_PER_DAY);
+        let e = window_seconds(&prop, start, end).unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.starts_with("25544: window of 4000.0 days is too long (at most 3660.0 days"),
+            "{text}"
+        );
+        assert_eq!(
+            e,
+            AccessError::WindowTooLong {
+                object_id: "25544".into(),
+                length: end - start,
+                max: MAX_WINDOW,
+            }
+        );
+        match window_seconds(&prop, end, start) {
+            Err(e @ AccessError::InvalidWindow { .. }) => {
+                assert!(e.to_string().starts_with("25544: invalid window"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(window_seconds(&prop, start, start), Ok(0.0));
+    }
 }

@@ -4,7 +4,7 @@
 //! # Method and the choice of the coarse step
 //!
 //! The elevation above the mask, `g(t) = el(t) − mask`, is sampled on a grid of
-//! [`PASS_COARSE_STEP_S`] = 60 s over the window (the window end always included). A pass is
+//! [`PASS_COARSE_STEP`] = 60 s over the window (the window end always included). A pass is
 //! an interval where `g > 0`.
 //!
 //! * **No pass longer than one minute is missed.** Grid points are at most 60 s apart, so any
@@ -38,8 +38,8 @@ use crate::time::round_utc;
 use hifitime::{Duration, Epoch};
 use nalgebra::Vector3;
 
-/// Coarse sampling step for pass finding, seconds (see the module documentation).
-pub const PASS_COARSE_STEP_S: f64 = 60.0;
+/// Coarse sampling step for pass finding: 60 s (see the module documentation).
+pub const PASS_COARSE_STEP: Duration = Duration::from_total_nanoseconds(60_000_000_000);
 
 /// One pass of an object over a station.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -103,13 +103,13 @@ pub fn search_passes(
     end: Epoch,
     eop: &EarthOrientation,
 ) -> Result<PassSearch, AccessError> {
-    let length_s = window_seconds(start, end)?;
+    let length_s = window_seconds(prop, start, end)?;
     for s in stations {
         s.validate()?;
     }
     let mut stopped = None;
     // coarse samples: ITRF positions, shared by the stations
-    let mut times = grid(length_s, PASS_COARSE_STEP_S);
+    let mut times = grid(length_s, PASS_COARSE_STEP.to_seconds());
     let mut positions: Vec<Vector3<f64>> = Vec::with_capacity(times.len());
     for &s in &times {
         let t = at(start, s);
@@ -177,11 +177,9 @@ fn culmination(
         .zip(values)
         .filter(|(t, _)| **t >= iv.start_s && **t <= iv.end_s)
         .max_by(|a, b| a.1.total_cmp(b.1));
+    let step_s = PASS_COARSE_STEP.to_seconds();
     let (lo, hi) = match best {
-        Some((&t, _)) => (
-            (t - PASS_COARSE_STEP_S).max(iv.start_s),
-            (t + PASS_COARSE_STEP_S).min(iv.end_s),
-        ),
+        Some((&t, _)) => ((t - step_s).max(iv.start_s), (t + step_s).min(iv.end_s)),
         None => (iv.start_s, iv.end_s),
     };
     if hi - lo <= 0.0 {

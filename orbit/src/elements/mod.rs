@@ -215,6 +215,22 @@ pub enum ElementsError {
         /// Number of fields found.
         found: usize,
     },
+    /// A CSV header that names a column twice.
+    #[error(
+        "{file}:{line}: header names column {column} twice (fields {first} and {second}; expected each column once)"
+    )]
+    CsvDuplicateColumn {
+        /// File name.
+        file: String,
+        /// 1-based line of the header.
+        line: usize,
+        /// The column name (as normalised: upper case).
+        column: String,
+        /// 1-based position of its first occurrence.
+        first: usize,
+        /// 1-based position of the repeat.
+        second: usize,
+    },
     /// A value outside its valid range.
     #[error("{file}:{line}: {location}: {value} is out of range (expected {expected})")]
     OutOfRange {
@@ -224,7 +240,7 @@ pub enum ElementsError {
         line: usize,
         /// Where: `columns 53-63 (mean motion)` or `field MEAN_MOTION`.
         location: String,
-        /// The value found (in the file's units).
+        /// The value as written in the file.
         value: String,
         /// The valid range.
         expected: &'static str,
@@ -270,22 +286,29 @@ pub enum ElementsError {
 }
 
 impl ElementsError {
-    /// The error for a failed range check at `location` (line and place in the file).
+    /// The error for a failed range check at `location` (line and place in the file);
+    /// `found` is the field's text as written in the file.
     pub(crate) fn from_violation(
         v: &validate::Violation,
         file: &str,
         line: usize,
         location: String,
+        found: &str,
     ) -> Self {
         match v {
-            validate::Violation::OutOfRange {
-                value, expected, ..
-            } => Self::OutOfRange {
+            validate::Violation::OutOfRange { expected, .. } => Self::OutOfRange {
                 file: file.to_owned(),
                 line,
                 location,
-                value: format!("{value}"),
+                value: found.to_owned(),
                 expected,
+            },
+            validate::Violation::EpochOutOfRange { .. } => Self::OutOfRange {
+                file: file.to_owned(),
+                line,
+                location,
+                value: found.to_owned(),
+                expected: validate::EPOCH_RANGE,
             },
             validate::Violation::SgpXp => Self::EphemerisTypeXp {
                 file: file.to_owned(),
@@ -315,12 +338,16 @@ pub enum ElementFormat {
     OmmCsv,
 }
 
-/// Recognises the format from the content: JSON starts with `[` or `{`; CSV has a header
-/// row naming OMM fields; anything else is read as TLE/3LE.
+/// Recognises the format from the content: JSON starts with `[` or `{`, or is any other
+/// JSON value (`"hello"`, `42`: read as OMM JSON, which then says what it expected); CSV has
+/// a header row naming OMM fields; anything else is read as TLE/3LE.
 pub fn detect_format(text: &str) -> ElementFormat {
     let text = text.trim_start_matches('\u{feff}');
     let first = text.trim_start();
-    if first.starts_with('[') || first.starts_with('{') {
+    if first.starts_with('[')
+        || first.starts_with('{')
+        || serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok()
+    {
         return ElementFormat::OmmJson;
     }
     let header = first.lines().next().unwrap_or("");
@@ -338,15 +365,10 @@ pub fn load_elements(path: &Path) -> Result<Vec<ElementSet>, ElementsError> {
         file: file.clone(),
         message: e.to_string(),
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-        ElementsError::InvalidUtf8 {
-            file: file.clone(),
-            line,
-            column,
-        }
+    let text = crate::text::utf8_text(bytes).map_err(|p| ElementsError::InvalidUtf8 {
+        file: file.clone(),
+        line: p.line,
+        column: p.column,
     })?;
     parse_elements(&text, &file)
 }

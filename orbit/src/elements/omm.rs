@@ -7,7 +7,7 @@
 //! `OBJECT_NAME`, `OBJECT_ID`, `EPHEMERIS_TYPE` (0), `CLASSIFICATION_TYPE` (U),
 //! `ELEMENT_SET_NO` (0), `REV_AT_EPOCH` (0), `MEAN_MOTION_DOT` (0), `MEAN_MOTION_DDOT` (0).
 
-use super::validate::{self, Field};
+use super::validate;
 use super::{ElementSet, ElementsError};
 use crate::time::parse_utc;
 use std::f64::consts::PI;
@@ -46,14 +46,14 @@ pub(super) fn build(
             .parse::<f64>()
             .map_err(|_| bad(field, raw, "a number"))
     };
-    let req_number = |field: &'static str| -> Result<(f64, usize), ElementsError> {
+    let req_number = |field: &'static str| -> Result<f64, ElementsError> {
         let raw = required(field)?;
-        Ok((number(field, &raw)?, raw.line))
+        number(field, &raw)
     };
-    let opt_number = |field: &'static str| -> Result<(f64, usize), ElementsError> {
+    let opt_number = |field: &'static str| -> Result<f64, ElementsError> {
         match get(field) {
-            Some(raw) => Ok((number(field, &raw)?, raw.line)),
-            None => Ok((0.0, record_line)),
+            Some(raw) => number(field, &raw),
+            None => Ok(0.0),
         }
     };
     let integer = |field: &'static str, raw: &RawField| -> Result<u64, ElementsError> {
@@ -64,10 +64,10 @@ pub(super) fn build(
         t.parse::<u64>()
             .map_err(|_| bad(field, raw, "a whole number"))
     };
-    let opt_integer = |field: &'static str| -> Result<(u64, usize), ElementsError> {
+    let opt_integer = |field: &'static str| -> Result<u64, ElementsError> {
         match get(field) {
-            Some(raw) => Ok((integer(field, &raw)?, raw.line)),
-            None => Ok((0, record_line)),
+            Some(raw) => integer(field, &raw),
+            None => Ok(0),
         }
     };
 
@@ -89,18 +89,18 @@ pub(super) fn build(
     })?;
     let norad_raw = required("NORAD_CAT_ID")?;
     let norad_id = integer("NORAD_CAT_ID", &norad_raw)?;
-    let (mean_motion, n_line) = req_number("MEAN_MOTION")?;
-    let (eccentricity, e_line) = req_number("ECCENTRICITY")?;
-    let (inclination, i_line) = req_number("INCLINATION")?;
-    let (raan, raan_line) = req_number("RA_OF_ASC_NODE")?;
-    let (arg_perigee, w_line) = req_number("ARG_OF_PERICENTER")?;
-    let (mean_anomaly, m_line) = req_number("MEAN_ANOMALY")?;
-    let (bstar, b_line) = req_number("BSTAR")?;
-    let (ndot, ndot_line) = opt_number("MEAN_MOTION_DOT")?;
-    let (nddot, nddot_line) = opt_number("MEAN_MOTION_DDOT")?;
-    let (ephemeris_type, et_line) = opt_integer("EPHEMERIS_TYPE")?;
-    let (element_set_number, _) = opt_integer("ELEMENT_SET_NO")?;
-    let (revolution_number, _) = opt_integer("REV_AT_EPOCH")?;
+    let mean_motion = req_number("MEAN_MOTION")?;
+    let eccentricity = req_number("ECCENTRICITY")?;
+    let inclination = req_number("INCLINATION")?;
+    let raan = req_number("RA_OF_ASC_NODE")?;
+    let arg_perigee = req_number("ARG_OF_PERICENTER")?;
+    let mean_anomaly = req_number("MEAN_ANOMALY")?;
+    let bstar = req_number("BSTAR")?;
+    let ndot = opt_number("MEAN_MOTION_DOT")?;
+    let nddot = opt_number("MEAN_MOTION_DDOT")?;
+    let ephemeris_type = opt_integer("EPHEMERIS_TYPE")?;
+    let element_set_number = opt_integer("ELEMENT_SET_NO")?;
+    let revolution_number = opt_integer("REV_AT_EPOCH")?;
     let classification = match get("CLASSIFICATION_TYPE") {
         None => 'U',
         Some(raw) => match raw.text.trim() {
@@ -110,16 +110,23 @@ pub(super) fn build(
             _ => return Err(bad("CLASSIFICATION_TYPE", &raw, "U, C or S")),
         },
     };
-    let text_field = |field| {
-        get(field)
-            .map(|r| r.text.trim().to_owned())
-            .filter(|t| !t.is_empty())
+    // names end up in CSV and OEM (KVN) outputs: one line of text
+    let text_field = |field: &'static str| -> Result<Option<String>, ElementsError> {
+        match get(field) {
+            Some(raw) if raw.text.chars().any(char::is_control) => {
+                Err(bad(field, &raw, "text without control characters"))
+            }
+            Some(raw) => Ok(Some(raw.text.trim().to_owned()).filter(|t| !t.is_empty())),
+            None => Ok(None),
+        }
     };
+    let name = text_field("OBJECT_NAME")?;
+    let international_designator = text_field("OBJECT_ID")?;
     let set = ElementSet {
         object_id: norad_id.to_string(),
         norad_id,
-        name: text_field("OBJECT_NAME"),
-        international_designator: text_field("OBJECT_ID"),
+        name,
+        international_designator,
         epoch,
         inclination_rad: inclination * (PI / 180.0),
         raan_rad: raan * (PI / 180.0),
@@ -136,21 +143,16 @@ pub(super) fn build(
         classification,
     };
     if let Err(v) = validate::check(&set) {
-        let field = v.field();
-        let line = match field {
-            Field::Inclination => i_line,
-            Field::Raan => raan_line,
-            Field::Eccentricity => e_line,
-            Field::ArgPerigee => w_line,
-            Field::MeanAnomaly => m_line,
-            Field::MeanMotion => n_line,
-            Field::MeanMotionDot => ndot_line,
-            Field::MeanMotionDdot => nddot_line,
-            Field::Bstar => b_line,
-            Field::EphemerisType => et_line,
+        let field = v.field().omm_name();
+        // an optional field that is absent took its default: point at the record
+        let (line, found) = match get(field) {
+            Some(raw) => (raw.line, raw.text),
+            None => (record_line, "(absent)".to_owned()),
         };
-        let location = format!("field {}", field.omm_name());
-        return Err(ElementsError::from_violation(&v, source, line, location));
+        let location = format!("field {field}");
+        return Err(ElementsError::from_violation(
+            &v, source, line, location, &found,
+        ));
     }
     Ok(set)
 }

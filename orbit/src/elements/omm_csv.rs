@@ -30,6 +30,17 @@ pub fn split_csv_line(line: &str) -> Vec<String> {
     fields
 }
 
+/// The 0-based positions of the first column name that appears twice in a header (empty
+/// names are ignored), if any.
+pub fn duplicate_column(header: &[String]) -> Option<(usize, usize)> {
+    header.iter().enumerate().find_map(|(j, name)| {
+        (!name.is_empty())
+            .then(|| header[..j].iter().position(|h| h == name))
+            .flatten()
+            .map(|i| (i, j))
+    })
+}
+
 /// Parses OMM CSV text.
 pub(crate) fn parse(text: &str, source: &str) -> Result<Vec<ElementSet>, ElementsError> {
     let mut rows = text
@@ -37,13 +48,22 @@ pub(crate) fn parse(text: &str, source: &str) -> Result<Vec<ElementSet>, Element
         .enumerate()
         .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
         .filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, header_line)) = rows.next() else {
+    let Some((header_number, header_line)) = rows.next() else {
         return Ok(Vec::new());
     };
     let header: Vec<String> = split_csv_line(header_line)
         .iter()
         .map(|h| h.trim().to_ascii_uppercase())
         .collect();
+    if let Some((first, second)) = duplicate_column(&header) {
+        return Err(ElementsError::CsvDuplicateColumn {
+            file: source.to_owned(),
+            line: header_number,
+            column: header[first].clone(),
+            first: first + 1,
+            second: second + 1,
+        });
+    }
     let mut sets = Vec::new();
     for (line, row) in rows {
         let values = split_csv_line(row);

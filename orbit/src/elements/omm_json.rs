@@ -69,14 +69,33 @@ fn field_line(text: &str, span: (usize, usize), field: &str) -> usize {
     line_of(text, span.0)
 }
 
+/// A JSON syntax error with a 1-based position. serde_json gives column 0 at the start of a
+/// line, which is where a truncated file ends: an unexpected end of the text is reported
+/// just after its last character instead, with "(the file ends early)".
+fn syntax_error(text: &str, source: &str, e: &serde_json::Error) -> ElementsError {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+    let (line, column, message) = if e.is_eof() {
+        let content = text.trim_end();
+        let line = content.matches('\n').count() + 1;
+        let last = content.rsplit('\n').next().unwrap_or("");
+        let column = last.trim_end_matches('\r').chars().count() + 1;
+        (line, column, format!("{message} (the file ends early)"))
+    } else {
+        (e.line(), e.column().max(1), message)
+    };
+    ElementsError::Json {
+        file: source.to_owned(),
+        line,
+        column,
+        message,
+    }
+}
+
 /// Parses OMM JSON text.
 pub(crate) fn parse(text: &str, source: &str) -> Result<Vec<ElementSet>, ElementsError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| ElementsError::Json {
-        file: source.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
+    let value: Value = serde_json::from_str(text).map_err(|e| syntax_error(text, source, &e))?;
     let records: Vec<&Value> = match &value {
         Value::Array(items) => items.iter().collect(),
         Value::Object(_) => vec![&value],
@@ -85,7 +104,10 @@ pub(crate) fn parse(text: &str, source: &str) -> Result<Vec<ElementSet>, Element
                 file: source.to_owned(),
                 line: 1,
                 column: 1,
-                message: "expected an array of OMM objects".to_owned(),
+                message: format!(
+                    "the top level is {} (expected an array of OMM objects)",
+                    kind_of(&value)
+                ),
             });
         }
     };
@@ -120,6 +142,18 @@ pub(crate) fn parse(text: &str, source: &str) -> Result<Vec<ElementSet>, Element
         sets.push(build(&get, record_line, source)?);
     }
     Ok(sets)
+}
+
+/// What kind of JSON value this is, for messages.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 /// Rounds to 13 significant digits, removing the last-bit noise of a degree ↔ radian round

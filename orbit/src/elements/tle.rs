@@ -424,9 +424,16 @@ fn parse_pair(
     if let Err(v) = validate::check(&set) {
         let field: Field = v.field();
         let (tle_line, start, end) = field.tle_columns();
-        let line = if tle_line == 1 { l1.number } else { l2.number };
+        let ctx = if tle_line == 1 { &a } else { &b };
         let location = format!("columns {start}-{end} ({})", field.label());
-        return Err(ElementsError::from_violation(&v, source, line, location));
+        let found = ctx.cols(start, end).trim();
+        return Err(ElementsError::from_violation(
+            &v,
+            source,
+            ctx.line.number,
+            location,
+            found,
+        ));
     }
     Ok(set)
 }

@@ -1,15 +1,34 @@
 //! Range checks applied to every element set, whatever its format.
 //!
-//! Rules: 0 ≤ e < 1; 0 < n < 20 rev/day; inclination in [0°, 180°]; node, argument of
+//! Rules: epoch from 1957-01-01 to 2100-01-01 UTC (the space age; SGP4 elements outside it
+//! are typing errors, and times far from them cannot be written as RFC 3339); 0 ≤ e < 1;
+//! 0 < n < 20 rev/day; inclination in [0°, 180°]; node, argument of
 //! perigee and mean anomaly in [0°, 360°]; every number finite; ephemeris type 0–3 (types 1–3
 //! are legacy codes for the SGP family and are propagated with SGP4/SDP4), never 4 (SGP4-XP)
 //! nor 5 and above (special perturbations, not mean elements).
 
 use super::ElementSet;
+use crate::time::{days_from_civil, utc_from_days_ns};
+use hifitime::Epoch;
+
+/// Earliest accepted element-set epoch: 1957-01-01T00:00:00Z (Sputnik 1 flew in October 1957).
+pub fn earliest_epoch() -> Epoch {
+    utc_from_days_ns(days_from_civil(1957, 1, 1), 0)
+}
+
+/// Latest accepted element-set epoch: 2100-01-01T00:00:00Z.
+pub fn latest_epoch() -> Epoch {
+    utc_from_days_ns(days_from_civil(2100, 1, 1), 0)
+}
+
+/// The epoch range in words, for messages.
+pub const EPOCH_RANGE: &str = "an epoch from 1957-01-01 to 2100-01-01 UTC";
 
 /// The fields the checks refer to; each format maps them to a column range or a field name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    /// Epoch.
+    Epoch,
     /// Inclination.
     Inclination,
     /// Right ascension of the ascending node.
@@ -36,6 +55,7 @@ impl Field {
     /// TLE line (1 or 2) and 1-based inclusive column range of the field.
     pub fn tle_columns(&self) -> (u8, usize, usize) {
         match self {
+            Self::Epoch => (1, 19, 32),
             Self::MeanMotionDot => (1, 34, 43),
             Self::MeanMotionDdot => (1, 45, 52),
             Self::Bstar => (1, 54, 61),
@@ -52,6 +72,7 @@ impl Field {
     /// CelesTrak OMM field name.
     pub fn omm_name(&self) -> &'static str {
         match self {
+            Self::Epoch => "EPOCH",
             Self::Inclination => "INCLINATION",
             Self::Raan => "RA_OF_ASC_NODE",
             Self::Eccentricity => "ECCENTRICITY",
@@ -68,6 +89,7 @@ impl Field {
     /// Human-readable name.
     pub fn label(&self) -> &'static str {
         match self {
+            Self::Epoch => "epoch",
             Self::Inclination => "inclination",
             Self::Raan => "right ascension of the ascending node",
             Self::Eccentricity => "eccentricity",
@@ -94,6 +116,11 @@ pub enum Violation {
         /// The valid range in words.
         expected: &'static str,
     },
+    /// An epoch outside [`earliest_epoch`]..[`latest_epoch`].
+    EpochOutOfRange {
+        /// The epoch found.
+        epoch: Epoch,
+    },
     /// Ephemeris type 4: SGP4-XP.
     SgpXp,
     /// Ephemeris type 5 or above: not mean elements.
@@ -105,6 +132,7 @@ impl Violation {
     pub fn field(&self) -> Field {
         match self {
             Self::OutOfRange { field, .. } => *field,
+            Self::EpochOutOfRange { .. } => Field::Epoch,
             Self::SgpXp | Self::UnsupportedEphemerisType(_) => Field::EphemerisType,
         }
     }
@@ -119,6 +147,9 @@ pub fn check(set: &ElementSet) -> Result<(), Violation> {
             expected,
         })
     };
+    if !(earliest_epoch()..=latest_epoch()).contains(&set.epoch) {
+        return Err(Violation::EpochOutOfRange { epoch: set.epoch });
+    }
     let e = set.eccentricity;
     if !(e.is_finite() && (0.0..1.0).contains(&e)) {
         return out(Field::Eccentricity, e, "0 <= e < 1");

@@ -632,3 +632,133 @@ fn regress_bad_omm_csv_table() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn regress_json_scalars_are_omm_json_not_tle() {
+    for text in ["\"hello\"", "42", "true", "null", "  \"hello\"\n"] {
+        match parse_elements(text, "scalar.json") {
+            Err(e @ ElementsError::Json { line: 1, .. }) => {
+                let m = e.to_string();
+                assert!(
+                    m.contains("expected an array of OMM objects"),
+                    "{text}: {m}"
+                );
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn regress_out_of_range_values_are_echoed_as_written() {
+    let text = OMM.replace("15.49507896", "1e308");
+    let m = parse_elements(&text, "big.json").unwrap_err().to_string();
+    assert!(
+        m.contains("field MEAN_MOTION: 1e308 is out of range"),
+        "{m}"
+    );
+    assert!(m.len() < 200, "{m}");
+    // degrees as written, not after a radian round trip
+    let m = parse_elements(&OMM.replace("51.6461", "720"), "inc.json")
+        .unwrap_err()
+        .to_string();
+    assert!(m.contains("field INCLINATION: 720 is out of range"), "{m}");
+    // TLE: the columns' text
+    let l2 = "2 25544  51.6424  32.9776 0003646  28.7227  39.5332 25.54190080 95614";
+    let l2 = format!("{}{}", &l2[..68], checksum(l2));
+    let l1 = "1 25544U 98067A   18020.89808844  .00002078  00000-0  38550-4 0  9992";
+    let m = parse_elements(&format!("{l1}\n{l2}\n"), "fast.tle")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        m.contains("columns 53-63 (mean motion): 25.54190080 is out of range"),
+        "{m}"
+    );
+}
+
+#[test]
+fn regress_truncated_json_points_at_the_end_of_the_text() {
+    let cut = &OMM[..OMM.find("\"INCLINATION\"").unwrap()];
+    let cut = format!("{}\n\n", cut.trim_end());
+    let last_line = cut.trim_end().lines().count();
+    let last_len = cut.trim_end().lines().last().unwrap().chars().count();
+    match parse_elements(&cut, "cut.json") {
+        Err(e @ ElementsError::Json { .. }) => {
+            let ElementsError::Json { line, column, .. } = &e else {
+                panic!("{e:?}")
+            };
+            assert_eq!((*line, *column), (last_line, last_len + 1), "{e}");
+            let m = e.to_string();
+            assert!(m.contains("ends early"), "{m}");
+            assert!(!m.contains("column 0"), "{m}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn regress_epochs_outside_the_space_age_are_rejected() {
+    for (epoch, ok) in [
+        ("0001-01-01T00:00:00", false),
+        ("1956-12-31T23:59:59.999", false),
+        ("1957-01-01T00:00:00", true),
+        ("2099-12-31T23:59:59", true),
+        ("2100-01-01T00:00:00.000001", false),
+        ("9999-01-01T00:00:00", false),
+    ] {
+        let text = OMM.replace("2020-07-12T21:16:01.000416", epoch);
+        match parse_elements(&text, "e.json") {
+            Ok(_) if ok => {}
+            Err(e @ ElementsError::OutOfRange { .. }) if !ok => {
+                let m = e.to_string();
+                let line = line_of(&text, "EPOCH");
+                assert!(
+                    m.starts_with(&format!("e.json:{line}: field EPOCH: {epoch}")),
+                    "{m}"
+                );
+                assert!(m.contains("1957-01-01 to 2100-01-01"), "{m}");
+            }
+            other => panic!("{epoch}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn regress_duplicate_omm_csv_columns_are_rejected() {
+    let text = "NORAD_CAT_ID,EPOCH,MEAN_MOTION,ECCENTRICITY,INCLINATION,RA_OF_ASC_NODE,ARG_OF_PERICENTER,MEAN_ANOMALY,BSTAR,mean_motion\n\
+        25544,2020-07-12T21:16:01.000416,15.49507896,.0001413,51.6461,221.2784,89.1723,280.4612,-.31515E-4,1.0\n";
+    match parse_elements(text, "dup.csv") {
+        Err(e @ ElementsError::CsvDuplicateColumn { .. }) => {
+            assert_eq!(
+                e,
+                ElementsError::CsvDuplicateColumn {
+                    file: "dup.csv".into(),
+                    line: 1,
+                    column: "MEAN_MOTION".into(),
+                    first: 3,
+                    second: 10,
+                }
+            );
+            assert!(
+                e.to_string()
+                    .starts_with("dup.csv:1: header names column MEAN_MOTION twice")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn regress_control_characters_in_omm_names_are_rejected() {
+    // a newline in OBJECT_NAME would forge lines of an OEM file
+    let text = OMM.replace("ISS (ZARYA)", "ISS\\nREF_FRAME = ITRF");
+    match parse_elements(&text, "nl.json") {
+        Err(ElementsError::OmmField { field, line, .. }) => {
+            assert_eq!(
+                (field.as_str(), line),
+                ("OBJECT_NAME", line_of(&text, "OBJECT_NAME"))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

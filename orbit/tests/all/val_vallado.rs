@@ -314,7 +314,8 @@ fn val_vallado_whole_file_reads_with_comments_and_crlf() {
         }
         other => panic!("{other:?}"),
     }
-    // Cut to 69 columns (CRLF kept) the 30 sets with valid checksums all read.
+    // Cut to 69 columns (CRLF kept), the 29 sets before the error-code cases (from the
+    // "check error code 4" comment on) all read.
     let trimmed: String = TLE_FILE
         .split('\n')
         .map(|l| {

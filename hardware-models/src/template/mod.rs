@@ -4,6 +4,8 @@
 //! not one vendor's product); the comment beside each group says where it comes from.
 //! Scenarios start from a template and override fields.
 
+mod validate;
+
 use nalgebra::Vector3;
 use serde::{Deserialize, Serialize};
 
@@ -366,6 +368,7 @@ impl HardwareTemplate {
             gravity_gradient: true,
             auto_dump_fraction: Some(0.9),
             power_load: Some("adcs".into()),
+            settled_steps: true,
         };
 
         let radio = RadioParams {
@@ -692,6 +695,7 @@ impl HardwareTemplate {
             gravity_gradient: true,
             auto_dump_fraction: Some(0.9),
             power_load: Some("adcs".into()),
+            settled_steps: true,
         };
 
         let radio = RadioParams {

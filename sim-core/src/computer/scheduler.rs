@@ -1,0 +1,626 @@
+//! One step of the onboard computer: the time-sliced, fuel-metered scheduler.
+//!
+//! Priority levels run from highest to lowest over the step's [`Timeline`]; each level gets
+//! the time the levels above left free, so scheduling is strict-priority and pre-emptive in
+//! simulated time, and a higher-priority app's timing does not depend on anything below it.
+//! Within a level, picking an app hands it one quantum (the fuel yield interval): whatever
+//! it executes — wasm operators counted by fuel, plus the ABI's host-call costs — advances
+//! the level's time at `instruction_rate_ips`. The app with the smallest virtual runtime
+//! (instructions ÷ share) goes next, ties by install order. When nothing in the level can
+//! run, time jumps to the next wake-up (timer, sleep deadline, restart, watchdog).
+
+use std::collections::BTreeSet;
+
+use hifitime::{Duration, Epoch};
+
+use super::exec::{
+    Ending, Exec, ExecDone, FutKind, PollEnd, classify, handler_future, poll_once, wasm_consumed,
+};
+use super::timeline::{Timeline, instructions_to_ns};
+use super::*;
+use crate::bus::{Block, PollClock, SatelliteBus};
+use crate::hypervisor::AppStyle;
+use crate::hypervisor::abi::*;
+use crate::state::StateSnapshot;
+use crate::time::{duration_to_ns, epoch_to_unix_ns};
+
+/// Virtual runtime units per instruction at share 1.
+const VRUNTIME_SCALE: u128 = 1 << 20;
+
+impl OnboardComputer {
+    /// Runs the computer over `[start, start + dt)`: the satellite supplies the sensor view
+    /// (`state`, what `state_read` returns) and the true `conditions` (schedules, event
+    /// edges, safe mode). Returns the CPU use, the events and the log lines.
+    pub fn step(
+        &mut self,
+        start: Epoch,
+        dt: Duration,
+        state: &StateSnapshot,
+        conditions: &Conditions,
+    ) -> TickReport {
+        let t0 = epoch_to_unix_ns(start);
+        let dt_ns = duration_to_ns(dt).max(0);
+        let t_end = t0.saturating_add(dt_ns);
+        for a in &mut self.apps {
+            a.tick_instructions = 0;
+        }
+        {
+            let mut bus = bus::lock(&self.bus);
+            bus.snapshot = state.clone();
+            bus.snapshot.time_unix_ns = t0;
+            bus.safe_mode = conditions.safe_mode;
+        }
+        self.cursor_ns = self.cursor_ns.max(t0);
+        self.latch_edges(conditions);
+        self.apply_schedules(conditions);
+
+        // Power: the CPU is available from `on_from` (off and booting time is unavailable).
+        let mut timeline = Timeline::default();
+        let on_from = self.power_transitions(t_end, conditions);
+        timeline.take(t0, on_from.min(t_end));
+
+        let mut instructions: u64 = 0;
+        let mut levels: BTreeSet<u8> = self.apps.iter().map(|a| a.config.priority).collect();
+        levels.extend(self.owed.keys().copied());
+        if on_from < t_end {
+            for &p in levels.iter().rev() {
+                let (n, used) = self.run_level(p, &timeline, t0, t_end);
+                instructions += n;
+                for (s, e) in used {
+                    timeline.take(s, e);
+                }
+            }
+        }
+        let busy_ns = timeline.taken_within(t0, t_end) - (on_from.min(t_end) - t0);
+        self.cursor_ns = t_end;
+        self.cursor_rem = 0;
+
+        let (mut events, mut logs) = {
+            let mut bus = bus::lock(&self.bus);
+            (
+                std::mem::take(&mut bus.events),
+                std::mem::take(&mut bus.logs),
+            )
+        };
+        events.sort_by_key(|e| e.time_unix_ns);
+        logs.sort_by_key(|l| l.time_unix_ns);
+        TickReport {
+            start,
+            dt,
+            instructions,
+            busy_fraction: if dt_ns > 0 {
+                (busy_ns as f64 / dt_ns as f64).clamp(0.0, 1.0)
+            } else {
+                0.0
+            },
+            apps: self
+                .apps
+                .iter()
+                .map(|a| AppTick {
+                    app: a.name.clone(),
+                    instructions: a.tick_instructions,
+                })
+                .collect(),
+            events,
+            logs,
+        }
+    }
+
+    /// Applies power-on and boot completion falling inside this step; returns when the CPU
+    /// becomes available (`i64::MAX`-like `t_end` when it stays off).
+    fn power_transitions(&mut self, t_end: i64, conditions: &Conditions) -> i64 {
+        let t0 = self.cursor_ns;
+        if let Power::Off { on_at_ns } = self.power {
+            match on_at_ns {
+                Some(t) if t < t_end => {
+                    self.cursor_ns = t.max(t0);
+                    self.power_on();
+                }
+                _ => return t_end,
+            }
+        }
+        if let Power::Booting { until_ns } = self.power {
+            if until_ns >= t_end {
+                self.cursor_ns = t0;
+                return t_end;
+            }
+            self.cursor_ns = until_ns.max(t0);
+            self.power = Power::On;
+            self.event(None, EventKind::Booted);
+            for i in 0..self.apps.len() {
+                if self.apps[i].enabled {
+                    self.launch(i, None);
+                }
+            }
+            self.apply_schedules(conditions);
+            let on = self.cursor_ns;
+            self.cursor_ns = t0;
+            return on;
+        }
+        t0
+    }
+
+    /// Runs priority level `p` over the free time of `timeline`; returns the instructions
+    /// executed and the intervals the level used.
+    fn run_level(
+        &mut self,
+        p: u8,
+        timeline: &Timeline,
+        t0: i64,
+        t_end: i64,
+    ) -> (u64, Vec<(i64, i64)>) {
+        let mut used: Vec<(i64, i64)> = Vec::new();
+        let mut record = |s: i64, e: i64| {
+            if let Some(last) = used.last_mut()
+                && last.1 == s
+            {
+                last.1 = e;
+                return;
+            }
+            used.push((s, e));
+        };
+        bus::lock(&self.bus).timeline = timeline.clone();
+        // CPU time this level executed past the end of the previous step comes first.
+        let (owed_ns, owed_rem) = self.owed.remove(&p).unwrap_or((0, 0));
+        let mut cur = timeline.advance(t0, owed_ns, &mut record);
+        self.cursor_rem = owed_rem;
+        let mut instructions = 0;
+        self.cursor_ns = timeline.skip(cur);
+        let mut next_due = self.service_level(p);
+        let mut ready = self.ready_set(p);
+        loop {
+            cur = timeline.skip(cur);
+            if cur >= t_end {
+                break;
+            }
+            self.cursor_ns = cur;
+            if next_due.is_some_and(|d| d <= cur) {
+                next_due = self.service_level(p);
+                ready = self.ready_set(p);
+            }
+            match ready.pop_first() {
+                Some((_, i)) => {
+                    let (n, end) = self.run_quantum(i, timeline, &mut record);
+                    instructions += n;
+                    cur = end;
+                    self.cursor_ns = cur;
+                    // Only the app that ran can have changed; others keep their deadlines.
+                    if let Some(d) = self.service_app(i) {
+                        next_due = Some(next_due.map_or(d, |n| n.min(d)));
+                    }
+                    if self.runnable(i, &bus::lock(&self.bus)) {
+                        ready.insert((self.apps[i].vruntime, i));
+                    }
+                }
+                None => {
+                    cur = next_due.unwrap_or(t_end).max(cur + 1).min(t_end);
+                    self.cursor_rem = 0;
+                }
+            }
+        }
+        if cur > t_end {
+            self.owed.insert(p, (cur - t_end, self.cursor_rem));
+        }
+        self.cursor_ns = t_end;
+        (instructions, used)
+    }
+
+    /// Latches event edges between the previous and the current conditions into every live app.
+    fn latch_edges(&mut self, c: &Conditions) {
+        let mut bits = 0;
+        if let Some(prev) = &self.last_conditions {
+            if c.sunlit != prev.sunlit {
+                bits |= if c.sunlit { EV_SUNLIT } else { EV_ECLIPSE };
+            }
+            if c.in_contact != prev.in_contact {
+                bits |= if c.in_contact {
+                    EV_CONTACT_START
+                } else {
+                    EV_CONTACT_END
+                };
+            }
+            if c.areas.difference(&prev.areas).next().is_some() {
+                bits |= EV_AOI_ENTER;
+            }
+            if prev.areas.difference(&c.areas).next().is_some() {
+                bits |= EV_AOI_EXIT;
+            }
+        }
+        self.last_conditions = Some(c.clone());
+        if bits == 0 {
+            return;
+        }
+        let mut bus = bus::lock(&self.bus);
+        for a in &self.apps {
+            if matches!(a.phase, Phase::Live(_))
+                && let Some(s) = bus.app_mut(a.slot)
+            {
+                s.latched |= bits;
+            }
+        }
+    }
+
+    /// Suspends and resumes live apps by their schedules.
+    fn apply_schedules(&mut self, c: &Conditions) {
+        let now = self.cursor_ns;
+        for a in &mut self.apps {
+            let Phase::Live(l) = &mut a.phase else {
+                continue;
+            };
+            let allowed = a.config.schedule.allows(now, c);
+            match (allowed, l.suspended_since) {
+                (true, Some(since)) => {
+                    let shift = now.saturating_sub(since);
+                    l.suspended_since = None;
+                    l.running_since_ns = l.running_since_ns.saturating_add(shift);
+                    let mut bus = bus::lock(&self.bus);
+                    if let Some(s) = bus.app_mut(a.slot) {
+                        s.heartbeat_ns = s.heartbeat_ns.map(|h| h.saturating_add(shift));
+                        s.latched |= EV_RESUMED;
+                    }
+                    bus.event(now, Some(&a.name), EventKind::Resumed);
+                }
+                (false, None) => {
+                    l.suspended_since = Some(now);
+                    bus::lock(&self.bus).event(now, Some(&a.name), EventKind::Suspended);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn heartbeat_timeout_ns(&self, a: &AppSlot) -> i64 {
+        duration_to_ns(
+            a.config
+                .heartbeat_timeout
+                .unwrap_or(self.spec.heartbeat_timeout),
+        )
+    }
+
+    /// Handles everything due now in level `p`; returns the level's next due time.
+    fn service_level(&mut self, p: u8) -> Option<i64> {
+        let mut next: Option<i64> = None;
+        for i in 0..self.apps.len() {
+            if self.apps[i].config.priority == p
+                && let Some(d) = self.service_app(i)
+            {
+                next = Some(next.map_or(d, |n| n.min(d)));
+            }
+        }
+        next
+    }
+
+    /// Handles everything due now for app `i` — restart, timer, watchdogs, stop deadline,
+    /// waking it — and returns the next time something of it falls due (after now).
+    fn service_app(&mut self, i: usize) -> Option<i64> {
+        let now = self.cursor_ns;
+        if let Phase::RestartAt(t, _) = self.apps[i].phase {
+            if t > now {
+                return Some(t);
+            }
+            if !self.apps[i].enabled {
+                return None;
+            }
+            self.apps[i].restarts += 1;
+            self.launch_as(i, None, EventKind::Restarted);
+        }
+        let hb_timeout = self.heartbeat_timeout_ns(&self.apps[i]);
+        let cpu_watchdog = duration_to_ns(self.apps[i].config.cpu_watchdog);
+        let vfloor = self.vfloor_of(self.apps[i].config.priority);
+        let a = &mut self.apps[i];
+        let Phase::Live(l) = &mut a.phase else {
+            return None;
+        };
+        let mut bus = bus::lock(&self.bus);
+        let s = bus.app_mut(a.slot)?;
+        if s.timer_ns.is_some_and(|t| t <= now) {
+            s.timer_ns = None;
+            s.latched |= EV_TIMER;
+        }
+        if l.suspended_since.is_some() {
+            return None;
+        }
+        let running = matches!(l.exec, Exec::InFlight { .. })
+            && (s.exec.block.is_none() || s.exec.block == Some(Block::Yield));
+        let fault = if s
+            .heartbeat_ns
+            .is_some_and(|hb| now.saturating_sub(hb) > hb_timeout)
+        {
+            Some(FaultReason::HeartbeatWatchdog)
+        } else {
+            (running && now.saturating_sub(l.running_since_ns) > cpu_watchdog)
+                .then_some(FaultReason::CpuWatchdog)
+        };
+        if let Some(reason) = fault {
+            drop(bus);
+            self.fault(i, reason);
+            return self.restart_time(i);
+        }
+        if l.stopping_until.is_some_and(|t| t <= now) {
+            drop(bus);
+            self.kill(i);
+            let name = self.apps[i].name.clone();
+            self.event(Some(&name), EventKind::Stopped);
+            return None;
+        }
+        if s.exec.wake.is_none() {
+            let wake = match s.exec.block {
+                Some(Block::Wait { mask, deadline_ns }) => {
+                    let ev = s.latched & mask;
+                    if ev != 0 {
+                        s.latched &= !ev;
+                        Some(i64::from(ev))
+                    } else if deadline_ns.is_some_and(|d| d <= now) {
+                        Some(0)
+                    } else {
+                        None
+                    }
+                }
+                Some(Block::Sleep { until_ns }) => (until_ns <= now).then_some(0),
+                Some(Block::Yield) => Some(0),
+                None => None,
+            };
+            if let Some(v) = wake {
+                s.exec.wake = Some(v);
+                if s.exec.block != Some(Block::Yield) {
+                    l.running_since_ns = now;
+                    a.vruntime = a.vruntime.max(vfloor);
+                }
+            }
+        }
+        // When it falls due next.
+        let mut next: Option<i64> = None;
+        let mut consider = |t: i64| {
+            if t > now {
+                next = Some(next.map_or(t, |n| n.min(t)));
+            }
+        };
+        if let Some(t) = s.timer_ns {
+            consider(t);
+        }
+        if let Some(hb) = s.heartbeat_ns {
+            consider(hb.saturating_add(hb_timeout).saturating_add(1));
+        }
+        if let Some(t) = l.stopping_until {
+            consider(t);
+        }
+        let runnable_now = matches!(l.exec, Exec::InFlight { .. })
+            && (s.exec.block.is_none() || s.exec.wake.is_some());
+        if runnable_now {
+            consider(
+                l.running_since_ns
+                    .saturating_add(cpu_watchdog)
+                    .saturating_add(1),
+            );
+        }
+        if s.exec.wake.is_none() {
+            match s.exec.block {
+                Some(Block::Wait {
+                    deadline_ns: Some(d),
+                    ..
+                }) => consider(d),
+                Some(Block::Sleep { until_ns }) => consider(until_ns),
+                _ => {}
+            }
+        }
+        next
+    }
+
+    fn restart_time(&self, i: usize) -> Option<i64> {
+        match self.apps[i].phase {
+            Phase::RestartAt(t, _) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Events a reactor at rest would be called with now.
+    fn deliverable(style: AppStyle, latched: u32, subscribed: u32) -> u32 {
+        match style {
+            AppStyle::Reactor => latched & (subscribed | EV_START | EV_STOP),
+            AppStyle::Command => 0,
+        }
+    }
+
+    /// Whether app `i` can run now (not suspended; unblocked, or a reactor with events).
+    fn runnable(&self, i: usize, bus: &SatelliteBus) -> bool {
+        let a = &self.apps[i];
+        let Phase::Live(l) = &a.phase else {
+            return false;
+        };
+        if l.suspended_since.is_some() {
+            return false;
+        }
+        let Some(s) = bus.app(a.slot) else {
+            return false;
+        };
+        match &l.exec {
+            Exec::InFlight { .. } => s.exec.block.is_none() || s.exec.wake.is_some(),
+            Exec::AtRest { .. } => Self::deliverable(a.image.style(), s.latched, s.subscribed) != 0,
+        }
+    }
+
+    /// The runnable apps of level `p`, ordered by (virtual runtime, install order).
+    fn ready_set(&self, p: u8) -> BTreeSet<(u128, usize)> {
+        let bus = bus::lock(&self.bus);
+        (0..self.apps.len())
+            .filter(|&i| self.apps[i].config.priority == p && self.runnable(i, &bus))
+            .map(|i| (self.apps[i].vruntime, i))
+            .collect()
+    }
+
+    /// Gives app `i` one quantum on `timeline`; returns the instructions it used and where
+    /// the level's time ends.
+    fn run_quantum(
+        &mut self,
+        i: usize,
+        timeline: &Timeline,
+        record: &mut impl FnMut(i64, i64),
+    ) -> (u64, i64) {
+        let now = self.cursor_ns;
+        let quantum = self.hv.config().quantum_instructions;
+        let p = self.apps[i].config.priority;
+        let floor = self.vfloor.entry(p).or_insert(0);
+        *floor = (*floor).max(self.apps[i].vruntime);
+        let slot = self.apps[i].slot;
+        let style = self.apps[i].image.style();
+
+        // A reactor at rest with events: start a handler call.
+        if let Phase::Live(l) = &mut self.apps[i].phase
+            && matches!(l.exec, Exec::AtRest { .. })
+        {
+            let events = {
+                let mut bus = bus::lock(&self.bus);
+                let Some(s) = bus.app_mut(slot) else {
+                    return (0, now);
+                };
+                let ev = Self::deliverable(style, s.latched, s.subscribed);
+                s.latched &= !ev;
+                ev
+            };
+            if events & EV_STOP != 0 {
+                l.stop_delivered = true;
+            }
+            l.running_since_ns = now;
+            let placeholder = Exec::InFlight {
+                fut: Box::pin(std::future::pending()),
+                kind: FutKind::Handler,
+            };
+            if let Exec::AtRest {
+                store,
+                instance,
+                handler,
+            } = std::mem::replace(&mut l.exec, placeholder)
+            {
+                l.exec = Exec::InFlight {
+                    fut: handler_future(store, instance, handler, events),
+                    kind: FutKind::Handler,
+                };
+            }
+        }
+
+        let instr_at_start = {
+            let mut bus = bus::lock(&self.bus);
+            let rate_ips = self.spec.instruction_rate_ips;
+            let Some(s) = bus.app_mut(slot) else {
+                return (0, now);
+            };
+            s.exec.host_called = false;
+            let instr = s.exec.instructions();
+            bus.clock = PollClock {
+                start_ns: now,
+                start_rem: self.cursor_rem,
+                rate_ips,
+                instr_at_start: instr,
+            };
+            instr
+        };
+
+        let Phase::Live(l) = &mut self.apps[i].phase else {
+            return (0, now);
+        };
+        let Exec::InFlight { fut, kind } = &mut l.exec else {
+            return (0, now);
+        };
+        let kind = *kind;
+        let end = poll_once(fut);
+
+        let delta = {
+            let mut bus = bus::lock(&self.bus);
+            let Some(s) = bus.app_mut(slot) else {
+                return (0, now);
+            };
+            match &end {
+                PollEnd::Pending if s.exec.block.is_some() && s.exec.wake.is_none() => {}
+                PollEnd::Pending => {
+                    s.exec.yields += 1;
+                    s.exec.wasm_est = s.exec.wasm_est.max(s.exec.yields.saturating_mul(quantum));
+                }
+                PollEnd::Done(done) => {
+                    let exact = wasm_consumed(&done.store);
+                    s.exec.wasm_exact = exact;
+                    s.exec.wasm_est = s.exec.wasm_est.max(exact);
+                }
+                PollEnd::Panicked(_) => {}
+            }
+            let d = s.exec.instructions().saturating_sub(instr_at_start);
+            s.instructions_total = s.instructions_total.saturating_add(d);
+            d
+        };
+        let a = &mut self.apps[i];
+        a.tick_instructions = a.tick_instructions.saturating_add(delta);
+        a.vruntime = a
+            .vruntime
+            .saturating_add(u128::from(delta) * VRUNTIME_SCALE / u128::from(a.config.share.max(1)));
+        let (ns, rem) = instructions_to_ns(delta, self.cursor_rem, self.spec.instruction_rate_ips);
+        self.cursor_rem = rem;
+        let end_ns = timeline.advance(now, ns, record);
+        self.cursor_ns = end_ns;
+
+        match end {
+            PollEnd::Pending => {}
+            PollEnd::Panicked(message) => self.fault(i, FaultReason::HostPanic { message }),
+            PollEnd::Done(done) => self.finish(i, kind, done),
+        }
+        (delta, end_ns)
+    }
+
+    /// A future of app `i` finished.
+    fn finish(&mut self, i: usize, kind: FutKind, mut done: ExecDone) {
+        let ending = classify(&done.result, &done.store);
+        match ending {
+            Ending::Fault(reason) => self.fault(i, reason),
+            Ending::Exit(code) => self.exit(i, code),
+            Ending::Returned(_) if kind == FutKind::Command => self.exit(i, 0),
+            Ending::Returned(ret) => {
+                let Some(instance) = done.instance else {
+                    self.fault(
+                        i,
+                        FaultReason::Instantiation {
+                            message: "reactor instance missing".into(),
+                        },
+                    );
+                    return;
+                };
+                let handler = match instance
+                    .get_typed_func::<i32, i32>(&mut done.store, "skytwin_on_event")
+                {
+                    Ok(h) => h,
+                    Err(e) => {
+                        self.fault(
+                            i,
+                            FaultReason::Instantiation {
+                                message: e.to_string(),
+                            },
+                        );
+                        return;
+                    }
+                };
+                let now = self.cursor_ns;
+                let name = self.apps[i].name.clone();
+                if let Some(code) = ret.filter(|&c| c != 0) {
+                    self.event(Some(&name), EventKind::HandlerError { code });
+                }
+                let Phase::Live(l) = &mut self.apps[i].phase else {
+                    return;
+                };
+                l.exec = Exec::AtRest {
+                    store: done.store,
+                    instance,
+                    handler,
+                };
+                l.running_since_ns = now;
+                if l.stop_delivered {
+                    self.kill(i);
+                    self.event(Some(&name), EventKind::Stopped);
+                }
+            }
+        }
+    }
+
+    fn exit(&mut self, i: usize, code: i32) {
+        self.kill(i);
+        self.apps[i].phase = Phase::Exited(code);
+        let name = self.apps[i].name.clone();
+        self.event(Some(&name), EventKind::Exited { code });
+    }
+}

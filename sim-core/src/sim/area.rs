@@ -1,0 +1,110 @@
+//! Areas of interest on the ground: what "over an area" means for schedules, events and the
+//! `flags` of `st_state_v1`.
+
+use orbit::Geodetic;
+
+/// WGS-84 equatorial radius, km (for the great-circle distance of a circular area).
+const EARTH_RADIUS_KM: f64 = 6378.137;
+
+/// The shape of an area of interest.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AreaShape {
+    /// Within `radius_km` (great-circle distance on a sphere of the equatorial radius) of a
+    /// centre point.
+    Circle {
+        /// Centre latitude, rad.
+        lat_rad: f64,
+        /// Centre longitude, rad.
+        lon_rad: f64,
+        /// Radius along the ground, km.
+        radius_km: f64,
+    },
+    /// A latitude/longitude box; crosses the antimeridian when `lon_min_rad > lon_max_rad`.
+    LatLonBox {
+        /// Southern edge, rad.
+        lat_min_rad: f64,
+        /// Northern edge, rad.
+        lat_max_rad: f64,
+        /// Western edge, rad.
+        lon_min_rad: f64,
+        /// Eastern edge, rad.
+        lon_max_rad: f64,
+    },
+}
+
+/// A named area of interest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Area {
+    /// Name (what `Schedule::OverArea` refers to).
+    pub name: String,
+    /// Shape.
+    pub shape: AreaShape,
+}
+
+impl Area {
+    /// Whether the sub-satellite point `g` is inside the area.
+    ///
+    /// Circle: haversine great-circle distance (Sinnott 1984):
+    /// `d = 2R asin √(sin²(Δφ/2) + cos φ₁ cos φ₂ sin²(Δλ/2))`.
+    pub fn contains(&self, g: &Geodetic) -> bool {
+        match self.shape {
+            AreaShape::Circle {
+                lat_rad,
+                lon_rad,
+                radius_km,
+            } => {
+                let dlat = g.lat_rad - lat_rad;
+                let dlon = g.lon_rad - lon_rad;
+                let h = (dlat / 2.0).sin().powi(2)
+                    + lat_rad.cos() * g.lat_rad.cos() * (dlon / 2.0).sin().powi(2);
+                2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin() <= radius_km
+            }
+            AreaShape::LatLonBox {
+                lat_min_rad,
+                lat_max_rad,
+                lon_min_rad,
+                lon_max_rad,
+            } => {
+                let lat_ok = g.lat_rad >= lat_min_rad && g.lat_rad <= lat_max_rad;
+                let lon_ok = if lon_min_rad <= lon_max_rad {
+                    g.lon_rad >= lon_min_rad && g.lon_rad <= lon_max_rad
+                } else {
+                    g.lon_rad >= lon_min_rad || g.lon_rad <= lon_max_rad
+                };
+                lat_ok && lon_ok
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn val_analytic_circle_and_box() {
+        let alps = Area {
+            name: "alps".into(),
+            shape: AreaShape::Circle {
+                lat_rad: 46f64.to_radians(),
+                lon_rad: 9f64.to_radians(),
+                radius_km: 200.0,
+            },
+        };
+        // 1° of latitude is 111.3 km on this sphere: 1.5° is inside, 2° is not.
+        assert!(alps.contains(&Geodetic::from_degrees(47.5, 9.0, 0.5)));
+        assert!(!alps.contains(&Geodetic::from_degrees(48.0, 9.0, 0.5)));
+        let pacific = Area {
+            name: "p".into(),
+            shape: AreaShape::LatLonBox {
+                lat_min_rad: (-10f64).to_radians(),
+                lat_max_rad: 10f64.to_radians(),
+                lon_min_rad: 170f64.to_radians(),
+                lon_max_rad: (-170f64).to_radians(),
+            },
+        };
+        assert!(pacific.contains(&Geodetic::from_degrees(0.0, 179.0, 0.0)));
+        assert!(pacific.contains(&Geodetic::from_degrees(0.0, -175.0, 0.0)));
+        assert!(!pacific.contains(&Geodetic::from_degrees(0.0, 0.0, 0.0)));
+    }
+}

@@ -1,0 +1,15 @@
+//! sim-core integration tests: one binary, one module per area (link time is precious).
+
+mod common;
+
+mod abi_bounds;
+mod determinism;
+mod guest_apps;
+mod hostile;
+mod lifecycle;
+mod module_fuzz;
+mod reactor;
+mod scheduling;
+mod services;
+mod simulation;
+mod wasi;
