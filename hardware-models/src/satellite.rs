@@ -184,16 +184,6 @@ impl SatelliteHardware {
             .iter()
             .map(|h| load_id(&h.power_load))
             .collect::<Result<Vec<_>, _>>()?;
-        if heater_loads
-            .iter()
-            .flatten()
-            .any(|id| template.power.loads[id.0].thermal_node.is_some())
-        {
-            return Err(HardwareError::Inconsistent {
-                model: "satellite",
-                reason: "a heater's power load must not also have a thermal node (its heat would count twice)",
-            });
-        }
         let wiring = Wiring {
             obc_load: load_id(&template.computer.power_load)?,
             adcs_load,
@@ -214,11 +204,6 @@ impl SatelliteHardware {
                 .map(|p| node_index(&p.thermal_node))
                 .collect::<Result<Vec<_>, _>>()?,
         };
-        // Names given elsewhere in the template must resolve too.
-        load_id(&template.camera.power_load)?;
-        load_id(&template.radio.downlink_power_load)?;
-        load_id(&template.radio.isl_power_load)?;
-        node_index(&template.computer.thermal_node)?;
         let nodes = template.thermal.nodes.len();
         let panels = template.power.solar_panels.len();
         let heaters = template.thermal.heaters.len();

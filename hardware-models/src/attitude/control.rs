@@ -118,7 +118,7 @@ pub(crate) fn control_torque(
     wheel_momentum_body: &Vector3<f64>,
     q_eci_from_ref: &UnitQuaternion<f64>,
     omega_ref_eci: &Vector3<f64>,
-) -> (Vector3<f64>, f64) {
+) -> Vector3<f64> {
     let q_e = q_eci_from_ref.inverse() * q_eci_from_body;
     let phi = super::rotation::rotation_vector(&q_e); // shortest rotation
     let angle = phi.norm();
@@ -138,7 +138,6 @@ pub(crate) fn control_torque(
         let speed = ((2.0 * a_brake * angle + knee * knee).sqrt() - knee).min(rate_cap);
         omega_cmd -= axis * speed;
     }
-    let torque = inertia * (omega_cmd - omega_body) * params.rate_gain_per_s
-        + omega_body.cross(&(inertia * omega_body + wheel_momentum_body));
-    (torque, angle)
+    inertia * (omega_cmd - omega_body) * params.rate_gain_per_s
+        + omega_body.cross(&(inertia * omega_body + wheel_momentum_body))
 }

@@ -442,7 +442,6 @@ impl AttitudeModel {
                         &a,
                         &omega_ref,
                     )
-                    .0
                 }
                 _ => Vector3::zeros(),
             };

@@ -159,6 +159,9 @@ pub struct LinkBudget {
     params: LinkParams,
     gases: Option<GaseousAttenuation>,
     modcods: Vec<ModCod>,
+    /// Index in `modcods` of the MODCOD with the lowest required Es/N0 (reported when no
+    /// MODCOD closes); `validate` guarantees an adaptive table is not empty.
+    lowest_modcod: usize,
 }
 
 impl LinkParams {
@@ -287,10 +290,16 @@ impl LinkBudget {
             .atmosphere
             .as_ref()
             .map(|a| GaseousAttenuation::new(params.frequency_hz, a));
+        let lowest_modcod = modcods
+            .iter()
+            .enumerate()
+            .min_by(|(_, a), (_, b)| a.required_esn0_db.total_cmp(&b.required_esn0_db))
+            .map_or(0, |(i, _)| i);
         Ok(Self {
             params,
             gases,
             modcods,
+            lowest_modcod,
         })
     }
 
@@ -389,14 +398,7 @@ impl LinkBudget {
                     });
                 let (index, m, closed) = match best {
                     Some((i, m)) => (Some(i), m, true),
-                    None => {
-                        let lowest = self
-                            .modcods
-                            .iter()
-                            .min_by(|a, b| a.required_esn0_db.total_cmp(&b.required_esn0_db))
-                            .unwrap_or(&self.modcods[0]);
-                        (None, lowest, false)
-                    }
+                    None => (None, &self.modcods[self.lowest_modcod], false),
                 };
                 let eff = m.spectral_efficiency_bits_per_symbol;
                 // Eb/N0 = Es/N0 − 10 log η

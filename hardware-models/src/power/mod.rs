@@ -312,19 +312,6 @@ impl PowerSystem {
         self.initial_energy_j
     }
 
-    /// Energy balance residual, J: harvested − Δstored − consumed − losses. Zero up to rounding
-    /// by construction of the ledger (it only detects the battery state changing outside the
-    /// ledger); it does not validate the model.
-    pub fn energy_balance_residual_j(&self) -> f64 {
-        let l = &self.ledger;
-        l.harvested_j
-            - (self.battery.energy_j() - self.initial_energy_j)
-            - l.consumed_j
-            - l.regulator_loss_j
-            - l.charge_loss_j
-            - l.discharge_loss_j
-    }
-
     /// Handle of the load called `name`.
     pub fn load_id(&self, name: &str) -> Option<LoadId> {
         self.params
