@@ -243,16 +243,12 @@ pub(crate) struct ExecShared {
     pub block: Option<Block>,
     /// Set by the scheduler to wake the blocking call with this value.
     pub wake: Option<i64>,
-    /// Exact wasm fuel consumed, as last read in a host call or at completion.
-    pub wasm_exact: u64,
     /// Estimate of wasm fuel consumed (monotone, ≤ the truth; exact at host calls).
     pub wasm_est: u64,
     /// Fuel yields since the tank was filled.
     pub yields: u64,
     /// Instructions charged for host calls.
     pub host_charged: u64,
-    /// Whether a host call happened during the current poll.
-    pub host_called: bool,
 }
 
 impl ExecShared {

@@ -504,7 +504,6 @@ impl OnboardComputer {
             let Some(s) = bus.app_mut(slot) else {
                 return (0, now);
             };
-            s.exec.host_called = false;
             let instr = s.exec.instructions();
             bus.clock = PollClock {
                 start_ns: now,
@@ -537,7 +536,6 @@ impl OnboardComputer {
                 }
                 PollEnd::Done(done) => {
                     let exact = wasm_consumed(&done.store);
-                    s.exec.wasm_exact = exact;
                     s.exec.wasm_est = s.exec.wasm_est.max(exact);
                 }
                 PollEnd::Panicked(_) => {}

@@ -234,8 +234,12 @@ impl Vfs {
             })
     }
 
-    /// Names and stats of the entries of directory `dir`, in byte order of their names.
-    pub fn list(&self, dir: &str) -> Result<Vec<(String, Stat)>, Errno> {
+    /// Names of the entries of directory `dir`, in byte order, produced lazily (a reader that
+    /// resumes at a cookie skips entries without building anything for them).
+    pub fn entry_names<'a>(
+        &'a self,
+        dir: &'a str,
+    ) -> Result<impl Iterator<Item = &'a str> + 'a, Errno> {
         if !self.is_dir(dir) {
             return Err(if self.nodes.contains_key(dir) {
                 ENOTDIR
@@ -243,18 +247,7 @@ impl Vfs {
                 ENOENT
             });
         }
-        let base = dir.to_string();
-        let mut out: Vec<(String, Stat)> = Vec::new();
-        for (name, _) in self.children(dir) {
-            let full = if base.is_empty() {
-                name.to_string()
-            } else {
-                format!("{base}/{name}")
-            };
-            let st = self.stat(&full)?;
-            out.push((name.to_string(), st));
-        }
-        Ok(out)
+        Ok(self.children(dir).map(|(name, _)| name))
     }
 
     /// Removes an empty directory.
@@ -451,7 +444,7 @@ mod tests {
         assert_eq!(v.open("nope/x", OFLAGS_CREAT, 1 << 20), Err(ENOENT));
         assert_eq!(v.open("d/x/y", OFLAGS_CREAT, 1 << 20), Err(ENOTDIR));
         v.rename("d", "e").unwrap();
-        let names: Vec<_> = v.list("").unwrap().into_iter().map(|(n, _)| n).collect();
+        let names: Vec<_> = v.entry_names("").unwrap().map(str::to_string).collect();
         assert_eq!(names, vec!["e"]);
         let mut buf = [0u8; 8];
         assert_eq!(v.read_at("e/x", 1, &mut buf), Ok(4));

@@ -103,9 +103,7 @@ pub(crate) fn enter<'a>(
             .get_mut(slot)
             .and_then(Option::as_mut)
             .ok_or(HostStateMissing)?;
-        app.exec.wasm_exact = wasm_exact;
         app.exec.wasm_est = app.exec.wasm_est.max(wasm_exact);
-        app.exec.host_called = true;
         if charge {
             app.exec.host_charged = app.exec.host_charged.saturating_add(COST_HOST_CALL);
         }

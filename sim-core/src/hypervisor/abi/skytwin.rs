@@ -14,7 +14,6 @@ use crate::hypervisor::AppStyle;
 use crate::hypervisor::ctx::AppCtx;
 use crate::hypervisor::sanitize::sanitize_log;
 use crate::hypervisor::token_bucket::Take;
-use crate::state::STATE_V1_SIZE;
 
 type R<T> = wasmtime::Result<T>;
 type C<'a> = Caller<'a, AppCtx>;
@@ -71,18 +70,8 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
         "state_read",
         |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
             let mut h = enter(&mut c, true)?;
-            if h.mem.slice(ptr, len).is_err() {
-                return Ok(ST_EFAULT);
-            }
-            if (len as u32 as usize) < STATE_V1_SIZE {
-                return Ok(ST_E2BIG);
-            }
             let bytes = h.bus.snapshot.encode_v1();
-            h.charge_bytes(STATE_V1_SIZE as u64);
-            Ok(match h.mem.write(ptr, &bytes) {
-                Ok(()) => STATE_V1_SIZE as i32,
-                Err(_) => ST_EFAULT,
-            })
+            Ok(write_bytes(&mut h, ptr, len, &bytes))
         },
     )?;
     l.func_wrap(
@@ -177,20 +166,13 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
             let Some(info) = h.bus.camera.as_ref().map(|cam| cam.info()) else {
                 return Ok(ST_EUNAVAIL);
             };
-            if (len as u32 as usize) < CAMERA_INFO_V1_SIZE {
-                return Ok(ST_E2BIG);
-            }
             let mut b = [0u8; CAMERA_INFO_V1_SIZE];
             b[0..4].copy_from_slice(&info.width_px.to_le_bytes());
             b[4..8].copy_from_slice(&info.height_px.to_le_bytes());
             b[8..12].copy_from_slice(&info.channels.to_le_bytes());
             b[12..16].copy_from_slice(&info.bits_per_sample.to_le_bytes());
             b[16..24].copy_from_slice(&info.fov_rad.to_degrees().to_le_bytes());
-            h.charge_bytes(b.len() as u64);
-            Ok(match h.mem.write(ptr, &b) {
-                Ok(()) => CAMERA_INFO_V1_SIZE as i32,
-                Err(_) => ST_EFAULT,
-            })
+            Ok(write_bytes(&mut h, ptr, len, &b))
         },
     )?;
     l.func_wrap(
@@ -290,23 +272,13 @@ pub(crate) fn define(l: &mut Linker<AppCtx>) -> R<()> {
         "downlink_stats",
         |mut c: C<'_>, ptr: i32, len: i32| -> R<i32> {
             let mut h = enter(&mut c, true)?;
-            if h.mem.slice(ptr, len).is_err() {
-                return Ok(ST_EFAULT);
-            }
-            if (len as u32 as usize) < DOWNLINK_STATS_V1_SIZE {
-                return Ok(ST_E2BIG);
-            }
-            let d = h.app().downlink.clone();
             let mut b = [0u8; DOWNLINK_STATS_V1_SIZE];
+            let d = &h.app().downlink;
             b[0..8].copy_from_slice(&d.queued_bytes.to_le_bytes());
             b[8..16].copy_from_slice(&d.delivered_bytes.to_le_bytes());
             b[16..20].copy_from_slice(&d.queued_messages.to_le_bytes());
             b[20..24].copy_from_slice(&d.delivered_messages.to_le_bytes());
-            h.charge_bytes(b.len() as u64);
-            Ok(match h.mem.write(ptr, &b) {
-                Ok(()) => DOWNLINK_STATS_V1_SIZE as i32,
-                Err(_) => ST_EFAULT,
-            })
+            Ok(write_bytes(&mut h, ptr, len, &b))
         },
     )?;
     l.func_wrap(M, "command_next_len", |mut c: C<'_>| -> R<i32> {

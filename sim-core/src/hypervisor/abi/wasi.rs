@@ -764,21 +764,26 @@ fn fd_readdir(
         Some(_) => return Err(ENOTDIR),
         None => return Err(EBADF),
     };
-    let mut entries = vec![
-        (".".to_string(), app.vfs.stat(&dir)?),
-        ("..".to_string(), app.vfs.stat(&dir)?),
-    ];
-    entries.extend(app.vfs.list(&dir)?);
+    let dir_stat = app.vfs.stat(&dir)?;
+    // ".", "..", then the entries; only those written are stat'ed (no work per skipped entry
+    // beyond stepping over it).
+    let names = [".", ".."].into_iter().chain(app.vfs.entry_names(&dir)?);
     let cap = len as u32 as usize;
     let mut bytes: Vec<u8> = Vec::new();
-    for (i, (name, st)) in entries
-        .iter()
+    for (i, name) in names
         .enumerate()
         .skip(usize::try_from(cookie).unwrap_or(usize::MAX))
     {
         if bytes.len() >= cap {
             break;
         }
+        let st = if i < 2 {
+            dir_stat
+        } else if dir.is_empty() {
+            app.vfs.stat(name)?
+        } else {
+            app.vfs.stat(&format!("{dir}/{name}"))?
+        };
         let mut d = [0u8; SIZE_DIRENT];
         d[0..8].copy_from_slice(&(i as u64 + 1).to_le_bytes());
         d[8..16].copy_from_slice(&st.ino.to_le_bytes());
