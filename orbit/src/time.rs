@@ -439,7 +439,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, TimeParseError> {
         let scale = 10_i128.pow(decimals);
         let numerator = mantissa.checked_mul(unit_ns).ok_or_else(overflow)?;
         // round half away from zero to the nanosecond
-        let ns = (numerator + scale / 2) / scale;
+        let ns = numerator.checked_add(scale / 2).ok_or_else(overflow)? / scale;
         total = total.checked_add(ns).ok_or_else(overflow)?;
         if c.pos == text.len() {
             break;
@@ -730,6 +730,18 @@ mod tests {
         assert!(e.starts_with("invalid time \"yesterday\""), "{e}");
         let e = TimeSpec::parse("epoch*2").unwrap_err().to_string();
         assert!(e.starts_with("invalid time"), "{e}");
+    }
+
+    #[test]
+    fn regress_huge_mantissa_with_decimals_is_an_error_not_an_overflow() {
+        // mantissa × unit fits in i128 but adding half the decimal scale does not
+        for text in [
+            "170141183460469231731687303715884105.727ns",
+            "-170141183460469231731687303715884105.727ns",
+        ] {
+            let e = parse_duration(text).unwrap_err().to_string();
+            assert!(e.starts_with("invalid duration"), "{text}: {e}");
+        }
     }
 
     #[test]

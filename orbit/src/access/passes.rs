@@ -172,10 +172,12 @@ fn culmination(
     values: &[f64],
     g: &mut impl FnMut(f64) -> Result<f64, AccessError>,
 ) -> Result<(f64, f64), AccessError> {
-    let best = times
+    // the grid is sorted: the samples inside the interval are one slice of it
+    let first = times.partition_point(|&t| t < iv.start_s);
+    let past = times.partition_point(|&t| t <= iv.end_s).max(first);
+    let best = times[first..past]
         .iter()
-        .zip(values)
-        .filter(|(t, _)| **t >= iv.start_s && **t <= iv.end_s)
+        .zip(&values[first..past])
         .max_by(|a, b| a.1.total_cmp(b.1));
     let step_s = PASS_COARSE_STEP.to_seconds();
     let (lo, hi) = match best {

@@ -6,13 +6,24 @@ use super::{ElementSet, ElementsError};
 use crate::time::format_utc;
 use serde_json::Value;
 
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+/// Byte offsets of the text's newlines, to turn offsets into lines without rescanning the
+/// text from its start for every record and field.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        Self(
+            text.bytes()
+                .enumerate()
+                .filter_map(|(i, b)| (b == b'\n').then_some(i))
+                .collect(),
+        )
+    }
+
+    /// 1-based line of a byte offset (one more than the newlines before it).
+    fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&p| p < offset) + 1
+    }
 }
 
 /// Byte ranges of the objects at the top level of a JSON array (or of the single top-level
@@ -55,18 +66,18 @@ fn record_spans(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// The 1-based line of `"FIELD":` inside a record's text, or the record's first line.
-fn field_line(text: &str, span: (usize, usize), field: &str) -> usize {
+fn field_line(text: &str, lines: &LineIndex, span: (usize, usize), field: &str) -> usize {
     let record = &text[span.0..span.1];
     let key = format!("\"{field}\"");
     let mut from = 0;
     while let Some(pos) = record[from..].find(&key) {
         let after = from + pos + key.len();
         if record[after..].trim_start().starts_with(':') {
-            return line_of(text, span.0 + from + pos);
+            return lines.line_of(span.0 + from + pos);
         }
         from = after;
     }
-    line_of(text, span.0)
+    lines.line_of(span.0)
 }
 
 /// A JSON syntax error with a 1-based position. serde_json gives column 0 at the start of a
@@ -112,10 +123,11 @@ pub(crate) fn parse(text: &str, source: &str) -> Result<Vec<ElementSet>, Element
         }
     };
     let spans = record_spans(text);
+    let lines = LineIndex::new(text);
     let mut sets = Vec::with_capacity(records.len());
     for (index, record) in records.iter().enumerate() {
         let span = spans.get(index).copied().unwrap_or((0, 0));
-        let record_line = line_of(text, span.0);
+        let record_line = lines.line_of(span.0);
         let Value::Object(map) = record else {
             return Err(ElementsError::Json {
                 file: source.to_owned(),
@@ -136,7 +148,7 @@ pub(crate) fn parse(text: &str, source: &str) -> Result<Vec<ElementSet>, Element
             };
             Some(RawField {
                 text: text_value,
-                line: field_line(text, span, field),
+                line: field_line(text, &lines, span, field),
             })
         };
         sets.push(build(&get, record_line, source)?);

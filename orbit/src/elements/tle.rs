@@ -17,7 +17,8 @@
 
 use super::validate::{self, Field};
 use super::{ElementSet, ElementsError};
-use crate::time::{days_from_civil, utc_calendar, utc_from_days_ns};
+use crate::time::{days_from_civil, round_utc, utc_calendar, utc_from_days_ns};
+use hifitime::Duration;
 use std::f64::consts::PI;
 
 /// A significant line of the file: 1-based number and text without CR/trailing blanks.
@@ -563,8 +564,10 @@ pub(crate) fn write(set: &ElementSet) -> Result<(String, String), ElementsError>
         }
         _ => " ".repeat(8),
     };
-    // epoch rounded to 10⁻⁸ day
-    let (year, month, day, hour, minute, second, ns) = utc_calendar(set.epoch);
+    // epoch rounded to 10⁻⁸ day (864 µs) first, so that rounding up at the end of a day
+    // (or of a year) carries into the calendar
+    let epoch = round_utc(set.epoch, Duration::from_total_nanoseconds(864_000));
+    let (year, month, day, hour, minute, second, ns) = utc_calendar(epoch);
     if !(1957..=2056).contains(&year) {
         return Err(not(
             "epoch",
@@ -576,12 +579,7 @@ pub(crate) fn write(set: &ElementSet) -> Result<(String, String), ElementsError>
     let ns_of_day = (i128::from(hour) * 3600 + i128::from(minute) * 60 + i128::from(second))
         * 1_000_000_000
         + i128::from(ns);
-    let frac = (ns_of_day + 432_000) / 864_000; // units of 10⁻⁸ day, rounded
-    let (doy, frac) = if frac >= 100_000_000 {
-        (doy + 1, frac - 100_000_000)
-    } else {
-        (doy, frac)
-    };
+    let frac = ns_of_day / 864_000; // units of 10⁻⁸ day (exact after the rounding above)
     let ndot = set.mean_motion_dot_rev_day2;
     if !(ndot.is_finite() && ndot.abs() < 1.0) {
         return Err(not(
@@ -714,6 +712,26 @@ mod tests {
         let (l1, l2) = sets[0].to_tle_lines().unwrap();
         assert_eq!(l1, ISS_1);
         assert_eq!(l2, ISS_2);
+    }
+
+    #[test]
+    fn regress_epoch_rounding_up_carries_into_the_next_year() {
+        let mut set = parse(&format!("{ISS_1}\n{ISS_2}\n"), "iss.tle")
+            .unwrap()
+            .remove(0);
+        // 0.4 ms before midnight rounds up to the next 10⁻⁸ day: 2024, day 1.00000000
+        set.epoch = crate::time::parse_utc("2023-12-31T23:59:59.9996Z").unwrap();
+        let (l1, l2) = set.to_tle_lines().unwrap();
+        assert_eq!(&l1[18..32], "24001.00000000", "{l1}");
+        let back = parse(&format!("{l1}\n{l2}\n"), "written.tle").unwrap();
+        assert_eq!(
+            crate::time::format_utc(back[0].epoch),
+            "2024-01-01T00:00:00.000Z"
+        );
+        // and just before, it stays on the last day of 2023 (a leap-free year: day 365)
+        set.epoch = crate::time::parse_utc("2023-12-31T23:59:59.9990Z").unwrap();
+        let (l1, _) = set.to_tle_lines().unwrap();
+        assert_eq!(&l1[18..32], "23365.99999999", "{l1}");
     }
 
     #[test]
