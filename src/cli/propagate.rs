@@ -329,12 +329,12 @@ fn first_failure(
             .filter(|&s| s < rows)
             .collect();
         let failure = starts.par_iter().find_map_first(|&s| {
-            (s..(s + chunk_rows).min(rows)).find_map(|k| {
-                job.prop
-                    .state_at(row_time(job, settings.step_ns, k))
-                    .err()
-                    .map(|e| (k, e))
-            })
+            let times: Vec<Epoch> = (s..(s + chunk_rows).min(rows))
+                .map(|k| row_time(job, settings.step_ns, k))
+                .collect();
+            (s..)
+                .zip(job.prop.states_at(&times))
+                .find_map(|(k, state)| state.err().map(|e| (k, e)))
         });
         if let Some((k, e)) = failure {
             return (k, Some(e));
@@ -353,9 +353,13 @@ fn compute(job: &Job, unit: &Unit, settings: Settings<'_>) -> Chunk {
         error: None,
     };
     let id = &job.set.object_id;
-    for k in unit.first..unit.end {
-        let t = row_time(job, settings.step_ns, k);
-        let state = match job.prop.state_at(t) {
+    // one call for the unit's times: a resonant deep-space orbit's integrator then continues
+    // from row to row instead of restarting at the epoch (identical states)
+    let times: Vec<Epoch> = (unit.first..unit.end)
+        .map(|k| row_time(job, settings.step_ns, k))
+        .collect();
+    for (&t, state) in times.iter().zip(job.prop.states_at(&times)) {
+        let state = match state {
             Ok(s) => s,
             Err(e) => {
                 chunk.error = Some(e);
