@@ -108,7 +108,7 @@ pub struct State {
     pub load_power_w: f64,
     /// Current attitude mode (raw; see [`State::attitude`]).
     pub attitude_mode: u32,
-    /// Number of thermal nodes the satellite has (the first 7 are in `temperatures_c`).
+    /// How many of `temperatures_c` are filled (≤ 7; a satellite may have more nodes).
     pub temperature_count: u32,
     /// Angle between the requested and the actual boresight, degrees.
     pub pointing_error_deg: f64,
