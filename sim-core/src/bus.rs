@@ -367,7 +367,6 @@ pub struct SatelliteBus {
     pub(crate) clock: PollClock,
     pub(crate) timeline: Timeline,
     pub(crate) storage_total_bytes: u64,
-    pub(crate) storage_used_bytes: u64,
     pub(crate) events: Vec<ComputerEvent>,
     pub(crate) logs: Vec<LogLine>,
 }
@@ -400,7 +399,6 @@ impl SatelliteBus {
             clock: PollClock::default(),
             timeline: Timeline::default(),
             storage_total_bytes,
-            storage_used_bytes: 0,
             events: Vec::new(),
             logs: Vec::new(),
         }
@@ -425,10 +423,19 @@ impl SatelliteBus {
             .position(|a| a.as_ref().is_some_and(|a| a.name == name))
     }
 
+    /// App storage in use on the computer (every app's files), bytes.
+    pub(crate) fn storage_used_bytes(&self) -> u64 {
+        self.apps
+            .iter()
+            .flatten()
+            .map(|a| a.vfs.used_bytes())
+            .fold(0, u64::saturating_add)
+    }
+
     /// Free app storage on the computer, bytes.
     pub(crate) fn storage_free(&self) -> u64 {
         self.storage_total_bytes
-            .saturating_sub(self.storage_used_bytes)
+            .saturating_sub(self.storage_used_bytes())
     }
 
     /// Records a log line of app `slot` through its rate limit: 0, or `ST_ERATE` (the line is

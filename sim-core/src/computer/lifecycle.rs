@@ -201,18 +201,21 @@ impl OnboardComputer {
     /// Removes an app and its files at once.
     pub fn remove(&mut self, id: AppId) -> Result<(), ComputerError> {
         let i = self.index(id)?;
+        self.detach(i, EventKind::Removed);
+        Ok(())
+    }
+
+    /// Kills app `i` and takes it and its shared record (files, queues) off this computer,
+    /// its queued downlink dropped, recording `kind`.
+    fn detach(&mut self, i: usize, kind: EventKind) -> Option<AppShared> {
         self.kill(i);
         let a = self.apps.remove(i);
         let mut bus = bus::lock(&self.bus);
         bus.drop_downlink_of(a.slot);
-        if let Some(shared) = bus.apps.get_mut(a.slot).and_then(Option::take) {
-            bus.storage_used_bytes = bus
-                .storage_used_bytes
-                .saturating_sub(shared.vfs.used_bytes());
-        }
+        let shared = bus.apps.get_mut(a.slot).and_then(Option::take);
         let now = self.cursor_ns;
-        bus.event(now, Some(&a.name), EventKind::Removed);
-        Ok(())
+        bus.event(now, Some(&a.name), kind);
+        shared
     }
 
     /// Moves an app out of this computer: a reactor at rest with its memory and globals, a
@@ -235,63 +238,49 @@ impl OnboardComputer {
             },
             _ => None,
         };
-        let (files, subscribed, timer_ns) = {
-            let bus = bus::lock(&self.bus);
-            let shared = bus.app(a.slot);
-            (
-                shared
-                    .map(|s| s.vfs.clone())
-                    .unwrap_or_else(|| Vfs::new(a.config.limits.storage_bytes)),
-                shared.map_or(0, |s| s.subscribed),
-                shared.and_then(|s| s.timer_ns),
-            )
+        let (config, enabled) = (a.config.clone(), a.enabled);
+        let (files, subscribed, timer_ns) = match self.detach(i, EventKind::MigratedOut) {
+            Some(s) => (s.vfs, s.subscribed, s.timer_ns),
+            None => (Vfs::new(config.limits.storage_bytes), 0, None),
         };
-        let pkg = AppPackage {
-            config: a.config.clone(),
-            image,
+        Ok(AppPackage {
             files,
-            state,
-            enabled: a.enabled,
             subscribed,
             timer_ns,
-        };
-        let name = a.name.clone();
-        self.kill(i);
-        let a = self.apps.remove(i);
-        let mut bus = bus::lock(&self.bus);
-        bus.drop_downlink_of(a.slot);
-        if let Some(shared) = bus.apps.get_mut(a.slot).and_then(Option::take) {
-            bus.storage_used_bytes = bus
-                .storage_used_bytes
-                .saturating_sub(shared.vfs.used_bytes());
-        }
-        let now = self.cursor_ns;
-        bus.event(now, Some(&name), EventKind::MigratedOut);
-        Ok(pkg)
+            config,
+            image,
+            state,
+            enabled,
+        })
     }
 
     /// Installs an app arriving from another computer; a reactor with state resumes at rest
     /// with its memory and globals (no `ST_EV_START`), a command app restarts with its files.
     pub fn migrate_in(&mut self, pkg: AppPackage) -> Result<AppId, ComputerError> {
-        let id = self.install_inner(&pkg.image, pkg.config.clone())?;
+        let AppPackage {
+            config,
+            image,
+            files,
+            state,
+            enabled,
+            subscribed,
+            timer_ns,
+        } = pkg;
+        let quota_bytes = config.limits.storage_bytes;
+        let id = self.install_inner(&image, config)?;
         let i = self.apps.len() - 1;
         let slot = self.apps[i].slot;
-        {
-            let mut bus = bus::lock(&self.bus);
-            let used = pkg.files.used_bytes();
-            if let Some(a) = bus.app_mut(slot) {
-                a.vfs = pkg.files.clone();
-                a.vfs.set_quota_bytes(pkg.config.limits.storage_bytes);
-            }
-            bus.storage_used_bytes = bus.storage_used_bytes.saturating_add(used);
+        if let Some(a) = bus::lock(&self.bus).app_mut(slot) {
+            a.vfs = files;
+            a.vfs.set_quota_bytes(quota_bytes);
         }
-        let with_state = pkg.state.is_some();
-        self.apps[i].enabled = pkg.enabled;
-        if pkg.enabled && self.power == Power::On {
-            self.launch(i, pkg.state);
+        let with_state = state.is_some();
+        self.apps[i].enabled = enabled;
+        if enabled && self.power == Power::On {
+            self.launch(i, state);
             if with_state && let Some(a) = bus::lock(&self.bus).app_mut(slot) {
-                a.subscribed = pkg.subscribed;
-                a.timer_ns = pkg.timer_ns;
+                a.subscribed = subscribed;
+                a.timer_ns = timer_ns;
             }
         }
         let name = self.apps[i].name.clone();

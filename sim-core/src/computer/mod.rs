@@ -567,7 +567,7 @@ impl OnboardComputer {
 
     /// Storage used by files, bytes.
     pub fn storage_used_bytes(&self) -> u64 {
-        bus::lock(&self.bus).storage_used_bytes
+        bus::lock(&self.bus).storage_used_bytes()
     }
 
     fn event(&self, app: Option<&str>, kind: EventKind) {

@@ -518,8 +518,7 @@ fn clock_now(h: &mut Host<'_>, id: i32) -> Option<i64> {
     }
 }
 
-/// Runs a file-store operation with the computer's free storage, keeping the computer's
-/// storage account in step with the app's.
+/// Runs a file-store operation with the computer's free storage.
 fn with_vfs<T>(
     h: &mut Host<'_>,
     f: impl FnOnce(&mut Vfs, u64) -> Result<T, Errno>,
@@ -527,11 +526,7 @@ fn with_vfs<T>(
     let free = h.bus.storage_free();
     let slot = h.slot;
     let app = h.bus.app_mut(slot).ok_or(EIO)?;
-    let before = app.vfs.used_bytes();
-    let r = f(&mut app.vfs, free);
-    let after = app.vfs.used_bytes();
-    h.bus.storage_used_bytes = (h.bus.storage_used_bytes + after).saturating_sub(before);
-    r
+    f(&mut app.vfs, free)
 }
 
 /// Resolves a guest path relative to directory descriptor `fd`.
