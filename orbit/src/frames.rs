@@ -181,44 +181,84 @@ pub struct Topocentric {
     pub range_rate_km_s: f64,
 }
 
+/// A station's position and local east-north-up axes in ITRF, computed once for many
+/// look-angle evaluations (Vallado 4th ed. algorithm 27, in east-north-up form):
+/// ê = (−sin λ, cos λ, 0), n̂ = (−sin φ cos λ, −sin φ sin λ, cos φ),
+/// û = (cos φ cos λ, cos φ sin λ, sin φ).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StationFrame {
+    site_itrf_km: Vector3<f64>,
+    east: Vector3<f64>,
+    north: Vector3<f64>,
+    up: Vector3<f64>,
+}
+
+impl StationFrame {
+    /// The frame of a station at `station`.
+    pub fn new(station: &Geodetic) -> Self {
+        let (sl, cl) = detmath::sin_cos(station.lat_rad);
+        let (so, co) = detmath::sin_cos(station.lon_rad);
+        Self {
+            site_itrf_km: geodetic_to_itrf(station),
+            east: Vector3::new(-so, co, 0.0),
+            north: Vector3::new(-sl * co, -sl * so, cl),
+            up: Vector3::new(cl * co, cl * so, sl),
+        }
+    }
+
+    /// East, north and up components of `ρ = r − r_site`, and ρ.
+    fn enu(&self, pos_itrf_km: &Vector3<f64>) -> (f64, f64, f64, Vector3<f64>) {
+        let rho = pos_itrf_km - self.site_itrf_km;
+        (
+            rho.dot(&self.east),
+            rho.dot(&self.north),
+            rho.dot(&self.up),
+            rho,
+        )
+    }
+
+    /// Elevation of an object at ITRF position `pos_itrf_km`: `el = atan2(u, √(e² + n²))`
+    /// (the same value as [`Self::look`]'s).
+    pub fn elevation_rad(&self, pos_itrf_km: &Vector3<f64>) -> f64 {
+        let (e, n, u, _) = self.enu(pos_itrf_km);
+        detmath::atan2(u, detmath::hypot(e, n))
+    }
+
+    /// Azimuth, elevation, range and range rate of an object at ITRF position/velocity
+    /// (km, km/s): `az = atan2(e, n)`, `el = atan2(u, √(e² + n²))`, `ρ̇ = ρ·v / |ρ|`.
+    pub fn look(&self, pos_itrf_km: &Vector3<f64>, vel_itrf_km_s: &Vector3<f64>) -> Topocentric {
+        let (e, n, u, rho) = self.enu(pos_itrf_km);
+        let range_km = rho.norm();
+        let mut azimuth_rad = detmath::atan2(e, n);
+        if azimuth_rad < 0.0 {
+            azimuth_rad += TAU;
+        }
+        if azimuth_rad >= TAU {
+            azimuth_rad -= TAU;
+        }
+        let elevation_rad = detmath::atan2(u, detmath::hypot(e, n));
+        let range_rate_km_s = if range_km > 0.0 {
+            rho.dot(vel_itrf_km_s) / range_km
+        } else {
+            0.0
+        };
+        Topocentric {
+            azimuth_rad,
+            elevation_rad,
+            range_km,
+            range_rate_km_s,
+        }
+    }
+}
+
 /// Azimuth, elevation, range and range rate of an object at ITRF position/velocity
-/// (km, km/s) seen from a station (Vallado 4th ed. algorithm 27, in east-north-up form):
-/// `ρ = r − r_site`; `e = ρ·ê`, `n = ρ·n̂`, `u = ρ·û` with ê = (−sin λ, cos λ, 0),
-/// n̂ = (−sin φ cos λ, −sin φ sin λ, cos φ), û = (cos φ cos λ, cos φ sin λ, sin φ);
-/// `az = atan2(e, n)`, `el = atan2(u, √(e² + n²))`, `ρ̇ = ρ·v / |ρ|`.
+/// (km, km/s) seen from a station: [`StationFrame::look`] for a single evaluation.
 pub fn topocentric(
     station: &Geodetic,
     pos_itrf_km: &Vector3<f64>,
     vel_itrf_km_s: &Vector3<f64>,
 ) -> Topocentric {
-    let site = geodetic_to_itrf(station);
-    let rho = pos_itrf_km - site;
-    let (sl, cl) = detmath::sin_cos(station.lat_rad);
-    let (so, co) = detmath::sin_cos(station.lon_rad);
-    let east = Vector3::new(-so, co, 0.0);
-    let north = Vector3::new(-sl * co, -sl * so, cl);
-    let up = Vector3::new(cl * co, cl * so, sl);
-    let (e, n, u) = (rho.dot(&east), rho.dot(&north), rho.dot(&up));
-    let range_km = rho.norm();
-    let mut azimuth_rad = detmath::atan2(e, n);
-    if azimuth_rad < 0.0 {
-        azimuth_rad += TAU;
-    }
-    if azimuth_rad >= TAU {
-        azimuth_rad -= TAU;
-    }
-    let elevation_rad = detmath::atan2(u, detmath::hypot(e, n));
-    let range_rate_km_s = if range_km > 0.0 {
-        rho.dot(vel_itrf_km_s) / range_km
-    } else {
-        0.0
-    };
-    Topocentric {
-        azimuth_rad,
-        elevation_rad,
-        range_km,
-        range_rate_km_s,
-    }
+    StationFrame::new(station).look(pos_itrf_km, vel_itrf_km_s)
 }
 
 #[cfg(test)]

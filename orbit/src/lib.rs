@@ -57,8 +57,8 @@ pub use elements::{
 };
 pub use eop::{EarthOrientation, EopError};
 pub use frames::{
-    Geodetic, Topocentric, geodetic_to_itrf, gmst82_rad, itrf_to_geodetic, itrf_to_teme,
-    teme_to_itrf, topocentric,
+    Geodetic, StationFrame, Topocentric, geodetic_to_itrf, gmst82_rad, itrf_to_geodetic,
+    itrf_to_teme, teme_to_itrf, topocentric,
 };
 pub use hifitime::{Duration, Epoch, Unit};
 pub use nalgebra::Vector3;

@@ -32,7 +32,7 @@
 use super::scan::{Interval, grid, maximize, positive_intervals};
 use super::{AccessError, Station, at, window_seconds};
 use crate::eop::EarthOrientation;
-use crate::frames::{teme_to_itrf, topocentric};
+use crate::frames::{StationFrame, teme_to_itrf};
 use crate::propagate::Propagator;
 use crate::time::round_utc;
 use hifitime::{Duration, Epoch};
@@ -128,18 +128,18 @@ pub fn search_passes(
     if times.is_empty() {
         return Ok(PassSearch { passes, stopped });
     }
-    let zero = Vector3::zeros();
     'stations: for station in stations {
         let mask = station.min_elevation_rad;
+        let frame = StationFrame::new(&station.location);
         let values: Vec<f64> = positions
             .iter()
-            .map(|p| topocentric(&station.location, p, &zero).elevation_rad - mask)
+            .map(|p| frame.elevation_rad(p) - mask)
             .collect();
         let mut g = |s: f64| -> Result<f64, AccessError> {
             let t = at(start, s);
             let state = prop.state_at(t)?;
             let (p, _) = teme_to_itrf(&state.pos_teme_km, &state.vel_teme_km_s, t, eop);
-            Ok(topocentric(&station.location, &p, &zero).elevation_rad - mask)
+            Ok(frame.elevation_rad(&p) - mask)
         };
         let intervals = match positive_intervals(&times, &values, &mut g) {
             Ok(iv) => iv,

@@ -20,7 +20,8 @@ use hardware_models::template::HardwareTemplate;
 use hardware_models::texture::EarthTexture;
 use hifitime::{Duration, Epoch};
 use orbit::{
-    EarthOrientation, ElementSet, Propagator, Station, line_of_sight, sun_position_teme_km,
+    EarthOrientation, ElementSet, Propagator, Station, StationFrame, line_of_sight,
+    sun_position_teme_km,
 };
 use rayon::prelude::*;
 
@@ -357,6 +358,8 @@ pub struct Simulation {
     time: Epoch,
     satellites: Vec<Satellite>,
     stations: Vec<Station>,
+    /// Each station's ITRF position and east-north-up axes, computed once.
+    station_frames: Vec<StationFrame>,
     areas: Vec<Area>,
     in_flight: Vec<InFlight>,
     seq: u64,
@@ -401,6 +404,7 @@ impl Simulation {
             config,
             satellites: Vec::new(),
             stations: Vec::new(),
+            station_frames: Vec::new(),
             areas: Vec::new(),
             in_flight: Vec::new(),
             seq: 0,
@@ -454,6 +458,8 @@ impl Simulation {
 
     /// Adds a ground station.
     pub fn add_station(&mut self, station: Station) {
+        self.station_frames
+            .push(StationFrame::new(&station.location));
         self.stations.push(station);
     }
 
@@ -585,6 +591,7 @@ impl Simulation {
             sun_pos_eci_km: sun,
             sun_lon_rad: sun_itrf.y.atan2(sun_itrf.x),
             stations: &self.stations,
+            station_frames: &self.station_frames,
             areas: &self.areas,
             eop: &self.eop,
         };

@@ -24,8 +24,8 @@ use hardware_models::texture::EarthTexture;
 use hifitime::{Duration, Epoch};
 use nalgebra::{UnitQuaternion, Vector3};
 use orbit::{
-    EarthOrientation, Geodetic, Propagator, Station, geodetic_to_itrf, illumination,
-    itrf_to_geodetic, itrf_to_teme, teme_to_itrf, topocentric,
+    EarthOrientation, Geodetic, Propagator, Station, StationFrame, geodetic_to_itrf, illumination,
+    itrf_to_geodetic, itrf_to_teme, teme_to_itrf,
 };
 use rand_chacha::ChaCha8Rng;
 
@@ -59,6 +59,8 @@ pub(crate) struct StepEnv<'a> {
     pub sun_pos_eci_km: Vector3<f64>,
     pub sun_lon_rad: f64,
     pub stations: &'a [Station],
+    /// `stations[i]`'s frame at index i.
+    pub station_frames: &'a [StationFrame],
     pub areas: &'a [Area],
     pub eop: &'a EarthOrientation,
 }
@@ -353,8 +355,8 @@ impl Satellite {
 
         // 2. Ground contact: the highest station above its mask.
         let mut best: Option<(f64, &Station, f64)> = None;
-        for st in env.stations {
-            let topo = topocentric(&st.location, &pos_itrf, &vel_itrf);
+        for (st, frame) in env.stations.iter().zip(env.station_frames) {
+            let topo = frame.look(&pos_itrf, &vel_itrf);
             if topo.elevation_rad >= st.min_elevation_rad
                 && best.is_none_or(|(el, _, _)| topo.elevation_rad > el)
             {
