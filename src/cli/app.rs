@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use hardware_models::template::HardwareTemplate;
 use hardware_models::texture::EarthTexture;
-use orbit::{Duration, ElementSet, Geodetic, Station, TimeSpec, format_utc, parse_elements};
+use orbit::{Duration, ElementSet, Station, TimeSpec, format_utc, parse_elements};
 use sim_core::{
     AppConfig, AppImage, AppState, Area, AreaShape, EventKind, Hypervisor, HypervisorConfig,
     SimEventKind, Simulation, SimulationConfig,
@@ -266,23 +266,11 @@ fn stations(args: &RunArgs) -> CliResult<Vec<Station>> {
     if let Some(path) = &args.stations {
         return input::stations_from_file(path, args.min_elevation);
     }
-    let mut out = Vec::new();
-    for line in BUNDLED_STATIONS
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-    {
-        let f: Vec<&str> = line.split(',').map(str::trim).collect();
-        let num = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok());
-        if let (Some(name), Some(lat), Some(lon), Some(alt)) = (f.first(), num(1), num(2), num(3)) {
-            out.push(Station {
-                name: name.to_string(),
-                location: Geodetic::from_degrees(lat, lon, alt / 1000.0),
-                min_elevation_rad: args.min_elevation.to_radians(),
-            });
-        }
-    }
-    Ok(out)
+    input::stations_from_text(
+        BUNDLED_STATIONS,
+        "assets/stations.csv (bundled)",
+        args.min_elevation,
+    )
 }
 
 /// Unique app names from the file stems.

@@ -274,9 +274,13 @@ const STATION_COLUMNS: [&str; 5] = ["name", "lat_deg", "lon_deg", "alt_m", "min_
 /// an optional `min_elevation_deg` column overrides `--min-elevation` per station). A UTF-8
 /// byte-order mark is skipped; an unknown or repeated column is an error.
 pub fn stations_from_file(path: &Path, mask_deg: f64) -> CliResult<Vec<Station>> {
-    let file = path.display().to_string();
     let text = read_text(path, "stations file")?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    stations_from_text(&text, &path.display().to_string(), mask_deg)
+}
+
+/// [`stations_from_file`] for text already read; `file` names it in messages.
+pub fn stations_from_text(text: &str, file: &str, mask_deg: f64) -> CliResult<Vec<Station>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rows = text
         .lines()
         .enumerate()
