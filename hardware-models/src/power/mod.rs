@@ -229,6 +229,38 @@ struct PanelConstants {
     log_retention_per_year: f64,
 }
 
+impl PanelConstants {
+    fn new(p: &SolarPanelParams) -> Self {
+        Self {
+            unit_normal_body: p.normal_body.normalize(),
+            effective_area_m2: p.area_m2 * p.packing_factor * p.cell_efficiency,
+            log_retention_per_year: (1.0 - p.degradation_per_year).ln(),
+        }
+    }
+
+    /// The panel's power at its terminals, W ([`SolarPanelParams::power_w`]'s equation), for
+    /// a finite unit Sun direction, a flux ≥ 0, an illumination in [0, 1] and the age factor
+    /// (1 − d)^age already evaluated.
+    fn power_w(
+        &self,
+        p: &SolarPanelParams,
+        sun_dir_body: &Vector3<f64>,
+        solar_flux_w_m2: f64,
+        illumination: f64,
+        cell_temp_k: f64,
+        age_factor: f64,
+    ) -> f64 {
+        let cos_incidence = self.unit_normal_body.dot(sun_dir_body).max(0.0);
+        let temp_factor = (1.0 + p.temp_coeff_per_k * (cell_temp_k - p.reference_temp_k)).max(0.0);
+        solar_flux_w_m2
+            * self.effective_area_m2
+            * temp_factor
+            * age_factor
+            * cos_incidence
+            * illumination
+    }
+}
+
 /// Which battery limit ends a piece of a step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Limit {
@@ -264,11 +296,7 @@ impl PowerSystem {
         let panels = params
             .solar_panels
             .iter()
-            .map(|p| PanelConstants {
-                unit_normal_body: p.normal_body.normalize(),
-                effective_area_m2: p.area_m2 * p.packing_factor * p.cell_efficiency,
-                log_retention_per_year: (1.0 - p.degradation_per_year).ln(),
-            })
+            .map(PanelConstants::new)
             .collect();
         Ok(Self {
             params,
@@ -410,8 +438,8 @@ impl PowerSystem {
         } else {
             0.0
         };
-        // The same equation as `SolarPanelParams::power_w`, with the constant factors
-        // precomputed and the age factor evaluated once per distinct degradation rate.
+        // `SolarPanelParams::power_w`, with the constant factors precomputed and the age
+        // factor evaluated once per distinct degradation rate.
         let illumination = illumination.clamp(0.0, 1.0);
         let age_years = age_years.max(0.0);
         let mut age = (f64::NAN, 1.0); // (ln(1 − d), (1 − d)^age) of the previous panel
@@ -435,10 +463,7 @@ impl PowerSystem {
                     (age_years * c.log_retention_per_year).exp(),
                 );
             }
-            let cos_incidence = c.unit_normal_body.dot(&sun).max(0.0);
-            let temp_factor =
-                (1.0 + panel.temp_coeff_per_k * (temp_k - panel.reference_temp_k)).max(0.0);
-            let p = flux * c.effective_area_m2 * temp_factor * age.1 * cos_incidence * illumination;
+            let p = c.power_w(panel, &sun, flux, illumination, temp_k, age.1);
             self.panel_harvested_w[i] = p; // scaled to the drawn fraction below
             array_available_w += p;
         }

@@ -105,18 +105,16 @@ impl SolarPanelParams {
         cell_temp_k: f64,
         age_years: f64,
     ) -> f64 {
-        let n = self.normal_body.normalize();
-        let cos_incidence = n.dot(sun_dir_body).max(0.0);
-        let temp_factor =
-            (1.0 + self.temp_coeff_per_k * (cell_temp_k - self.reference_temp_k)).max(0.0);
-        let age_factor = (1.0 - self.degradation_per_year).powf(age_years.max(0.0));
-        solar_flux_w_m2
-            * self.area_m2
-            * self.packing_factor
-            * self.cell_efficiency
-            * temp_factor
-            * age_factor
-            * cos_incidence
-            * illumination.clamp(0.0, 1.0)
+        // the power system's own evaluation (it keeps the constants between steps)
+        let c = super::PanelConstants::new(self);
+        let age_factor = (age_years.max(0.0) * c.log_retention_per_year).exp();
+        c.power_w(
+            self,
+            sun_dir_body,
+            solar_flux_w_m2,
+            illumination.clamp(0.0, 1.0),
+            cell_temp_k,
+            age_factor,
+        )
     }
 }
