@@ -16,6 +16,20 @@ pub fn sun_direction(pos_km: &Vector3<f64>, sun_pos_km: &Vector3<f64>) -> Vector
     (sun_pos_km - pos_km).normalize()
 }
 
+/// `x` if it is finite, else `fallback`: how models take a non-finite input (as "none").
+pub(crate) fn finite_or(x: f64, fallback: f64) -> f64 {
+    if x.is_finite() { x } else { fallback }
+}
+
+/// `v` if every component is finite, else the zero vector.
+pub(crate) fn finite_or_zero(v: &Vector3<f64>) -> Vector3<f64> {
+    if v.iter().all(|c| c.is_finite()) {
+        *v
+    } else {
+        Vector3::zeros()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -373,11 +373,7 @@ impl AttitudeModel {
             .sun_dir_eci
             .try_normalize(1e-12)
             .unwrap_or_else(Vector3::x);
-        let external = if inputs.external_torque_body_nm.iter().all(|x| x.is_finite()) {
-            inputs.external_torque_body_nm
-        } else {
-            Vector3::zeros()
-        };
+        let external = crate::environment::finite_or_zero(&inputs.external_torque_body_nm);
         if let Some(out) = self.settled_step(dt_s, &mode, &arc, &sun, &external) {
             return out;
         }

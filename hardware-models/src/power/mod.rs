@@ -26,6 +26,7 @@ use hifitime::Duration;
 use nalgebra::Vector3;
 use serde::{Deserialize, Serialize};
 
+use crate::environment::{finite_or, finite_or_zero};
 use crate::error::{HardwareError, check};
 use loads::LoadState;
 
@@ -423,21 +424,9 @@ impl PowerSystem {
 
         // Array power available at the terminals, per panel (SMAD eq. 11-5 per panel).
         let age_years = inputs.time_since_launch.to_seconds() / SECONDS_PER_YEAR;
-        let flux = if inputs.solar_flux_w_m2.is_finite() {
-            inputs.solar_flux_w_m2.max(0.0)
-        } else {
-            0.0
-        };
-        let sun = if inputs.sun_dir_body.iter().all(|c| c.is_finite()) {
-            inputs.sun_dir_body
-        } else {
-            Vector3::zeros()
-        };
-        let illumination = if inputs.illumination.is_finite() {
-            inputs.illumination
-        } else {
-            0.0
-        };
+        let flux = finite_or(inputs.solar_flux_w_m2, 0.0).max(0.0);
+        let sun = finite_or_zero(&inputs.sun_dir_body);
+        let illumination = finite_or(inputs.illumination, 0.0);
         // `SolarPanelParams::power_w`, with the constant factors precomputed and the age
         // factor evaluated once per distinct degradation rate.
         let illumination = illumination.clamp(0.0, 1.0);

@@ -24,6 +24,7 @@ use hifitime::Duration;
 use nalgebra::Vector3;
 use serde::{Deserialize, Serialize};
 
+use crate::environment::{finite_or, finite_or_zero};
 use crate::error::{HardwareError, check};
 use solver::{ImplicitSolver, Link, Network};
 use surfaces::Surfaces;
@@ -605,28 +606,11 @@ fn limit_state(node: &ThermalNodeParams, temp_k: f64) -> Option<LimitKind> {
 
 /// Replaces non-finite environment inputs by "no heat" values.
 fn sanitize(e: &OrbitalEnvironment) -> OrbitalEnvironment {
-    let finite = |v: &Vector3<f64>| v.iter().all(|c| c.is_finite());
     OrbitalEnvironment {
-        sun_dir_body: if finite(&e.sun_dir_body) {
-            e.sun_dir_body
-        } else {
-            Vector3::zeros()
-        },
-        solar_flux_w_m2: if e.solar_flux_w_m2.is_finite() {
-            e.solar_flux_w_m2.max(0.0)
-        } else {
-            0.0
-        },
-        illumination: if e.illumination.is_finite() {
-            e.illumination
-        } else {
-            0.0
-        },
-        nadir_dir_body: if finite(&e.nadir_dir_body) {
-            e.nadir_dir_body
-        } else {
-            Vector3::zeros()
-        },
+        sun_dir_body: finite_or_zero(&e.sun_dir_body),
+        solar_flux_w_m2: finite_or(e.solar_flux_w_m2, 0.0).max(0.0),
+        illumination: finite_or(e.illumination, 0.0),
+        nadir_dir_body: finite_or_zero(&e.nadir_dir_body),
         radius_km: if e.radius_km.is_finite()
             && e.radius_km > EARTH_MEAN_RADIUS_KM
             && e.nadir_dir_body.norm() > 0.5
