@@ -48,7 +48,8 @@ pub struct ReactorState {
 /// What a finished future hands back.
 pub(crate) struct ExecDone {
     pub store: Store<AppCtx>,
-    pub instance: Option<Instance>,
+    /// A reactor's instance and its event handler (looked up once, at instantiation).
+    pub reactor: Option<(Instance, TypedFunc<i32, i32>)>,
     pub result: wasmtime::Result<Option<i32>>,
 }
 
@@ -162,7 +163,7 @@ pub(crate) fn command_future(image: AppImage, mut store: Store<AppCtx>) -> ExecF
         .await;
         ExecDone {
             store,
-            instance: None,
+            reactor: None,
             result: result.map(|()| None),
         }
     })
@@ -186,18 +187,19 @@ pub(crate) fn reactor_init_future(
                     }
                 }
             }
-            Ok(instance)
+            let handler = instance.get_typed_func::<i32, i32>(&mut store, "skytwin_on_event")?;
+            Ok((instance, handler))
         }
         .await;
         match result {
-            Ok(instance) => ExecDone {
+            Ok(reactor) => ExecDone {
                 store,
-                instance: Some(instance),
+                reactor: Some(reactor),
                 result: Ok(None),
             },
             Err(e) => ExecDone {
                 store,
-                instance: None,
+                reactor: None,
                 result: Err(e),
             },
         }
@@ -215,7 +217,7 @@ pub(crate) fn handler_future(
         let result = handler.call_async(&mut store, events as i32).await;
         ExecDone {
             store,
-            instance: Some(instance),
+            reactor: Some((instance, handler)),
             result: result.map(Some),
         }
     })

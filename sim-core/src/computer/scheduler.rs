@@ -563,14 +563,14 @@ impl OnboardComputer {
     }
 
     /// A future of app `i` finished.
-    fn finish(&mut self, i: usize, kind: FutKind, mut done: ExecDone) {
+    fn finish(&mut self, i: usize, kind: FutKind, done: ExecDone) {
         let ending = classify(&done.result, &done.store);
         match ending {
             Ending::Fault(reason) => self.fault(i, reason),
             Ending::Exit(code) => self.exit(i, code),
             Ending::Returned(_) if kind == FutKind::Command => self.exit(i, 0),
             Ending::Returned(ret) => {
-                let Some(instance) = done.instance else {
+                let Some((instance, handler)) = done.reactor else {
                     self.fault(
                         i,
                         FaultReason::Instantiation {
@@ -578,20 +578,6 @@ impl OnboardComputer {
                         },
                     );
                     return;
-                };
-                let handler = match instance
-                    .get_typed_func::<i32, i32>(&mut done.store, "skytwin_on_event")
-                {
-                    Ok(h) => h,
-                    Err(e) => {
-                        self.fault(
-                            i,
-                            FaultReason::Instantiation {
-                                message: e.to_string(),
-                            },
-                        );
-                        return;
-                    }
                 };
                 let now = self.cursor_ns;
                 let name = self.apps[i].name.clone();
