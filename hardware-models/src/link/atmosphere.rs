@@ -178,6 +178,8 @@ pub struct GaseousAttenuation {
     h_o_km: f64,
     h_w_km: f64,
     station_altitude_km: f64,
+    /// [`Self::zenith_db`], computed once.
+    zenith_db: f64,
 }
 
 impl GaseousAttenuation {
@@ -187,25 +189,29 @@ impl GaseousAttenuation {
         // Water-vapour partial pressure e = ρ T / 216.7 hPa (P.676-10 eq. 4).
         let e_hpa = p.water_vapour_density_g_m3 * p.temperature_k / 216.7;
         let (h_o_km, h_w_km) = equivalent_heights_km(f, p.pressure_hpa + e_hpa);
+        let gamma_o_db_km = dry_air_specific_attenuation_db_km(f, p.pressure_hpa, p.temperature_k);
+        let gamma_w_db_km = water_vapour_specific_attenuation_db_km(
+            f,
+            p.pressure_hpa,
+            p.temperature_k,
+            p.water_vapour_density_g_m3,
+        );
+        let h = p.station_altitude_km;
+        let zenith_db = gamma_o_db_km * h_o_km * (-h / h_o_km).exp()
+            + gamma_w_db_km * h_w_km * (-h / h_w_km).exp();
         Self {
-            gamma_o_db_km: dry_air_specific_attenuation_db_km(f, p.pressure_hpa, p.temperature_k),
-            gamma_w_db_km: water_vapour_specific_attenuation_db_km(
-                f,
-                p.pressure_hpa,
-                p.temperature_k,
-                p.water_vapour_density_g_m3,
-            ),
+            gamma_o_db_km,
+            gamma_w_db_km,
             h_o_km,
             h_w_km,
-            station_altitude_km: p.station_altitude_km,
+            station_altitude_km: h,
+            zenith_db,
         }
     }
 
     /// Attenuation at the zenith, dB: A = γo h_o e^(−h/h_o) + γw h_w e^(−h/h_w).
     pub fn zenith_db(&self) -> f64 {
-        let h = self.station_altitude_km;
-        self.gamma_o_db_km * self.h_o_km * (-h / self.h_o_km).exp()
-            + self.gamma_w_db_km * self.h_w_km * (-h / self.h_w_km).exp()
+        self.zenith_db
     }
 
     /// Attenuation along a path at `elevation_rad`, dB.
