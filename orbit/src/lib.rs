@@ -40,6 +40,7 @@ pub mod eclipse;
 pub mod elements;
 pub mod eop;
 pub mod frames;
+pub mod oem;
 pub mod propagate;
 pub mod sun;
 pub mod text;

@@ -488,7 +488,10 @@ pub fn format_duration(d: Duration) -> String {
             );
             let frac = frac.trim_end_matches('0');
             let unit = if unit_ns == 60_000_000_000 { "m" } else { "s" };
-            if unit == "s" || frac.len() <= 8 {
+            if frac.is_empty() && unit == "s" {
+                return format!("{sign}{whole}s");
+            }
+            if unit == "s" || (frac.len() <= 8 && !frac.is_empty()) {
                 return format!("{sign}{whole}.{frac}{unit}");
             }
         }
@@ -682,6 +685,9 @@ mod tests {
             assert_eq!(parse_duration(&format_duration(d)).unwrap(), d, "{s}");
         }
         assert_eq!(format_duration(parse_duration("90m").unwrap()), "90m");
+        // whole seconds have no decimal point (regression: "1.s")
+        assert_eq!(format_duration(parse_duration("1s").unwrap()), "1s");
+        assert_eq!(format_duration(parse_duration("61s").unwrap()), "61s");
         assert_eq!(
             format_duration(parse_duration("54.2028672m").unwrap()),
             "54.2028672m"
