@@ -32,8 +32,15 @@ impl EarthTexture {
             path: path.to_path_buf(),
             source,
         })?;
+        Self::decode(&bytes, path)
+    }
+
+    /// Decodes an encoded image (JPEG or PNG) held in memory, e.g. one compiled into the
+    /// binary; `name` is what messages call it.
+    pub fn decode(bytes: &[u8], name: impl AsRef<Path>) -> Result<Arc<Self>, HardwareError> {
+        let path = name.as_ref();
         let image =
-            image::load_from_memory(&bytes).map_err(|source| HardwareError::TextureDecode {
+            image::load_from_memory(bytes).map_err(|source| HardwareError::TextureDecode {
                 path: path.to_path_buf(),
                 source,
             })?;

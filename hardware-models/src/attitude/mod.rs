@@ -262,6 +262,12 @@ impl AttitudeModel {
         &self.wheels
     }
 
+    /// Fails reaction wheel `i` for good (fault injection, see [`WheelArray::fail`]); from then
+    /// on every step runs the full dynamics.
+    pub fn fail_wheel(&mut self, i: usize) {
+        self.wheels.fail(i);
+    }
+
     /// Attitude: rotates ECI vectors into the body frame.
     pub fn q_body_from_eci(&self) -> UnitQuaternion<f64> {
         self.body.q_eci_from_body().inverse()

@@ -100,6 +100,7 @@ impl AttitudeModel {
             && dt_s > 0.0
             && !self.dump_requested
             && !self.saturated
+            && !self.wheels.any_failed()
             && !matches!(mode, AttitudeMode::Idle)
             && s.last_mode.is_some_and(|m| same_mode(&m, mode))
             && s.since_full_s + dt_s <= FULL_STEP_INTERVAL_S

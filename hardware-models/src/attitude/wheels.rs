@@ -35,6 +35,8 @@ pub struct WheelArray {
     momentum_nms: Vec<f64>,
     /// Per wheel: (1 / max torque, 1 / max momentum, 1 / (rotor inertia · motor efficiency)).
     reciprocals: Vec<[f64; 3]>,
+    /// Failed wheels (fault injection): no torque, no power; the rotor keeps its momentum.
+    failed: Vec<bool>,
 }
 
 impl WheelArray {
@@ -123,7 +125,39 @@ impl WheelArray {
             distribution,
             momentum_nms: vec![0.0; n],
             reciprocals,
+            failed: vec![false; n],
         })
+    }
+
+    /// Fails wheel `i` for good (fault injection): its motor gives no torque and draws no
+    /// power, and the torque distribution is recomputed over the healthy wheels as the
+    /// pseudo-inverse A_h⁺ (Moore–Penrose, by SVD). If they no longer span three axes, torque
+    /// about the lost axis cannot be produced: the body gets only the part of a command the
+    /// healthy wheels can make, and the pointing error grows there. Out-of-range `i`: nothing.
+    pub fn fail(&mut self, i: usize) {
+        if i >= self.failed.len() || self.failed[i] {
+            return;
+        }
+        self.failed[i] = true;
+        // A_h is 3×n with the failed wheels' columns zeroed; the rows of A_h⁺ are the shares.
+        let a = nalgebra::DMatrix::from_fn(3, self.params.len(), |r, c| {
+            if self.failed[c] {
+                0.0
+            } else {
+                self.params[c].axis_body[r]
+            }
+        });
+        let pinv = a
+            .pseudo_inverse(1e-9)
+            .unwrap_or_else(|_| nalgebra::DMatrix::zeros(self.params.len(), 3));
+        for (k, row) in self.distribution.iter_mut().enumerate() {
+            *row = Vector3::new(pinv[(k, 0)], pinv[(k, 1)], pinv[(k, 2)]);
+        }
+    }
+
+    /// Whether any wheel has failed.
+    pub fn any_failed(&self) -> bool {
+        self.failed.iter().any(|&f| f)
     }
 
     /// Wheel parameters.
@@ -261,7 +295,14 @@ impl WheelArray {
             .zip(&self.reciprocals)
             .zip(&self.momentum_nms)
             .zip(wheel_torques_nm)
-            .map(|(((p, r), h), tau)| p.static_power_w + (tau * h).abs() * r[2])
+            .zip(&self.failed)
+            .map(|((((p, r), h), tau), failed)| {
+                if *failed {
+                    0.0
+                } else {
+                    p.static_power_w + (tau * h).abs() * r[2]
+                }
+            })
             .sum()
     }
 }

@@ -316,6 +316,17 @@ impl PowerSystem {
         &self.params
     }
 
+    /// A solar-array string failure (fault injection): panel `name` loses `fraction` (0..1) of
+    /// its output for good (its effective area shrinks; failures compound). Returns whether the
+    /// panel exists.
+    pub fn fail_panel_fraction(&mut self, name: &str, fraction: f64) -> bool {
+        let Some(i) = self.params.solar_panels.iter().position(|p| p.name == name) else {
+            return false;
+        };
+        self.panels[i].effective_area_m2 *= 1.0 - fraction.clamp(0.0, 1.0);
+        true
+    }
+
     /// The battery.
     pub fn battery(&self) -> &Battery {
         &self.battery
