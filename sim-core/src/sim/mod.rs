@@ -360,6 +360,8 @@ pub struct Simulation {
     stations: Vec<Station>,
     /// Each station's ITRF position and east-north-up axes, computed once.
     station_frames: Vec<StationFrame>,
+    /// Whether each station is in service.
+    station_available: Vec<bool>,
     areas: Vec<Area>,
     in_flight: Vec<InFlight>,
     seq: u64,
@@ -405,6 +407,7 @@ impl Simulation {
             satellites: Vec::new(),
             stations: Vec::new(),
             station_frames: Vec::new(),
+            station_available: Vec::new(),
             areas: Vec::new(),
             in_flight: Vec::new(),
             seq: 0,
@@ -461,6 +464,15 @@ impl Simulation {
         self.station_frames
             .push(StationFrame::new(&station.location));
         self.stations.push(station);
+        self.station_available.push(true);
+    }
+
+    /// Takes ground station `index` out of service (an outage: no links through it) or puts
+    /// it back. Out-of-range indices are ignored.
+    pub fn set_station_available(&mut self, index: usize, available: bool) {
+        if let Some(a) = self.station_available.get_mut(index) {
+            *a = available;
+        }
     }
 
     /// Adds an area of interest.
@@ -592,6 +604,7 @@ impl Simulation {
             sun_lon_rad: sun_itrf.y.atan2(sun_itrf.x),
             stations: &self.stations,
             station_frames: &self.station_frames,
+            station_available: &self.station_available,
             areas: &self.areas,
             eop: &self.eop,
         };

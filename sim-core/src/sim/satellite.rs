@@ -61,6 +61,8 @@ pub(crate) struct StepEnv<'a> {
     pub stations: &'a [Station],
     /// `stations[i]`'s frame at index i.
     pub station_frames: &'a [StationFrame],
+    /// Whether `stations[i]` is in service (not in an outage).
+    pub station_available: &'a [bool],
     pub areas: &'a [Area],
     pub eop: &'a EarthOrientation,
 }
@@ -93,6 +95,8 @@ pub struct Satellite {
     last_load_w: f64,
     reboot_requested: bool,
     brownout_until: Option<Epoch>,
+    /// An attitude mode commanded from the ground, and when (POSIX ns).
+    attitude_command: Option<(AttitudeMode, i64)>,
     contact: Option<String>,
     pub(crate) lost: bool,
     pub(crate) uplink: VecDeque<Transfer>,
@@ -232,6 +236,7 @@ impl Satellite {
             last_load_w: 0.0,
             reboot_requested: false,
             brownout_until: None,
+            attitude_command: None,
             contact: None,
             lost: false,
             uplink: VecDeque::new(),
@@ -278,6 +283,17 @@ impl Satellite {
         self.reboot_requested = true;
     }
 
+    /// The hardware models, mutably (fault injection: a failed wheel or solar-array string).
+    pub fn hardware_mut(&mut self) -> &mut SatelliteHardware {
+        &mut self.hw
+    }
+
+    /// Commands an attitude mode from the ground (`None`: back to the apps' requests). It holds
+    /// until an app requests a mode after it, or the next command.
+    pub fn command_attitude(&mut self, mode: Option<AttitudeMode>, at: Epoch) {
+        self.attitude_command = mode.map(|m| (m, epoch_to_unix_ns(at)));
+    }
+
     /// Cuts the computer's power load until `until` (a brown-out: apps lose their memory,
     /// files survive, and everything restarts after power returns and the boot time).
     pub fn brown_out_until(&mut self, until: Epoch) {
@@ -287,10 +303,18 @@ impl Satellite {
     /// The attitude mode the apps asked for, as the attitude controller takes it (nadir until
     /// an app asks otherwise). A target is converted to its ECI position and velocity at `t`.
     fn attitude_mode(&self, t: Epoch, eop: &EarthOrientation) -> (HwMode, u32) {
-        let Some(req) = self.computer.attitude_request() else {
+        let app = self
+            .computer
+            .attitude_request()
+            .map(|r| (r.mode, r.time_unix_ns));
+        let latest = match (app, self.attitude_command) {
+            (Some(a), Some(c)) => Some(if a.1 > c.1 { a } else { c }),
+            (a, c) => a.or(c),
+        };
+        let Some((requested, _)) = latest else {
             return (HwMode::Nadir, 0);
         };
-        let mode = match req.mode {
+        let mode = match requested {
             AttitudeMode::Nadir => HwMode::Nadir,
             AttitudeMode::Sun => HwMode::SunPointing,
             AttitudeMode::Inertial {
@@ -317,7 +341,7 @@ impl Satellite {
                 }
             }
         };
-        (mode, req.mode.abi_mode())
+        (mode, requested.abi_mode())
     }
 
     /// Runs the satellite's step over `[env.t, env.t + env.dt)`.
@@ -355,7 +379,12 @@ impl Satellite {
 
         // 2. Ground contact: the highest station above its mask.
         let mut best: Option<(f64, &Station, f64)> = None;
-        for (st, frame) in env.stations.iter().zip(env.station_frames) {
+        let in_service = env
+            .stations
+            .iter()
+            .zip(env.station_frames)
+            .zip(env.station_available);
+        for ((st, frame), _) in in_service.filter(|(_, up)| **up) {
             let topo = frame.look(&pos_itrf, &vel_itrf);
             if topo.elevation_rad >= st.min_elevation_rad
                 && best.is_none_or(|(el, _, _)| topo.elevation_rad > el)
