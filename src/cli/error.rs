@@ -18,6 +18,8 @@ pub enum CliError {
     BadInput(anyhow::Error),
     /// The output could not be written (exit code 1).
     Output(anyhow::Error),
+    /// Already reported on stdout/stderr: exit with this code.
+    Exit(u8),
 }
 
 impl CliError {
@@ -47,6 +49,7 @@ impl CliError {
                 eprintln!("error: {e:#}");
                 ExitCode::from(EXIT_OUTPUT)
             }
+            Self::Exit(code) => ExitCode::from(*code),
         }
     }
 }

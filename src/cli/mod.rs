@@ -10,6 +10,7 @@ mod input;
 mod output;
 mod passes;
 mod propagate;
+mod run;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -24,6 +25,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run a scenario: its satellites, apps, commands and faults, checked against its
+    /// assertions; writes telemetry, events, summary, JUnit, OEM and CZML.
+    Run(run::Args),
+    /// Check a scenario (files, elements, templates, images, assertions) without running it.
+    Validate(run::ValidateArgs),
     /// Propagate element sets with SGP4/SDP4 and write states (CSV or CCSDS OEM).
     Propagate(propagate::Args),
     /// Find passes of objects over ground stations.
@@ -38,6 +44,8 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate(args) => run::validate(args),
         Command::Propagate(args) => propagate::run(args),
         Command::Passes(args) => passes::run(args),
         Command::Eclipses(args) => eclipses::run(args),

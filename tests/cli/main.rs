@@ -8,5 +8,6 @@ mod inputs;
 mod output;
 mod passes;
 mod propagate;
+mod run;
 mod sgp4_mode;
 mod streaming;

@@ -1,0 +1,803 @@
+//! Running a scenario: the simulation stepped from start to end, the command timeline and the
+//! faults applied at step boundaries, telemetry and events handed to a [`Sink`] in time order,
+//! the assertions accumulated over every step.
+//!
+//! A command or fault whose time falls inside a step takes effect at the first step boundary
+//! at or after it. Seeded fault rates are Poisson processes drawn from the run seed, one
+//! ChaCha stream per fault, so they do not depend on threads or on the other faults.
+
+use std::collections::HashMap;
+use std::io;
+
+use hifitime::{Duration, Epoch};
+use nalgebra::Vector3;
+use orbit::Propagator;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sim_core::{
+    AppId, Hypervisor, SimError, Simulation, SimulationConfig, StepReport, TelemetryRow,
+};
+
+use crate::assertions::{Column, Counter, Evaluator, Outcome, Quantity, Sample};
+use crate::events::{EventRecord, Reorder, log_event, sim_event};
+use crate::geometry::GeometryEvents;
+use crate::model::{CommandAction, FaultKind, FaultTiming, Scenario};
+
+/// Options of a run that are not in the scenario.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Replaces the scenario's seed.
+    pub seed: Option<u64>,
+    /// Worker threads for the satellites (`None`: rayon's global pool, which honours
+    /// `RAYON_NUM_THREADS`).
+    pub threads: Option<usize>,
+}
+
+/// Why a run could not go on.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The simulation refused the scenario's setup (a bug in the loader if it happens: the
+    /// loader checks what the simulation checks).
+    #[error("setting up the simulation failed")]
+    Setup(#[source] SimError),
+    /// An output could not be written.
+    #[error("writing the outputs failed")]
+    Output(#[source] io::Error),
+}
+
+/// Where a run's records go.
+pub trait Sink {
+    /// A telemetry row at an output time.
+    fn telemetry(&mut self, record: &TelemetryRecord<'_>) -> io::Result<()>;
+    /// An event, in time order.
+    fn event(&mut self, record: &EventRecord) -> io::Result<()>;
+}
+
+/// A sink that keeps nothing (assertions only).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoSink;
+
+impl Sink for NoSink {
+    fn telemetry(&mut self, _: &TelemetryRecord<'_>) -> io::Result<()> {
+        Ok(())
+    }
+    fn event(&mut self, _: &EventRecord) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One satellite's telemetry at an output time.
+#[derive(Debug)]
+pub struct TelemetryRecord<'a> {
+    /// Satellite index.
+    pub satellite: usize,
+    /// The simulation's row (step start time, the step's averages and end values).
+    pub row: &'a TelemetryRow,
+    /// Temperatures of the scenario's thermal nodes ([`Scenario::thermal_node_names`]), °C;
+    /// NaN for a node this satellite does not have.
+    pub temps_c: &'a [f64],
+    /// Position at the row's time, TEME, km.
+    pub pos_teme_km: Vector3<f64>,
+    /// Velocity, TEME, km/s.
+    pub vel_teme_km_s: Vector3<f64>,
+    /// Position, ITRF, km.
+    pub pos_itrf_km: Vector3<f64>,
+}
+
+/// A fixed telemetry column of a row.
+pub fn column(row: &TelemetryRow, c: Column) -> f64 {
+    match c {
+        Column::LatDeg => row.lat_deg,
+        Column::LonDeg => row.lon_deg,
+        Column::AltKm => row.alt_km,
+        Column::Illumination => row.illumination,
+        Column::BatterySoc => row.battery_soc,
+        Column::ArrayPowerW => row.array_power_w,
+        Column::LoadPowerW => row.load_power_w,
+        Column::ComputerPowerW => row.computer_power_w,
+        Column::BusyFraction => row.busy_fraction,
+        Column::AttitudeMode => f64::from(row.attitude_mode),
+        Column::AttitudeErrorDeg => row.attitude_error_deg,
+        Column::SafeMode => f64::from(u8::from(row.safe_mode)),
+        Column::InContact => f64::from(u8::from(!row.station.is_empty())),
+        Column::DownlinkRateBps => row.downlink_rate_bps,
+        Column::DownlinkQueuedBytes => row.downlink_queued_bytes as f64,
+    }
+}
+
+/// Totals of one satellite over a run (`summary.json`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SatelliteTotals {
+    /// Bytes delivered to the ground.
+    pub downlinked_bytes: u64,
+    /// Images captured.
+    pub images_captured: u64,
+    /// Inter-satellite messages delivered to an app.
+    pub isl_messages: u64,
+    /// Uplinked commands delivered to an app.
+    pub commands_delivered: u64,
+    /// Image uploads installed.
+    pub uploads: u64,
+    /// Guest instructions executed.
+    pub instructions: u64,
+    /// Contacts (geometric, above the mask).
+    pub contacts: u64,
+    /// App faults.
+    pub app_faults: u64,
+    /// Safe-mode entries.
+    pub safe_mode_entries: u64,
+    /// Lowest battery state of charge.
+    pub min_battery_soc: f64,
+    /// Battery state of charge at the end.
+    pub final_battery_soc: f64,
+    /// Energy the onboard computer drew, Wh.
+    pub computer_energy_wh: f64,
+}
+
+/// What a finished run measured.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// The seed used.
+    pub seed: u64,
+    /// Steps taken.
+    pub steps: u64,
+    /// Simulated time, s.
+    pub simulated_s: f64,
+    /// Each assertion's outcome, in scenario order.
+    pub outcomes: Vec<Outcome>,
+    /// Per satellite, in scenario order.
+    pub totals: Vec<SatelliteTotals>,
+}
+
+impl RunResult {
+    /// Whether every assertion holds.
+    pub fn passed(&self) -> bool {
+        self.outcomes.iter().all(|o| o.passed)
+    }
+}
+
+/// A fault occurrence.
+#[derive(Debug, Clone)]
+struct FaultAt {
+    time: Epoch,
+    fault: usize,
+}
+
+/// A scenario being run.
+pub struct Run<'s> {
+    scenario: &'s Scenario,
+    sim: Simulation,
+    seed: u64,
+    names: Vec<String>,
+    index_of: HashMap<String, usize>,
+    next_command: usize,
+    faults: Vec<FaultAt>,
+    next_fault: usize,
+    outages: Vec<(usize, Epoch)>,
+    geometry: GeometryEvents,
+    propagators: Vec<Propagator>,
+    reorder: Reorder,
+    evaluator: Evaluator,
+    totals: Vec<SatelliteTotals>,
+    node_names: Vec<String>,
+    node_index: Vec<Vec<Option<usize>>>,
+    temps_c: Vec<f64>,
+    steps: u64,
+    every: u64,
+    end: Epoch,
+}
+
+impl std::fmt::Debug for Run<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Run")
+            .field("scenario", &self.scenario.name)
+            .field("time", &self.sim.time())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The stream of a named fault's random times.
+fn fault_stream(name: &str) -> u64 {
+    // FNV-1a, as sim-core derives per-satellite streams
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The occurrences of every fault between `start` and `end`, in time order.
+fn fault_times(s: &Scenario, seed: u64) -> Vec<FaultAt> {
+    let mut out = Vec::new();
+    for (i, f) in s.faults.iter().enumerate() {
+        match &f.timing {
+            FaultTiming::At(times) => {
+                out.extend(times.iter().map(|&time| FaultAt { time, fault: i }))
+            }
+            FaultTiming::Rate { per_day } if *per_day > 0.0 => {
+                let mut key = [0u8; 32];
+                key[..8].copy_from_slice(&seed.to_le_bytes());
+                key[8..16].copy_from_slice(b"faults\0\0");
+                let mut rng = ChaCha8Rng::from_seed(key);
+                rng.set_stream(fault_stream(&f.name));
+                let mean_s = 86_400.0 / per_day;
+                let mut t = s.start;
+                loop {
+                    // exponential inter-arrival by inversion: Δt = −ln(1 − U) · mean
+                    let u: f64 = rng.random();
+                    t += Duration::from_seconds(-(1.0 - u).ln() * mean_s);
+                    if t >= s.end() {
+                        break;
+                    }
+                    out.push(FaultAt { time: t, fault: i });
+                }
+            }
+            FaultTiming::Rate { .. } => {}
+        }
+    }
+    out.sort_by(|a, b| {
+        a.time
+            .partial_cmp(&b.time)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.fault.cmp(&b.fault))
+    });
+    out
+}
+
+impl<'s> Run<'s> {
+    /// Builds the simulation of `scenario`: satellites, stations, areas, apps installed.
+    pub fn new(
+        scenario: &'s Scenario,
+        hv: &Hypervisor,
+        opts: &RunOptions,
+    ) -> Result<Self, RunError> {
+        let seed = opts.seed.unwrap_or(scenario.seed);
+        let mut config = SimulationConfig::new(scenario.start);
+        config.step = scenario.step;
+        config.seed = seed;
+        config.eop = (*scenario.eop).clone();
+        config.texture = scenario.texture.clone();
+        config.isl_grazing_altitude_km = scenario.isl_grazing_altitude_km;
+        config.threads = opts.threads;
+        let mut sim = Simulation::new(hv, config).map_err(RunError::Setup)?;
+        let mut propagators = Vec::new();
+        for s in &scenario.satellites {
+            sim.add_satellite(&s.name, &s.elements, s.hardware.clone())
+                .map_err(RunError::Setup)?;
+            propagators.push(Propagator::new(&s.elements).map_err(|e| {
+                RunError::Setup(SimError::Orbit {
+                    satellite: s.name.clone(),
+                    message: e.to_string(),
+                })
+            })?);
+        }
+        for st in &scenario.stations {
+            sim.add_station(st.clone());
+        }
+        for a in &scenario.areas {
+            sim.add_area(a.clone());
+        }
+        let names: Vec<String> = scenario.satellites.iter().map(|s| s.name.clone()).collect();
+        for app in &scenario.apps {
+            for &i in &app.on {
+                if app.start {
+                    sim.install_app(&names[i], &app.image, app.config.clone())
+                        .map_err(RunError::Setup)?;
+                } else {
+                    let sat = sim.satellite_mut(&names[i]).map_err(RunError::Setup)?;
+                    sat.computer_mut()
+                        .install(&app.image, app.config.clone())
+                        .map_err(|e| {
+                            RunError::Setup(SimError::Computer {
+                                satellite: names[i].clone(),
+                                message: e.to_string(),
+                            })
+                        })?;
+                }
+            }
+        }
+        let node_names = scenario.thermal_node_names();
+        let node_index = scenario
+            .satellites
+            .iter()
+            .map(|s| {
+                node_names
+                    .iter()
+                    .map(|n| s.hardware.thermal.nodes.iter().position(|x| &x.name == n))
+                    .collect()
+            })
+            .collect();
+        let every = match scenario.output.telemetry_interval {
+            Some(iv) => {
+                (iv.total_nanoseconds() / scenario.step.total_nanoseconds().max(1)).max(1) as u64
+            }
+            None => 1,
+        };
+        let geometry = GeometryEvents::new(
+            propagators.clone(),
+            scenario.stations.clone(),
+            scenario.eop.clone(),
+            scenario.start,
+            scenario.end(),
+        );
+        Ok(Self {
+            index_of: names
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, n)| (n, i))
+                .collect(),
+            totals: vec![
+                SatelliteTotals {
+                    min_battery_soc: f64::INFINITY,
+                    ..SatelliteTotals::default()
+                };
+                names.len()
+            ],
+            names,
+            next_command: 0,
+            faults: fault_times(scenario, seed),
+            next_fault: 0,
+            outages: Vec::new(),
+            geometry,
+            propagators,
+            reorder: Reorder::default(),
+            evaluator: Evaluator::new(&scenario.assertions),
+            temps_c: vec![f64::NAN; node_names.len()],
+            node_names,
+            node_index,
+            steps: 0,
+            every,
+            end: scenario.end(),
+            seed,
+            sim,
+            scenario,
+        })
+    }
+
+    /// The simulation (for a viewer).
+    pub fn simulation(&self) -> &Simulation {
+        &self.sim
+    }
+
+    /// The seed in use.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The simulated time (start of the next step).
+    pub fn time(&self) -> Epoch {
+        self.sim.time()
+    }
+
+    /// Whether the run has reached its end.
+    pub fn done(&self) -> bool {
+        self.sim.time() >= self.end
+    }
+
+    /// The satellites' names.
+    pub fn satellite_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The scenario's thermal node names (the `temp_<node>_c` columns).
+    pub fn node_names(&self) -> &[String] {
+        &self.node_names
+    }
+
+    /// One step: commands and faults due, the simulation's step, its records.
+    pub fn step(&mut self, sink: &mut dyn Sink) -> Result<(), RunError> {
+        let t = self.sim.time();
+        self.apply_commands(t);
+        self.apply_faults(t);
+        let write_telemetry = self.steps % self.every == 0;
+        let report = self.sim.step();
+        self.steps += 1;
+        self.record(&report, write_telemetry, sink)?;
+        // everything the simulation can still produce is at or after the new time
+        let now = self.sim.time();
+        let (geometry, reorder) = (&mut self.geometry, &mut self.reorder);
+        geometry.until(now, |e| reorder.push(e));
+        self.flush(Some(now), sink)
+    }
+
+    /// Runs the remaining steps.
+    pub fn run_to_end(&mut self, sink: &mut dyn Sink) -> Result<(), RunError> {
+        while !self.done() {
+            self.step(sink)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the run: the remaining events, the assertions' outcomes and the totals.
+    pub fn finish(mut self, sink: &mut dyn Sink) -> Result<RunResult, RunError> {
+        let (geometry, reorder) = (&mut self.geometry, &mut self.reorder);
+        geometry.rest(|e| reorder.push(e));
+        self.flush(None, sink)?;
+        for (i, sat) in self.sim.satellites().iter().enumerate() {
+            let t = &mut self.totals[i];
+            t.final_battery_soc = sat.hardware().power.soc();
+            t.computer_energy_wh = sat.computer_energy_j() / 3600.0;
+            if !t.min_battery_soc.is_finite() {
+                t.min_battery_soc = t.final_battery_soc;
+            }
+            let obc = sat.computer();
+            for id in obc.app_ids() {
+                if let Some(st) = obc.app_status(id) {
+                    self.evaluator.add_total(
+                        i,
+                        Some(&st.name),
+                        Counter::Instructions,
+                        st.instructions as f64,
+                    );
+                }
+            }
+        }
+        Ok(RunResult {
+            seed: self.seed,
+            steps: self.steps,
+            simulated_s: (self.sim.time() - self.scenario.start).to_seconds(),
+            outcomes: self.evaluator.outcomes(&self.names),
+            totals: self.totals,
+        })
+    }
+
+    fn emit(&mut self, e: EventRecord) {
+        self.reorder.push(e);
+    }
+
+    fn flush(&mut self, before: Option<Epoch>, sink: &mut dyn Sink) -> Result<(), RunError> {
+        let mut out = Vec::new();
+        self.reorder.release(before, |e| out.push(e));
+        for e in out {
+            self.count(&e);
+            sink.event(&e).map_err(RunError::Output)?;
+        }
+        Ok(())
+    }
+
+    /// Feeds an event to the assertions and the totals.
+    fn count(&mut self, e: &EventRecord) {
+        self.evaluator.event(
+            e.time,
+            e.satellite,
+            e.kind,
+            e.app.as_deref(),
+            e.station.as_deref(),
+        );
+        let Some(i) = e.satellite else { return };
+        let number = |name: &str| {
+            e.fields
+                .iter()
+                .find(|(k, _)| *k == name)
+                .and_then(|(_, v)| v.as_f64())
+        };
+        let flag = |name: &str| {
+            e.fields
+                .iter()
+                .any(|(k, v)| *k == name && v.as_bool() == Some(true))
+        };
+        let mut add = |c: Counter, x: f64| {
+            self.evaluator.add_total(i, None, c, x);
+            if let Some(app) = &e.app {
+                self.evaluator.add_total(i, Some(app), c, x);
+            }
+        };
+        let t = &mut self.totals[i];
+        match e.kind {
+            "downlinked" => {
+                let b = number("bytes").unwrap_or(0.0);
+                t.downlinked_bytes += b as u64;
+                add(Counter::DownlinkedBytes, b);
+            }
+            "isl_delivered" if flag("delivered") => {
+                t.isl_messages += 1;
+                add(Counter::IslMessages, 1.0);
+            }
+            "command_delivered" if flag("delivered") => {
+                t.commands_delivered += 1;
+                add(Counter::CommandsDelivered, 1.0);
+            }
+            "upload_complete" if flag("ok") => {
+                t.uploads += 1;
+                add(Counter::Uploads, 1.0);
+            }
+            "contact_start" => t.contacts += 1,
+            "app_fault" => t.app_faults += 1,
+            "safe_mode_entry" => t.safe_mode_entries += 1,
+            _ => {}
+        }
+    }
+
+    /// Telemetry and events of a step.
+    fn record(
+        &mut self,
+        report: &StepReport,
+        write: bool,
+        sink: &mut dyn Sink,
+    ) -> Result<(), RunError> {
+        let dt = self.scenario.step;
+        for row in &report.telemetry {
+            let Some(&i) = self.index_of.get(&row.satellite) else {
+                continue;
+            };
+            for (k, slot) in self.temps_c.iter_mut().enumerate() {
+                *slot = self.node_index[i][k].map_or(f64::NAN, |n| {
+                    self.sim.satellites()[i].hardware().thermal.temps_k()[n] - 273.15
+                });
+            }
+            let (pos_teme_km, vel_teme_km_s, pos_itrf_km) = if write {
+                self.state_at(i, row.time)
+            } else {
+                (Vector3::zeros(), Vector3::zeros(), Vector3::zeros())
+            };
+            let rec = TelemetryRecord {
+                satellite: i,
+                row,
+                temps_c: &self.temps_c,
+                pos_teme_km,
+                vel_teme_km_s,
+                pos_itrf_km,
+            };
+            let sample = NodeSample {
+                rec: &rec,
+                names: &self.node_names,
+            };
+            self.evaluator.sample(i, &sample, dt);
+            let t = &mut self.totals[i];
+            t.instructions += row.instructions;
+            t.min_battery_soc = t.min_battery_soc.min(row.battery_soc);
+            self.evaluator
+                .add_total(i, None, Counter::Instructions, row.instructions as f64);
+            if write {
+                sink.telemetry(&rec).map_err(RunError::Output)?;
+            }
+        }
+        for e in &report.events {
+            let Some(&i) = self.index_of.get(&e.satellite) else {
+                continue;
+            };
+            if let Some(r) = sim_event(i, e) {
+                self.emit(r);
+            }
+        }
+        if self.scenario.output.log_lines || self.evaluator_counts_logs() {
+            for (sat, l) in &report.logs {
+                if let Some(&i) = self.index_of.get(sat) {
+                    self.emit(log_event(i, l));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluator_counts_logs(&self) -> bool {
+        self.evaluator.assertions().iter().any(|a| {
+            matches!(&a.metric, crate::assertions::Metric::Count { kind, .. } | crate::assertions::Metric::First { kind, .. } if kind == "log")
+        })
+    }
+
+    /// TEME state and ITRF position of satellite `i` at `t`, from its own propagator.
+    fn state_at(&self, i: usize, t: Epoch) -> (Vector3<f64>, Vector3<f64>, Vector3<f64>) {
+        match self.propagators[i].state_at(t) {
+            Ok(s) => {
+                let (itrf, _) =
+                    orbit::teme_to_itrf(&s.pos_teme_km, &s.vel_teme_km_s, t, &self.scenario.eop);
+                (s.pos_teme_km, s.vel_teme_km_s, itrf)
+            }
+            Err(_) => (
+                Vector3::repeat(f64::NAN),
+                Vector3::repeat(f64::NAN),
+                Vector3::repeat(f64::NAN),
+            ),
+        }
+    }
+
+    fn apply_commands(&mut self, t: Epoch) {
+        while let Some(c) = self.scenario.commands.get(self.next_command) {
+            if c.at > t {
+                break;
+            }
+            self.next_command += 1;
+            let name = self.names[c.satellite].clone();
+            let mut e = EventRecord::new(t, Some(c.satellite), "command_executed")
+                .field("action", c.action.name());
+            let result: Result<(), String> = match &c.action {
+                CommandAction::AppCommand { app, data } => {
+                    e = EventRecord::new(t, Some(c.satellite), "command_queued")
+                        .field("action", "app_command")
+                        .field("bytes", data.len() as u64);
+                    e = e.app(app.clone());
+                    self.sim
+                        .uplink_command(&name, app, data)
+                        .map_err(|x| x.to_string())
+                }
+                CommandAction::Upload {
+                    image,
+                    config,
+                    update,
+                } => {
+                    e = EventRecord::new(t, Some(c.satellite), "command_queued")
+                        .field("action", c.action.name())
+                        .field("bytes", image.size_bytes() as u64)
+                        .app(config.name.clone());
+                    self.sim
+                        .upload_app(&name, image, config.clone(), *update)
+                        .map_err(|x| x.to_string())
+                }
+                CommandAction::Start { app }
+                | CommandAction::Stop { app }
+                | CommandAction::Remove { app } => {
+                    e = e.app(app.clone());
+                    self.lifecycle(c.satellite, app, &c.action)
+                }
+                CommandAction::Migrate { app, to } => {
+                    e = e.app(app.clone()).field("to", self.names[*to].clone());
+                    self.sim
+                        .migrate_app(&name, app, &self.names[*to].clone())
+                        .map_err(|x| x.to_string())
+                }
+                CommandAction::Attitude { mode } => {
+                    e = e.field("mode", attitude_name(mode));
+                    self.sim
+                        .satellite_mut(&name)
+                        .map(|s| s.command_attitude(Some(*mode), t))
+                        .map_err(|x| x.to_string())
+                }
+            };
+            e = match result {
+                Ok(()) => e.field("ok", true),
+                Err(msg) => e.field("ok", false).field("error", msg),
+            };
+            self.emit(e);
+        }
+    }
+
+    fn lifecycle(&mut self, sat: usize, app: &str, action: &CommandAction) -> Result<(), String> {
+        let name = self.names[sat].clone();
+        let s = self.sim.satellite_mut(&name).map_err(|e| e.to_string())?;
+        let obc = s.computer_mut();
+        let id: AppId = obc
+            .app_id(app)
+            .ok_or_else(|| format!("no app {app:?} on {name}"))?;
+        let r = match action {
+            CommandAction::Start { .. } => obc.start(id),
+            CommandAction::Stop { .. } => obc.stop(id),
+            _ => obc.remove(id),
+        };
+        r.map_err(|e| e.to_string())
+    }
+
+    fn apply_faults(&mut self, t: Epoch) {
+        // outages that end by now
+        let ended: Vec<usize> = self
+            .outages
+            .iter()
+            .filter(|(_, until)| *until <= t)
+            .map(|(st, _)| *st)
+            .collect();
+        self.outages.retain(|(_, until)| *until > t);
+        for st in ended {
+            if !self.outages.iter().any(|(s, _)| *s == st) {
+                self.sim.set_station_available(st, true);
+                let name = self.scenario.stations[st].name.clone();
+                self.emit(EventRecord::new(t, None, "station_restored").station(name));
+            }
+        }
+        while let Some(f) = self.faults.get(self.next_fault) {
+            if f.time > t {
+                break;
+            }
+            let f = f.clone();
+            self.next_fault += 1;
+            self.inject(f.fault, t);
+        }
+    }
+
+    fn inject(&mut self, fault: usize, t: Epoch) {
+        let def = &self.scenario.faults[fault];
+        let mut e = EventRecord::new(t, None, "fault_injected")
+            .field("fault", def.name.clone())
+            .field("what", def.kind.name());
+        let seed =
+            self.seed ^ fault_stream(&def.name) ^ (self.steps.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        match &def.kind {
+            FaultKind::BitFlips {
+                satellite,
+                app,
+                bits,
+            } => {
+                e.satellite = Some(*satellite);
+                let name = self.names[*satellite].clone();
+                if let Ok(s) = self.sim.satellite_mut(&name) {
+                    let obc = s.computer_mut();
+                    let ids: Vec<AppId> = match app {
+                        Some(a) => obc.app_id(a).into_iter().collect(),
+                        None => obc.app_ids(),
+                    };
+                    let mut flipped = 0;
+                    for id in ids {
+                        flipped += obc.flip_memory_bits(id, *bits, seed).unwrap_or(0);
+                    }
+                    e = e.field("bits", flipped);
+                    if let Some(a) = app {
+                        e = e.app(a.clone());
+                    }
+                }
+            }
+            FaultKind::Reboot { satellite } => {
+                e.satellite = Some(*satellite);
+                if let Ok(s) = self.sim.satellite_mut(&self.names[*satellite].clone()) {
+                    s.request_reboot();
+                }
+            }
+            FaultKind::BrownOut {
+                satellite,
+                duration,
+            } => {
+                e.satellite = Some(*satellite);
+                e = e.field("duration_s", duration.to_seconds());
+                if let Ok(s) = self.sim.satellite_mut(&self.names[*satellite].clone()) {
+                    s.brown_out_until(t + *duration);
+                }
+            }
+            FaultKind::SolarString {
+                satellite,
+                panel,
+                fraction,
+            } => {
+                e.satellite = Some(*satellite);
+                e = e.field("panel", panel.clone()).field("fraction", *fraction);
+                if let Ok(s) = self.sim.satellite_mut(&self.names[*satellite].clone()) {
+                    s.hardware_mut().power.fail_panel_fraction(panel, *fraction);
+                }
+            }
+            FaultKind::WheelFailure { satellite, wheel } => {
+                e.satellite = Some(*satellite);
+                let name = self.scenario.satellites[*satellite]
+                    .hardware
+                    .attitude
+                    .wheels[*wheel]
+                    .name
+                    .clone();
+                e = e.field("wheel", name);
+                if let Ok(s) = self.sim.satellite_mut(&self.names[*satellite].clone()) {
+                    s.hardware_mut().attitude.fail_wheel(*wheel);
+                }
+            }
+            FaultKind::StationOutage { station, duration } => {
+                let name = self.scenario.stations[*station].name.clone();
+                e = e.station(name).field("duration_s", duration.to_seconds());
+                self.sim.set_station_available(*station, false);
+                self.outages.push((*station, t + *duration));
+            }
+        }
+        self.emit(e);
+    }
+}
+
+fn attitude_name(m: &sim_core::AttitudeMode) -> &'static str {
+    match m {
+        sim_core::AttitudeMode::Nadir => "nadir",
+        sim_core::AttitudeMode::Sun => "sun",
+        sim_core::AttitudeMode::Inertial { .. } => "inertial",
+        sim_core::AttitudeMode::Target { .. } => "target",
+    }
+}
+
+/// A record with the scenario's node names, to look up `temp_<node>_c`.
+struct NodeSample<'a, 'r> {
+    rec: &'a TelemetryRecord<'r>,
+    names: &'a [String],
+}
+
+impl Sample for NodeSample<'_, '_> {
+    fn quantity(&self, q: &Quantity) -> f64 {
+        match q {
+            Quantity::Column(c) => column(self.rec.row, *c),
+            Quantity::TempC(node) => self
+                .names
+                .iter()
+                .position(|n| n == node)
+                .map_or(f64::NAN, |k| self.rec.temps_c[k]),
+        }
+    }
+}
