@@ -431,11 +431,6 @@ impl OnboardComputer {
         bus::lock(&self.bus).satellite.clone()
     }
 
-    /// Runs `f` with the bus locked (between steps).
-    pub fn with_bus<R>(&self, f: impl FnOnce(&mut SatelliteBus) -> R) -> R {
-        f(&mut bus::lock(&self.bus))
-    }
-
     /// Sets the names of the satellites reachable over ISL (addresses `isl_send` accepts).
     pub fn set_peers<I: IntoIterator<Item = String>>(&self, peers: I) {
         bus::lock(&self.bus).peers = peers.into_iter().collect();
