@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::abi::wasi_types::*;
+use super::wasi_types::*;
 
 /// Bytes charged per file or directory entry on top of its contents.
 pub const ENTRY_OVERHEAD_BYTES: u64 = 64;

@@ -13,15 +13,22 @@ use std::collections::BTreeSet;
 
 use hifitime::{Duration, Epoch};
 
-use super::exec::{
-    Ending, Exec, ExecDone, FutKind, PollEnd, classify, handler_future, poll_once, wasm_consumed,
+use super::execution::{
+    Ending, Execution, ExecutionDone, FutureKind, PollEnd, classify, handler_future, poll_once,
+    wasm_consumed,
 };
-use super::timeline::{Timeline, instructions_to_ns};
-use super::*;
-use crate::bus::{Block, PollClock, SatelliteBus};
-use crate::hypervisor::AppStyle;
-use crate::hypervisor::abi::*;
-use crate::state::StateSnapshot;
+use super::onboard::{AppSlot, OnboardComputer, Phase, Power};
+use super::status::{AppTick, TickReport};
+use crate::abi_codes::{
+    EV_AOI_ENTER, EV_AOI_EXIT, EV_CONTACT_END, EV_CONTACT_START, EV_ECLIPSE, EV_RESUMED, EV_START,
+    EV_STOP, EV_SUNLIT, EV_TIMER,
+};
+use crate::bus::app_bus::{AppBus, lock};
+use crate::bus::app_settings::AppStyle;
+use crate::bus::app_state::{Block, PollClock};
+use crate::bus::events::{EventKind, FaultReason};
+use crate::bus::timeline::{Timeline, instructions_to_ns};
+use crate::state::{Conditions, StateSnapshot};
 use crate::time::{duration_to_ns, epoch_to_unix_ns};
 
 /// Virtual runtime units per instruction at share 1.
@@ -45,10 +52,7 @@ impl OnboardComputer {
             a.tick_instructions = 0;
         }
         {
-            let mut bus = bus::lock(&self.bus);
-            bus.snapshot = state.clone();
-            bus.snapshot.time_unix_ns = t0;
-            bus.safe_mode = conditions.safe_mode;
+            lock(&self.bus).begin_step(state, t0, conditions.safe_mode);
         }
         self.cursor_ns = self.cursor_ns.max(t0);
         self.latch_edges(conditions);
@@ -76,11 +80,8 @@ impl OnboardComputer {
         self.cursor_rem = 0;
 
         let (mut events, mut logs) = {
-            let mut bus = bus::lock(&self.bus);
-            (
-                std::mem::take(&mut bus.events),
-                std::mem::take(&mut bus.logs),
-            )
+            let mut bus = lock(&self.bus);
+            (bus.take_events(), bus.take_logs())
         };
         events.sort_by_key(|e| e.time_unix_ns);
         logs.sort_by_key(|l| l.time_unix_ns);
@@ -159,7 +160,7 @@ impl OnboardComputer {
             }
             used.push((s, e));
         };
-        bus::lock(&self.bus).timeline = timeline.clone();
+        lock(&self.bus).set_timeline(timeline.clone());
         // CPU time this level executed past the end of the previous step comes first.
         let (owed_ns, owed_rem) = self.owed.remove(&p).unwrap_or((0, 0));
         let mut cur = timeline.advance(t0, owed_ns, &mut record);
@@ -188,7 +189,7 @@ impl OnboardComputer {
                     if let Some(d) = self.service_app(i) {
                         next_due = Some(next_due.map_or(d, |n| n.min(d)));
                     }
-                    if self.runnable(i, &bus::lock(&self.bus)) {
+                    if self.runnable(i, &lock(&self.bus)) {
                         ready.insert((self.apps[i].vruntime, i));
                     }
                 }
@@ -230,7 +231,7 @@ impl OnboardComputer {
         if bits == 0 {
             return;
         }
-        let mut bus = bus::lock(&self.bus);
+        let mut bus = lock(&self.bus);
         for a in &self.apps {
             if matches!(a.phase, Phase::Live(_))
                 && let Some(s) = bus.app_mut(a.slot)
@@ -253,7 +254,7 @@ impl OnboardComputer {
                     let shift = now.saturating_sub(since);
                     l.suspended_since = None;
                     l.running_since_ns = l.running_since_ns.saturating_add(shift);
-                    let mut bus = bus::lock(&self.bus);
+                    let mut bus = lock(&self.bus);
                     if let Some(s) = bus.app_mut(a.slot) {
                         s.heartbeat_ns = s.heartbeat_ns.map(|h| h.saturating_add(shift));
                         s.latched |= EV_RESUMED;
@@ -262,7 +263,7 @@ impl OnboardComputer {
                 }
                 (false, None) => {
                     l.suspended_since = Some(now);
-                    bus::lock(&self.bus).event(now, Some(&a.name), EventKind::Suspended);
+                    lock(&self.bus).event(now, Some(&a.name), EventKind::Suspended);
                 }
                 _ => {}
             }
@@ -311,7 +312,7 @@ impl OnboardComputer {
         let Phase::Live(l) = &mut a.phase else {
             return None;
         };
-        let mut bus = bus::lock(&self.bus);
+        let mut bus = lock(&self.bus);
         let s = bus.app_mut(a.slot)?;
         if s.timer_ns.is_some_and(|t| t <= now) {
             s.timer_ns = None;
@@ -320,8 +321,8 @@ impl OnboardComputer {
         if l.suspended_since.is_some() {
             return None;
         }
-        let running = matches!(l.exec, Exec::InFlight { .. })
-            && (s.exec.block.is_none() || s.exec.block == Some(Block::Yield));
+        let running = matches!(l.execution, Execution::InFlight { .. })
+            && (s.execution.block.is_none() || s.execution.block == Some(Block::Yield));
         let fault = if s
             .heartbeat_ns
             .is_some_and(|hb| now.saturating_sub(hb) > hb_timeout)
@@ -343,8 +344,8 @@ impl OnboardComputer {
             self.event(Some(&name), EventKind::Stopped);
             return None;
         }
-        if s.exec.wake.is_none() {
-            let wake = match s.exec.block {
+        if s.execution.wake.is_none() {
+            let wake = match s.execution.block {
                 Some(Block::Wait { mask, deadline_ns }) => {
                     let ev = s.latched & mask;
                     if ev != 0 {
@@ -361,8 +362,8 @@ impl OnboardComputer {
                 None => None,
             };
             if let Some(v) = wake {
-                s.exec.wake = Some(v);
-                if s.exec.block != Some(Block::Yield) {
+                s.execution.wake = Some(v);
+                if s.execution.block != Some(Block::Yield) {
                     l.running_since_ns = now;
                     a.vruntime = a.vruntime.max(vfloor);
                 }
@@ -384,8 +385,8 @@ impl OnboardComputer {
         if let Some(t) = l.stopping_until {
             consider(t);
         }
-        let runnable_now = matches!(l.exec, Exec::InFlight { .. })
-            && (s.exec.block.is_none() || s.exec.wake.is_some());
+        let runnable_now = matches!(l.execution, Execution::InFlight { .. })
+            && (s.execution.block.is_none() || s.execution.wake.is_some());
         if runnable_now {
             consider(
                 l.running_since_ns
@@ -393,8 +394,8 @@ impl OnboardComputer {
                     .saturating_add(1),
             );
         }
-        if s.exec.wake.is_none() {
-            match s.exec.block {
+        if s.execution.wake.is_none() {
+            match s.execution.block {
                 Some(Block::Wait {
                     deadline_ns: Some(d),
                     ..
@@ -422,7 +423,7 @@ impl OnboardComputer {
     }
 
     /// Whether app `i` can run now (not suspended; unblocked, or a reactor with events).
-    fn runnable(&self, i: usize, bus: &SatelliteBus) -> bool {
+    fn runnable(&self, i: usize, bus: &AppBus) -> bool {
         let a = &self.apps[i];
         let Phase::Live(l) = &a.phase else {
             return false;
@@ -433,15 +434,17 @@ impl OnboardComputer {
         let Some(s) = bus.app(a.slot) else {
             return false;
         };
-        match &l.exec {
-            Exec::InFlight { .. } => s.exec.block.is_none() || s.exec.wake.is_some(),
-            Exec::AtRest { .. } => Self::deliverable(a.image.style(), s.latched, s.subscribed) != 0,
+        match &l.execution {
+            Execution::InFlight { .. } => s.execution.block.is_none() || s.execution.wake.is_some(),
+            Execution::AtRest { .. } => {
+                Self::deliverable(a.image.style(), s.latched, s.subscribed) != 0
+            }
         }
     }
 
     /// The runnable apps of level `p`, ordered by (virtual runtime, install order).
     fn ready_set(&self, p: u8) -> BTreeSet<(u128, usize)> {
-        let bus = bus::lock(&self.bus);
+        let bus = lock(&self.bus);
         (0..self.apps.len())
             .filter(|&i| self.apps[i].config.priority == p && self.runnable(i, &bus))
             .map(|i| (self.apps[i].vruntime, i))
@@ -466,10 +469,10 @@ impl OnboardComputer {
 
         // A reactor at rest with events: start a handler call.
         if let Phase::Live(l) = &mut self.apps[i].phase
-            && matches!(l.exec, Exec::AtRest { .. })
+            && matches!(l.execution, Execution::AtRest { .. })
         {
             let events = {
-                let mut bus = bus::lock(&self.bus);
+                let mut bus = lock(&self.bus);
                 let Some(s) = bus.app_mut(slot) else {
                     return (0, now);
                 };
@@ -481,66 +484,69 @@ impl OnboardComputer {
                 l.stop_delivered = true;
             }
             l.running_since_ns = now;
-            let placeholder = Exec::InFlight {
+            let placeholder = Execution::InFlight {
                 fut: Box::pin(std::future::pending()),
-                kind: FutKind::Handler,
+                kind: FutureKind::Handler,
             };
-            if let Exec::AtRest {
+            if let Execution::AtRest {
                 store,
                 instance,
                 handler,
-            } = std::mem::replace(&mut l.exec, placeholder)
+            } = std::mem::replace(&mut l.execution, placeholder)
             {
-                l.exec = Exec::InFlight {
+                l.execution = Execution::InFlight {
                     fut: handler_future(store, instance, handler, events),
-                    kind: FutKind::Handler,
+                    kind: FutureKind::Handler,
                 };
             }
         }
 
         let instr_at_start = {
-            let mut bus = bus::lock(&self.bus);
+            let mut bus = lock(&self.bus);
             let rate_ips = self.spec.instruction_rate_ips;
             let Some(s) = bus.app_mut(slot) else {
                 return (0, now);
             };
-            let instr = s.exec.instructions();
-            bus.clock = PollClock {
+            let instr = s.execution.instructions();
+            bus.set_poll_clock(PollClock {
                 start_ns: now,
                 start_rem: self.cursor_rem,
                 rate_ips,
                 instr_at_start: instr,
-            };
+            });
             instr
         };
 
         let Phase::Live(l) = &mut self.apps[i].phase else {
             return (0, now);
         };
-        let Exec::InFlight { fut, kind } = &mut l.exec else {
+        let Execution::InFlight { fut, kind } = &mut l.execution else {
             return (0, now);
         };
         let kind = *kind;
         let end = poll_once(fut);
 
         let delta = {
-            let mut bus = bus::lock(&self.bus);
+            let mut bus = lock(&self.bus);
             let Some(s) = bus.app_mut(slot) else {
                 return (0, now);
             };
             match &end {
-                PollEnd::Pending if s.exec.block.is_some() && s.exec.wake.is_none() => {}
+                PollEnd::Pending if s.execution.block.is_some() && s.execution.wake.is_none() => {}
                 PollEnd::Pending => {
-                    s.exec.yields += 1;
-                    s.exec.wasm_est = s.exec.wasm_est.max(s.exec.yields.saturating_mul(quantum));
+                    s.execution.yields += 1;
+                    s.execution.wasm_est = s
+                        .execution
+                        .wasm_est
+                        .max(s.execution.yields.saturating_mul(quantum));
                 }
                 PollEnd::Done(done) => {
                     let exact = wasm_consumed(&done.store);
-                    s.exec.wasm_est = s.exec.wasm_est.max(exact);
+                    s.execution.wasm_est = s.execution.wasm_est.max(exact);
                 }
                 PollEnd::Panicked(_) => {}
             }
-            let d = s.exec.instructions().saturating_sub(instr_at_start);
+            let d = s.execution.instructions().saturating_sub(instr_at_start);
             s.instructions_total = s.instructions_total.saturating_add(d);
             d
         };
@@ -563,12 +569,12 @@ impl OnboardComputer {
     }
 
     /// A future of app `i` finished.
-    fn finish(&mut self, i: usize, kind: FutKind, done: ExecDone) {
+    fn finish(&mut self, i: usize, kind: FutureKind, done: ExecutionDone) {
         let ending = classify(&done.result, &done.store);
         match ending {
             Ending::Fault(reason) => self.fault(i, reason),
             Ending::Exit(code) => self.exit(i, code),
-            Ending::Returned(_) if kind == FutKind::Command => self.exit(i, 0),
+            Ending::Returned(_) if kind == FutureKind::Command => self.exit(i, 0),
             Ending::Returned(ret) => {
                 let Some((instance, handler)) = done.reactor else {
                     self.fault(
@@ -587,7 +593,7 @@ impl OnboardComputer {
                 let Phase::Live(l) = &mut self.apps[i].phase else {
                     return;
                 };
-                l.exec = Exec::AtRest {
+                l.execution = Execution::AtRest {
                     store: done.store,
                     instance,
                     handler,
