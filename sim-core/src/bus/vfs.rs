@@ -79,11 +79,6 @@ impl Vfs {
         self.quota_bytes = quota_bytes;
     }
 
-    /// Number of files and directories.
-    pub fn entry_count(&self) -> usize {
-        self.nodes.len()
-    }
-
     /// Joins `rel` (untrusted guest bytes) onto the directory `base` and normalises it.
     /// Absolute paths and `..` above the root are refused with `ENOTCAPABLE`.
     pub fn resolve(base: &str, rel: &[u8]) -> Result<String, Errno> {

@@ -10,6 +10,7 @@
 pub mod config;
 pub mod error;
 pub(crate) mod execution;
+mod due;
 mod lifecycle;
 mod onboard;
 pub mod schedule;

@@ -17,15 +17,12 @@ use super::execution::{
     Ending, Execution, ExecutionDone, FutureKind, PollEnd, classify, handler_future, poll_once,
     wasm_consumed,
 };
-use super::onboard::{AppSlot, OnboardComputer, Phase, Power};
+use super::onboard::{OnboardComputer, Phase, Power};
 use super::status::{AppTick, TickReport};
-use crate::abi_codes::{
-    EV_AOI_ENTER, EV_AOI_EXIT, EV_CONTACT_END, EV_CONTACT_START, EV_ECLIPSE, EV_RESUMED, EV_START,
-    EV_STOP, EV_SUNLIT, EV_TIMER,
-};
+use crate::abi_codes::{EV_START, EV_STOP};
 use crate::bus::app_bus::{AppBus, lock};
 use crate::bus::app_settings::AppStyle;
-use crate::bus::app_state::{Block, PollClock};
+use crate::bus::app_state::PollClock;
 use crate::bus::events::{EventKind, FaultReason};
 use crate::bus::timeline::{Timeline, instructions_to_ns};
 use crate::state::{Conditions, StateSnapshot};
@@ -206,214 +203,6 @@ impl OnboardComputer {
         (instructions, used)
     }
 
-    /// Latches event edges between the previous and the current conditions into every live app.
-    fn latch_edges(&mut self, c: &Conditions) {
-        let mut bits = 0;
-        if let Some(prev) = &self.last_conditions {
-            if c.sunlit != prev.sunlit {
-                bits |= if c.sunlit { EV_SUNLIT } else { EV_ECLIPSE };
-            }
-            if c.in_contact != prev.in_contact {
-                bits |= if c.in_contact {
-                    EV_CONTACT_START
-                } else {
-                    EV_CONTACT_END
-                };
-            }
-            if c.areas.difference(&prev.areas).next().is_some() {
-                bits |= EV_AOI_ENTER;
-            }
-            if prev.areas.difference(&c.areas).next().is_some() {
-                bits |= EV_AOI_EXIT;
-            }
-        }
-        self.last_conditions = Some(c.clone());
-        if bits == 0 {
-            return;
-        }
-        let mut bus = lock(&self.bus);
-        for a in &self.apps {
-            if matches!(a.phase, Phase::Live(_))
-                && let Some(s) = bus.app_mut(a.slot)
-            {
-                s.latched |= bits;
-            }
-        }
-    }
-
-    /// Suspends and resumes live apps by their schedules.
-    fn apply_schedules(&mut self, c: &Conditions) {
-        let now = self.cursor_ns;
-        for a in &mut self.apps {
-            let Phase::Live(l) = &mut a.phase else {
-                continue;
-            };
-            let allowed = a.config.schedule.allows(now, c);
-            match (allowed, l.suspended_since) {
-                (true, Some(since)) => {
-                    let shift = now.saturating_sub(since);
-                    l.suspended_since = None;
-                    l.running_since_ns = l.running_since_ns.saturating_add(shift);
-                    let mut bus = lock(&self.bus);
-                    if let Some(s) = bus.app_mut(a.slot) {
-                        s.heartbeat_ns = s.heartbeat_ns.map(|h| h.saturating_add(shift));
-                        s.latched |= EV_RESUMED;
-                    }
-                    bus.event(now, Some(&a.name), EventKind::Resumed);
-                }
-                (false, None) => {
-                    l.suspended_since = Some(now);
-                    lock(&self.bus).event(now, Some(&a.name), EventKind::Suspended);
-                }
-                _ => {}
-            }
-        }
-    }
-
-    fn heartbeat_timeout_ns(&self, a: &AppSlot) -> i64 {
-        duration_to_ns(
-            a.config
-                .heartbeat_timeout
-                .unwrap_or(self.spec.heartbeat_timeout),
-        )
-    }
-
-    /// Handles everything due now in level `p`; returns the level's next due time.
-    fn service_level(&mut self, p: u8) -> Option<i64> {
-        let mut next: Option<i64> = None;
-        for i in 0..self.apps.len() {
-            if self.apps[i].config.priority == p
-                && let Some(d) = self.service_app(i)
-            {
-                next = Some(next.map_or(d, |n| n.min(d)));
-            }
-        }
-        next
-    }
-
-    /// Handles everything due now for app `i` — restart, timer, watchdogs, stop deadline,
-    /// waking it — and returns the next time something of it falls due (after now).
-    fn service_app(&mut self, i: usize) -> Option<i64> {
-        let now = self.cursor_ns;
-        if let Phase::RestartAt(t, _) = self.apps[i].phase {
-            if t > now {
-                return Some(t);
-            }
-            if !self.apps[i].enabled {
-                return None;
-            }
-            self.apps[i].restarts += 1;
-            self.launch_as(i, None, EventKind::Restarted);
-        }
-        let hb_timeout = self.heartbeat_timeout_ns(&self.apps[i]);
-        let cpu_watchdog = duration_to_ns(self.apps[i].config.cpu_watchdog);
-        let vfloor = self.vfloor_of(self.apps[i].config.priority);
-        let a = &mut self.apps[i];
-        let Phase::Live(l) = &mut a.phase else {
-            return None;
-        };
-        let mut bus = lock(&self.bus);
-        let s = bus.app_mut(a.slot)?;
-        if s.timer_ns.is_some_and(|t| t <= now) {
-            s.timer_ns = None;
-            s.latched |= EV_TIMER;
-        }
-        if l.suspended_since.is_some() {
-            return None;
-        }
-        let running = matches!(l.execution, Execution::InFlight { .. })
-            && (s.execution.block.is_none() || s.execution.block == Some(Block::Yield));
-        let fault = if s
-            .heartbeat_ns
-            .is_some_and(|hb| now.saturating_sub(hb) > hb_timeout)
-        {
-            Some(FaultReason::HeartbeatWatchdog)
-        } else {
-            (running && now.saturating_sub(l.running_since_ns) > cpu_watchdog)
-                .then_some(FaultReason::CpuWatchdog)
-        };
-        if let Some(reason) = fault {
-            drop(bus);
-            self.fault(i, reason);
-            return self.restart_time(i);
-        }
-        if l.stopping_until.is_some_and(|t| t <= now) {
-            drop(bus);
-            self.kill(i);
-            let name = self.apps[i].name.clone();
-            self.event(Some(&name), EventKind::Stopped);
-            return None;
-        }
-        if s.execution.wake.is_none() {
-            let wake = match s.execution.block {
-                Some(Block::Wait { mask, deadline_ns }) => {
-                    let ev = s.latched & mask;
-                    if ev != 0 {
-                        s.latched &= !ev;
-                        Some(i64::from(ev))
-                    } else if deadline_ns.is_some_and(|d| d <= now) {
-                        Some(0)
-                    } else {
-                        None
-                    }
-                }
-                Some(Block::Sleep { until_ns }) => (until_ns <= now).then_some(0),
-                Some(Block::Yield) => Some(0),
-                None => None,
-            };
-            if let Some(v) = wake {
-                s.execution.wake = Some(v);
-                if s.execution.block != Some(Block::Yield) {
-                    l.running_since_ns = now;
-                    a.vruntime = a.vruntime.max(vfloor);
-                }
-            }
-        }
-        // When it falls due next.
-        let mut next: Option<i64> = None;
-        let mut consider = |t: i64| {
-            if t > now {
-                next = Some(next.map_or(t, |n| n.min(t)));
-            }
-        };
-        if let Some(t) = s.timer_ns {
-            consider(t);
-        }
-        if let Some(hb) = s.heartbeat_ns {
-            consider(hb.saturating_add(hb_timeout).saturating_add(1));
-        }
-        if let Some(t) = l.stopping_until {
-            consider(t);
-        }
-        let runnable_now = matches!(l.execution, Execution::InFlight { .. })
-            && (s.execution.block.is_none() || s.execution.wake.is_some());
-        if runnable_now {
-            consider(
-                l.running_since_ns
-                    .saturating_add(cpu_watchdog)
-                    .saturating_add(1),
-            );
-        }
-        if s.execution.wake.is_none() {
-            match s.execution.block {
-                Some(Block::Wait {
-                    deadline_ns: Some(d),
-                    ..
-                }) => consider(d),
-                Some(Block::Sleep { until_ns }) => consider(until_ns),
-                _ => {}
-            }
-        }
-        next
-    }
-
-    fn restart_time(&self, i: usize) -> Option<i64> {
-        match self.apps[i].phase {
-            Phase::RestartAt(t, _) => Some(t),
-            _ => None,
-        }
-    }
-
     /// Events a reactor at rest would be called with now.
     fn deliverable(style: AppStyle, latched: u32, subscribed: u32) -> u32 {
         match style {
@@ -460,63 +249,16 @@ impl OnboardComputer {
         record: &mut impl FnMut(i64, i64),
     ) -> (u64, i64) {
         let now = self.cursor_ns;
-        let quantum = self.hv.config().quantum_instructions;
         let p = self.apps[i].config.priority;
         let floor = self.vfloor.entry(p).or_insert(0);
         *floor = (*floor).max(self.apps[i].vruntime);
         let slot = self.apps[i].slot;
-        let style = self.apps[i].image.style();
-
-        // A reactor at rest with events: start a handler call.
-        if let Phase::Live(l) = &mut self.apps[i].phase
-            && matches!(l.execution, Execution::AtRest { .. })
-        {
-            let events = {
-                let mut bus = lock(&self.bus);
-                let Some(s) = bus.app_mut(slot) else {
-                    return (0, now);
-                };
-                let ev = Self::deliverable(style, s.latched, s.subscribed);
-                s.latched &= !ev;
-                ev
-            };
-            if events & EV_STOP != 0 {
-                l.stop_delivered = true;
-            }
-            l.running_since_ns = now;
-            let placeholder = Execution::InFlight {
-                fut: Box::pin(std::future::pending()),
-                kind: FutureKind::Handler,
-            };
-            if let Execution::AtRest {
-                store,
-                instance,
-                handler,
-            } = std::mem::replace(&mut l.execution, placeholder)
-            {
-                l.execution = Execution::InFlight {
-                    fut: handler_future(store, instance, handler, events),
-                    kind: FutureKind::Handler,
-                };
-            }
+        if !self.start_handler_call(i) {
+            return (0, now);
         }
-
-        let instr_at_start = {
-            let mut bus = lock(&self.bus);
-            let rate_ips = self.spec.instruction_rate_ips;
-            let Some(s) = bus.app_mut(slot) else {
-                return (0, now);
-            };
-            let instr = s.execution.instructions();
-            bus.set_poll_clock(PollClock {
-                start_ns: now,
-                start_rem: self.cursor_rem,
-                rate_ips,
-                instr_at_start: instr,
-            });
-            instr
+        let Some(instr_at_start) = self.begin_poll(slot) else {
+            return (0, now);
         };
-
         let Phase::Live(l) = &mut self.apps[i].phase else {
             return (0, now);
         };
@@ -525,31 +267,113 @@ impl OnboardComputer {
         };
         let kind = *kind;
         let end = poll_once(fut);
+        let Some(delta) = self.account_poll(slot, &end, instr_at_start) else {
+            return (0, now);
+        };
+        let end_ns = self.charge_time(i, delta, timeline, record);
+        match end {
+            PollEnd::Pending => {}
+            PollEnd::Panicked(message) => self.fault(i, FaultReason::HostPanic { message }),
+            PollEnd::Done(done) => self.finish(i, kind, done),
+        }
+        (delta, end_ns)
+    }
 
-        let delta = {
+    /// A reactor at rest with events starts a handler call with them (taken from its latched
+    /// events); anything else is left as it is. `false` if the app's record is missing.
+    fn start_handler_call(&mut self, i: usize) -> bool {
+        let now = self.cursor_ns;
+        let slot = self.apps[i].slot;
+        let style = self.apps[i].image.style();
+        let Phase::Live(l) = &mut self.apps[i].phase else {
+            return true;
+        };
+        if !matches!(l.execution, Execution::AtRest { .. }) {
+            return true;
+        }
+        let events = {
             let mut bus = lock(&self.bus);
             let Some(s) = bus.app_mut(slot) else {
-                return (0, now);
+                return false;
             };
-            match &end {
-                PollEnd::Pending if s.execution.block.is_some() && s.execution.wake.is_none() => {}
-                PollEnd::Pending => {
-                    s.execution.yields += 1;
-                    s.execution.wasm_est = s
-                        .execution
-                        .wasm_est
-                        .max(s.execution.yields.saturating_mul(quantum));
-                }
-                PollEnd::Done(done) => {
-                    let exact = wasm_consumed(&done.store);
-                    s.execution.wasm_est = s.execution.wasm_est.max(exact);
-                }
-                PollEnd::Panicked(_) => {}
-            }
-            let d = s.execution.instructions().saturating_sub(instr_at_start);
-            s.instructions_total = s.instructions_total.saturating_add(d);
-            d
+            let ev = Self::deliverable(style, s.latched, s.subscribed);
+            s.latched &= !ev;
+            ev
         };
+        if events & EV_STOP != 0 {
+            l.stop_delivered = true;
+        }
+        l.running_since_ns = now;
+        let placeholder = Execution::InFlight {
+            fut: Box::pin(std::future::pending()),
+            kind: FutureKind::Handler,
+        };
+        if let Execution::AtRest {
+            store,
+            instance,
+            handler,
+        } = std::mem::replace(&mut l.execution, placeholder)
+        {
+            l.execution = Execution::InFlight {
+                fut: handler_future(store, instance, handler, events),
+                kind: FutureKind::Handler,
+            };
+        }
+        true
+    }
+
+    /// Sets the bus's poll clock (where the CPU timeline stands now) for the app in `slot`;
+    /// returns the instructions it had consumed before the poll.
+    fn begin_poll(&self, slot: usize) -> Option<u64> {
+        let mut bus = lock(&self.bus);
+        let instr = bus.app_mut(slot)?.execution.instructions();
+        bus.set_poll_clock(PollClock {
+            start_ns: self.cursor_ns,
+            start_rem: self.cursor_rem,
+            rate_ips: self.spec.instruction_rate_ips,
+            instr_at_start: instr,
+        });
+        Some(instr)
+    }
+
+    /// The instructions the app in `slot` executed in the poll that ended with `end`: wasm
+    /// fuel is exact when the future finished, estimated as a whole quantum per fuel yield
+    /// when it was pre-empted, and exact at its last host call when it blocked.
+    fn account_poll(&self, slot: usize, end: &PollEnd, instr_at_start: u64) -> Option<u64> {
+        let quantum = self.hv.config().quantum_instructions;
+        let mut bus = lock(&self.bus);
+        let s = bus.app_mut(slot)?;
+        match end {
+            PollEnd::Pending if s.execution.block.is_some() && s.execution.wake.is_none() => {}
+            PollEnd::Pending => {
+                s.execution.yields += 1;
+                s.execution.wasm_est = s
+                    .execution
+                    .wasm_est
+                    .max(s.execution.yields.saturating_mul(quantum));
+            }
+            PollEnd::Done(done) => {
+                let exact = wasm_consumed(&done.store);
+                s.execution.wasm_est = s.execution.wasm_est.max(exact);
+            }
+            PollEnd::Panicked(_) => {}
+        }
+        let d = s.execution.instructions().saturating_sub(instr_at_start);
+        s.instructions_total = s.instructions_total.saturating_add(d);
+        Some(d)
+    }
+
+    /// Charges `delta` instructions to app `i` (its step count and virtual runtime,
+    /// `Δvruntime = Δn · 2²⁰ / share`) and advances the level's time by them through the free
+    /// time of `timeline`; returns where the time ends.
+    fn charge_time(
+        &mut self,
+        i: usize,
+        delta: u64,
+        timeline: &Timeline,
+        record: &mut impl FnMut(i64, i64),
+    ) -> i64 {
+        let now = self.cursor_ns;
         let a = &mut self.apps[i];
         a.tick_instructions = a.tick_instructions.saturating_add(delta);
         a.vruntime = a
@@ -559,13 +383,7 @@ impl OnboardComputer {
         self.cursor_rem = rem;
         let end_ns = timeline.advance(now, ns, record);
         self.cursor_ns = end_ns;
-
-        match end {
-            PollEnd::Pending => {}
-            PollEnd::Panicked(message) => self.fault(i, FaultReason::HostPanic { message }),
-            PollEnd::Done(done) => self.finish(i, kind, done),
-        }
-        (delta, end_ns)
+        end_ns
     }
 
     /// A future of app `i` finished.
