@@ -5,8 +5,8 @@
 use super::execution::Execution;
 use super::onboard::{AppSlot, Live, OnboardComputer, Phase};
 use crate::abi_codes::{
-    EV_AOI_ENTER, EV_AOI_EXIT, EV_CONTACT_END, EV_CONTACT_START, EV_ECLIPSE, EV_RESUMED,
-    EV_SUNLIT, EV_TIMER,
+    EV_AOI_ENTER, EV_AOI_EXIT, EV_CONTACT_END, EV_CONTACT_START, EV_ECLIPSE, EV_RESUMED, EV_SUNLIT,
+    EV_TIMER,
 };
 use crate::bus::app_bus::lock;
 use crate::bus::app_state::{AppShared, Block};
@@ -183,8 +183,7 @@ fn watchdog_fault(
 ) -> Option<FaultReason> {
     let running = matches!(l.execution, Execution::InFlight { .. })
         && (s.execution.block.is_none() || s.execution.block == Some(Block::Yield));
-    if s
-        .heartbeat_ns
+    if s.heartbeat_ns
         .is_some_and(|hb| now.saturating_sub(hb) > limits.heartbeat_ns)
     {
         Some(FaultReason::HeartbeatWatchdog)

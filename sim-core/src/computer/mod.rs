@@ -8,9 +8,9 @@
 //! apps), and under the simulation.
 
 pub mod config;
+mod due;
 pub mod error;
 pub(crate) mod execution;
-mod due;
 mod lifecycle;
 mod onboard;
 pub mod schedule;
