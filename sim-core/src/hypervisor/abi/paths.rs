@@ -44,9 +44,9 @@ pub(crate) fn path_create_directory(
     len: i32,
 ) -> wasmtime::Result<i32> {
     let mut h = enter(&mut caller, true)?;
-    Ok(errno(resolve(&mut h, fd, path, len).and_then(|p| {
-        with_vfs(&mut h, |v, free| v.create_dir(&p, free))
-    })))
+    Ok(on_path(&mut h, fd, path, len, |vfs, p, free| {
+        vfs.create_dir(p, free)
+    }))
 }
 
 /// `path_remove_directory(fd, path, len) -> errno`: an empty directory.
@@ -57,9 +57,9 @@ pub(crate) fn path_remove_directory(
     len: i32,
 ) -> wasmtime::Result<i32> {
     let mut h = enter(&mut caller, true)?;
-    Ok(errno(
-        resolve(&mut h, fd, path, len).and_then(|p| with_vfs(&mut h, |v, _| v.remove_dir(&p))),
-    ))
+    Ok(on_path(&mut h, fd, path, len, |vfs, p, _| {
+        vfs.remove_dir(p)
+    }))
 }
 
 /// `path_unlink_file(fd, path, len) -> errno`.
@@ -70,9 +70,7 @@ pub(crate) fn path_unlink_file(
     len: i32,
 ) -> wasmtime::Result<i32> {
     let mut h = enter(&mut caller, true)?;
-    Ok(errno(
-        resolve(&mut h, fd, path, len).and_then(|p| with_vfs(&mut h, |v, _| v.unlink(&p))),
-    ))
+    Ok(on_path(&mut h, fd, path, len, |vfs, p, _| vfs.unlink(p)))
 }
 
 /// `path_rename(fd, old, old_len, new_fd, new, new_len) -> errno`.
@@ -114,6 +112,18 @@ pub(crate) fn path_filestat_get(
         fault(h.mem.write(buf, &filestat_bytes(st)))
     });
     Ok(errno(r))
+}
+
+/// Runs a file-store operation on the guest path `(path, len)` under directory `fd`, with
+/// the computer's free storage; the errno.
+fn on_path(
+    h: &mut Host<'_>,
+    fd: i32,
+    path: i32,
+    len: i32,
+    op: impl FnOnce(&mut Vfs, &str, u64) -> Result<(), Errno>,
+) -> i32 {
+    errno(resolve(h, fd, path, len).and_then(|p| with_vfs(h, |vfs, free| op(vfs, &p, free))))
 }
 
 /// Resolves a guest path relative to directory descriptor `fd`.
