@@ -122,6 +122,51 @@ pub(crate) struct AppShared {
 }
 
 impl AppShared {
+    /// A new app's record at `now_ns`: nothing latched, queued or sent; an empty file store
+    /// with the storage quota of `limits`; full rate-limit buckets; the standard descriptors.
+    pub fn new(
+        name: &str,
+        style: AppStyle,
+        limits: &AppLimits,
+        args: Vec<String>,
+        env: Vec<String>,
+        rng: ChaCha20Rng,
+        now_ns: i64,
+    ) -> Self {
+        Self {
+            name: name.to_string(),
+            style,
+            limits: limits.clone(),
+            args,
+            env,
+            latched: 0,
+            subscribed: 0,
+            timer_ns: None,
+            commands: VecDeque::new(),
+            isl_in: VecDeque::new(),
+            isl_out_bytes: 0,
+            isl_out_messages: 0,
+            next_isl_id: 0,
+            vfs: Vfs::new(limits.storage_bytes),
+            fds: Self::fresh_fds(),
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            rng,
+            log_bucket: TokenBucket::new(limits.log_lines_per_s, limits.log_burst_lines),
+            downlink_bucket: TokenBucket::new(
+                limits.downlink_rate_bytes_per_s,
+                limits.downlink_burst_bytes,
+            ),
+            downlink: DownlinkAccount::default(),
+            execution: ExecutionShared::default(),
+            heartbeat_ns: None,
+            started_ns: now_ns,
+            pending_flips: Vec::new(),
+            instructions_total: 0,
+            memory_bytes: 0,
+        }
+    }
+
     /// The standard descriptors of a fresh execution.
     pub fn fresh_fds() -> BTreeMap<u32, Fd> {
         BTreeMap::from([

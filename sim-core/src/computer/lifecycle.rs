@@ -16,9 +16,8 @@ use super::onboard::{AppSlot, Live, OnboardComputer, Phase, Power};
 use crate::abi_codes::{EV_START, EV_STOP, valid_name};
 use crate::bus::app_bus::lock;
 use crate::bus::app_settings::AppStyle;
-use crate::bus::app_state::{AppShared, DownlinkAccount, ExecutionShared};
+use crate::bus::app_state::AppShared;
 use crate::bus::events::{AppId, EventKind, FaultReason};
-use crate::bus::token_bucket::TokenBucket;
 use crate::bus::vfs::{Vfs, fnv1a64};
 use crate::hypervisor::guest_mem::GuestMem;
 use crate::hypervisor::image::AppImage;
@@ -89,38 +88,18 @@ impl OnboardComputer {
         let sat = bus.satellite().to_string();
         let l = &config.limits;
         let stream = fnv1a64(format!("{sat}/{}", config.name).as_bytes());
-        let slot = bus.add_app(AppShared {
-            name: config.name.clone(),
-            style: image.style(),
-            limits: l.clone(),
-            args: config.args.clone(),
-            env: vec![
+        let slot = bus.add_app(AppShared::new(
+            &config.name,
+            image.style(),
+            l,
+            config.args.clone(),
+            vec![
                 format!("SKYTWIN_SATELLITE={sat}"),
                 format!("SKYTWIN_APP={}", config.name),
             ],
-            latched: 0,
-            subscribed: 0,
-            timer_ns: None,
-            commands: Default::default(),
-            isl_in: Default::default(),
-            isl_out_bytes: 0,
-            isl_out_messages: 0,
-            next_isl_id: 0,
-            vfs: Vfs::new(l.storage_bytes),
-            fds: AppShared::fresh_fds(),
-            stdout: Vec::new(),
-            stderr: Vec::new(),
-            rng: chacha20_stream(self.run_seed, stream),
-            log_bucket: TokenBucket::new(l.log_lines_per_s, l.log_burst_lines),
-            downlink_bucket: TokenBucket::new(l.downlink_rate_bytes_per_s, l.downlink_burst_bytes),
-            downlink: DownlinkAccount::default(),
-            execution: ExecutionShared::default(),
-            heartbeat_ns: None,
-            started_ns: self.cursor_ns,
-            pending_flips: Vec::new(),
-            instructions_total: 0,
-            memory_bytes: 0,
-        });
+            chacha20_stream(self.run_seed, stream),
+            self.cursor_ns,
+        ));
         drop(bus);
         self.apps.push(AppSlot {
             id,
