@@ -1,6 +1,6 @@
 //! The onboard computer: several apps time-sliced on one simulated CPU ([`OnboardComputer`]):
 //! its hardware and the apps' configuration ([`config`]), when an app may run
-//! ([`schedule`]), how an app's code runs in its store ([`execution`]), the lifecycle
+//! ([`schedule`]), how an app's code runs in its store (`execution`), the lifecycle
 //! commands, migration, power and fault injection (`lifecycle.rs`), one step of the
 //! fuel-metered, priority-sliced scheduler (`step.rs`), and what it reports ([`status`]).
 //!

@@ -1,6 +1,6 @@
 //! The wasmtime hypervisor: one deterministic engine and linker ([`engine`]), app images
-//! (checked and inspected by [`scan`], rewritten by [`rewrite`], compiled into an
-//! [`AppImage`]), the data each app's store owns ([`ctx`]), the one module that touches guest
+//! (checked and inspected by `scan`, rewritten by [`rewrite`], compiled into an
+//! [`AppImage`]), the data each app's store owns (`ctx`), the one module that touches guest
 //! memory ([`guest_mem`]), and the host side of the ABI ([`abi`]).
 //!
 //! It sits on the bus (the host functions work on an app's [`crate::bus::AppBus`]) and under

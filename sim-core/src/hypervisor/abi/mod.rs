@@ -1,6 +1,6 @@
 //! The host side of the guest ABI: `skytwin_v1` (docs/abi.md) and `wasi_snapshot_preview1`.
 //!
-//! [`build_linker`] defines every host function once: [`skytwin`] and [`wasi`] name each
+//! `build_linker` defines every host function once: `skytwin` and `wasi` name each
 //! function and the file that implements it, grouped by area (clock, state, camera,
 //! downlink and commands, ISL, files, poll, process); [`signatures`] lists their types.
 
