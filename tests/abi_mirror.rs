@@ -4,7 +4,7 @@
 //! code, event bit, validity and flag bit, structure size, and a state encoded by the host
 //! and decoded by the SDK field for field.
 
-use sim_core::hypervisor::abi as host;
+use sim_core::abi_codes as host;
 use sim_core::state as host_state;
 use skytwin_guest::error::{self as guest_error, Error};
 use skytwin_guest::state::{self as guest_state, State};

@@ -72,8 +72,13 @@ pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 }
 
 /// Proleptic Gregorian date (year, month, day) of a day count since 1970-01-01
-/// (H. Hinnant, `civil_from_days`).
-pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
+/// (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", `civil_from_days`):
+/// `z = days + 719468; era = ⌊z / 146097⌋; doe = z − era·146097;
+///  yoe = (doe − doe/1460 + doe/36524 − doe/146096) / 365; doy = doe − (365·yoe + yoe/4 − yoe/100);
+///  mp = (5·doy + 2)/153; d = doy − (153·mp + 2)/5 + 1; m = mp < 10 ? mp + 3 : mp − 9;
+///  y = yoe + era·400 + (m ≤ 2)`. The one calendar conversion of the workspace (sim-core
+/// formats its POSIX-nanosecond times with it).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097; // [0, 146096]

@@ -265,7 +265,7 @@ impl<'s> Run<'s> {
             propagators.push(Propagator::new(&s.elements).map_err(|e| {
                 RunError::Setup(SimError::Orbit {
                     satellite: s.name.clone(),
-                    message: e.to_string(),
+                    source: e,
                 })
             })?);
         }
@@ -288,7 +288,7 @@ impl<'s> Run<'s> {
                         .map_err(|e| {
                             RunError::Setup(SimError::Computer {
                                 satellite: names[i].clone(),
-                                message: e.to_string(),
+                                source: e,
                             })
                         })?;
                 }
@@ -608,7 +608,7 @@ impl<'s> Run<'s> {
                     e = e.app(app.clone());
                     self.sim
                         .uplink_command(&name, app, data)
-                        .map_err(|x| x.to_string())
+                        .map_err(|x| crate::diag::error_chain(&x))
                 }
                 CommandAction::Upload {
                     image,
@@ -621,7 +621,7 @@ impl<'s> Run<'s> {
                         .app(config.name.clone());
                     self.sim
                         .upload_app(&name, image, config.clone(), *update)
-                        .map_err(|x| x.to_string())
+                        .map_err(|x| crate::diag::error_chain(&x))
                 }
                 CommandAction::Start { app }
                 | CommandAction::Stop { app }
@@ -633,14 +633,14 @@ impl<'s> Run<'s> {
                     e = e.app(app.clone()).field("to", self.names[*to].clone());
                     self.sim
                         .migrate_app(&name, app, &self.names[*to].clone())
-                        .map_err(|x| x.to_string())
+                        .map_err(|x| crate::diag::error_chain(&x))
                 }
                 CommandAction::Attitude { mode } => {
                     e = e.field("mode", attitude_name(mode));
                     self.sim
                         .satellite_mut(&name)
                         .map(|s| s.command_attitude(Some(*mode), t))
-                        .map_err(|x| x.to_string())
+                        .map_err(|x| crate::diag::error_chain(&x))
                 }
             };
             e = match result {
@@ -653,7 +653,7 @@ impl<'s> Run<'s> {
 
     fn lifecycle(&mut self, sat: usize, app: &str, action: &CommandAction) -> Result<(), String> {
         let name = self.names[sat].clone();
-        let s = self.sim.satellite_mut(&name).map_err(|e| e.to_string())?;
+        let s = self.sim.satellite_mut(&name).map_err(|e| crate::diag::error_chain(&e))?;
         let obc = s.computer_mut();
         let id: AppId = obc
             .app_id(app)

@@ -6,13 +6,16 @@
 //! that time-slices apps on a simulated CPU, and the simulation that couples satellites'
 //! orbits (`orbit`), hardware models (`hardware-models`) and computers.
 //!
-//! | module | what |
-//! |---|---|
-//! | [`hypervisor`] | one deterministic [`wasmtime::Engine`] and `Linker`, image loading (caps, validation, inspection, state-export rewrite, compile cache), the ABI host functions, the guest-memory access module, the in-memory file store |
-//! | [`computer`] | [`OnboardComputer`]: install/update/start/stop/remove, the fuel-sliced priority scheduler, watchdogs, restart policies, migration, power and fault injection |
-//! | [`bus`] | [`SatelliteBus`]: what a satellite and its apps share (sensor snapshot, downlink queue, inboxes, ISL outbox, camera service, attitude request, log and event output) |
-//! | [`sim`] | [`Simulation`] and [`Satellite`]: SGP4 + hardware models + computer per satellite, contacts, link-budget transfers, ISL, uploads, migration |
-//! | [`state`] | the `st_state_v1` snapshot and the conditions schedules are evaluated on |
+//! The modules form layers; each imports only from the layers below it (checked by the test
+//! `module_layers` of `tests/all`):
+//!
+//! | layer | module | what |
+//! |---|---|---|
+//! | 0 | [`time`], [`state`], [`abi_codes`], [`rng`] | POSIX-nanosecond time, the `st_state_v1` snapshot and the conditions schedules use, the ABI's numbers, the seeded random streams |
+//! | 1 | [`bus`] | [`AppBus`]: what a satellite and its apps share (sensor snapshot, devices, downlink queue, inboxes, ISL outbox, the apps' records and files, events and log lines) |
+//! | 2 | [`hypervisor`] | one deterministic [`wasmtime::Engine`] and `Linker`, image loading (caps, validation, inspection, state-export rewrite, compile cache), the ABI host functions, the guest-memory access module |
+//! | 3 | [`computer`] | [`OnboardComputer`]: install/update/start/stop/remove, the fuel-sliced priority scheduler, watchdogs, restart policies, migration, power and fault injection |
+//! | 4 | [`sim`] | [`Simulation`] and [`Satellite`]: SGP4 + hardware models + computer per satellite, contacts, link-budget transfers, ISL, uploads, migration |
 //!
 //! How an app runs: its `Store` lives inside a future (`call_async` on a fiber stack) that the
 //! scheduler polls with a no-op waker. Fuel is metered; the store yields every quantum
@@ -43,16 +46,18 @@
 //! assert_eq!(report.logs[0].text, "hello from orbit");
 //! ```
 
+pub mod abi_codes;
 pub mod bus;
 pub mod computer;
 pub mod hypervisor;
+pub mod rng;
 pub mod sim;
 pub mod state;
 pub mod time;
 
 pub use bus::{
-    AttitudeMode, AttitudeRequest, CameraError, CameraInfo, CameraService, DeliveredMessage,
-    DownlinkProgress, ImageMeta, IslMessage, SatelliteBus,
+    AppBus, AttitudeMode, AttitudeRequest, CameraError, CameraInfo, CameraService,
+    DeliveredMessage, DownlinkProgress, ImageMeta, IslMessage,
 };
 pub use computer::{
     AppConfig, AppId, AppLimits, AppPackage, AppState, AppStatus, AppTick, ComputerError,

@@ -16,7 +16,7 @@ use hardware_models::texture::EarthTexture;
 use orbit::{Duration, ElementSet, Station, TimeSpec, format_utc, parse_elements};
 use sim_core::{
     AppConfig, AppImage, AppState, Area, AreaShape, EventKind, Hypervisor, HypervisorConfig,
-    SimEventKind, Simulation, SimulationConfig,
+    ImageError, SimEventKind, Simulation, SimulationConfig,
 };
 
 use super::error::{CliError, CliResult};
@@ -205,6 +205,12 @@ fn hypervisor() -> CliResult<Hypervisor> {
     Hypervisor::new(HypervisorConfig::default()).map_err(CliError::bad_input)
 }
 
+/// An image that cannot be loaded, named by its file (the message ends with the error's
+/// source, e.g. wasmparser's).
+fn image_error(path: &Path, e: ImageError) -> CliError {
+    CliError::bad_input(anyhow::Error::new(e).context(path.display().to_string()))
+}
+
 fn read_image(path: &Path) -> CliResult<Vec<u8>> {
     std::fs::read(path)
         .map_err(|e| CliError::bad_input_msg(format!("{}: cannot read: {e}", path.display())))
@@ -213,9 +219,7 @@ fn read_image(path: &Path) -> CliResult<Vec<u8>> {
 fn inspect(args: InspectArgs) -> CliResult {
     let hv = hypervisor()?;
     let bytes = read_image(&args.app)?;
-    let insp = hv
-        .inspect(&bytes)
-        .map_err(|e| CliError::bad_input_msg(format!("{}: {e}", args.app.display())))?;
+    let insp = hv.inspect(&bytes).map_err(|e| image_error(&args.app, e))?;
     let mut out = Output::create(None)?;
     out.write_str(&format!("{}\n{insp}", args.app.display()))?;
     out.finish()
@@ -329,9 +333,7 @@ fn run_apps(args: RunArgs) -> CliResult {
     let mut images = Vec::new();
     for path in &args.apps {
         let bytes = read_image(path)?;
-        let image = hv
-            .load_image(&bytes)
-            .map_err(|e| CliError::bad_input_msg(format!("{}: {e}", path.display())))?;
+        let image = hv.load_image(&bytes).map_err(|e| image_error(path, e))?;
         images.push(image);
     }
     let set = element_set(&args)?;

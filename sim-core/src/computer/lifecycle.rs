@@ -6,17 +6,23 @@ use std::sync::Arc;
 use hifitime::Duration;
 use rand::Rng;
 
-use super::exec::{
-    Exec, FutKind, ReactorState, StoreSpec, capture_state, command_future, new_store,
+use super::config::{AppConfig, RestartPolicy, STOP_GRACE};
+use super::error::ComputerError;
+use super::execution::{
+    Execution, FutureKind, ReactorState, StoreSpec, capture_state, command_future, new_store,
     reactor_init_future,
 };
-use super::*;
-use crate::bus::{AppShared, DownlinkAccount, ExecShared};
-use crate::hypervisor::AppStyle;
-use crate::hypervisor::abi::{EV_START, EV_STOP, skytwin::valid_name};
+use super::onboard::{AppSlot, Live, OnboardComputer, Phase, Power};
+use crate::abi_codes::{EV_START, EV_STOP, valid_name};
+use crate::bus::app_bus::lock;
+use crate::bus::app_settings::AppStyle;
+use crate::bus::app_state::AppShared;
+use crate::bus::events::{AppId, EventKind, FaultReason};
+use crate::bus::vfs::{Vfs, fnv1a64};
+use crate::hypervisor::guest_mem::GuestMem;
+use crate::hypervisor::image::AppImage;
 use crate::hypervisor::rewrite::MEMORY_EXPORT;
-use crate::hypervisor::token_bucket::TokenBucket;
-use crate::hypervisor::vfs::{Vfs, fnv1a64};
+use crate::rng::chacha20_stream;
 use crate::time::duration_to_ns;
 
 /// An app in transit between computers (migration): image, configuration, files and, for a
@@ -78,43 +84,22 @@ impl OnboardComputer {
         let id = AppId(self.next_id);
         self.next_id += 1;
         let floor = self.vfloor_of(config.priority);
-        let mut bus = bus::lock(&self.bus);
-        let slot = bus.apps.len();
-        let sat = bus.satellite.clone();
+        let mut bus = lock(&self.bus);
+        let sat = bus.satellite().to_string();
         let l = &config.limits;
         let stream = fnv1a64(format!("{sat}/{}", config.name).as_bytes());
-        bus.apps.push(Some(AppShared {
-            name: config.name.clone(),
-            style: image.style(),
-            limits: l.clone(),
-            args: config.args.clone(),
-            env: vec![
+        let slot = bus.add_app(AppShared::new(
+            &config.name,
+            image.style(),
+            l,
+            config.args.clone(),
+            vec![
                 format!("SKYTWIN_SATELLITE={sat}"),
                 format!("SKYTWIN_APP={}", config.name),
             ],
-            latched: 0,
-            subscribed: 0,
-            timer_ns: None,
-            commands: Default::default(),
-            isl_in: Default::default(),
-            isl_out_bytes: 0,
-            isl_out_messages: 0,
-            next_isl_id: 0,
-            vfs: Vfs::new(l.storage_bytes),
-            fds: AppShared::fresh_fds(),
-            stdout: Vec::new(),
-            stderr: Vec::new(),
-            rng: seeded_rng(self.run_seed, stream),
-            log_bucket: TokenBucket::new(l.log_lines_per_s, l.log_burst_lines),
-            downlink_bucket: TokenBucket::new(l.downlink_rate_bytes_per_s, l.downlink_burst_bytes),
-            downlink: DownlinkAccount::default(),
-            exec: ExecShared::default(),
-            heartbeat_ns: None,
-            started_ns: self.cursor_ns,
-            pending_flips: Vec::new(),
-            instructions_total: 0,
-            memory_bytes: 0,
-        }));
+            chacha20_stream(self.run_seed, stream),
+            self.cursor_ns,
+        ));
         drop(bus);
         self.apps.push(AppSlot {
             id,
@@ -146,7 +131,7 @@ impl OnboardComputer {
         self.kill(i);
         self.apps[i].image = image.clone();
         let style = image.style();
-        if let Some(a) = bus::lock(&self.bus).app_mut(self.apps[i].slot) {
+        if let Some(a) = lock(&self.bus).app_mut(self.apps[i].slot) {
             a.style = style;
         }
         let name = self.apps[i].name.clone();
@@ -183,7 +168,7 @@ impl OnboardComputer {
             Phase::Live(l) if reactor && l.suspended_since.is_none() => {
                 if l.stopping_until.is_none() {
                     l.stopping_until = Some(now.saturating_add(duration_to_ns(STOP_GRACE)));
-                    if let Some(a) = bus::lock(&self.bus).app_mut(slot) {
+                    if let Some(a) = lock(&self.bus).app_mut(slot) {
                         a.latched |= EV_STOP;
                     }
                 }
@@ -210,9 +195,9 @@ impl OnboardComputer {
     fn detach(&mut self, i: usize, kind: EventKind) -> Option<AppShared> {
         self.kill(i);
         let a = self.apps.remove(i);
-        let mut bus = bus::lock(&self.bus);
+        let mut bus = lock(&self.bus);
         bus.drop_downlink_of(a.slot);
-        let shared = bus.apps.get_mut(a.slot).and_then(Option::take);
+        let shared = bus.take_app(a.slot);
         let now = self.cursor_ns;
         bus.event(now, Some(&a.name), kind);
         shared
@@ -225,16 +210,16 @@ impl OnboardComputer {
         let a = &mut self.apps[i];
         let image = a.image.clone();
         let state = match &mut a.phase {
-            Phase::Live(l) => match &mut l.exec {
-                Exec::AtRest {
+            Phase::Live(l) => match &mut l.execution {
+                Execution::AtRest {
                     store, instance, ..
                 } => Some(capture_state(&image, instance, store)),
-                Exec::InFlight { .. } if image.style() == AppStyle::Reactor => {
+                Execution::InFlight { .. } if image.style() == AppStyle::Reactor => {
                     return Err(ComputerError::NotAtRest {
                         name: a.name.clone(),
                     });
                 }
-                Exec::InFlight { .. } => None,
+                Execution::InFlight { .. } => None,
             },
             _ => None,
         };
@@ -270,7 +255,7 @@ impl OnboardComputer {
         let id = self.install_inner(&image, config)?;
         let i = self.apps.len() - 1;
         let slot = self.apps[i].slot;
-        if let Some(a) = bus::lock(&self.bus).app_mut(slot) {
+        if let Some(a) = lock(&self.bus).app_mut(slot) {
             a.vfs = files;
             a.vfs.set_quota_bytes(quota_bytes);
         }
@@ -278,7 +263,7 @@ impl OnboardComputer {
         self.apps[i].enabled = enabled;
         if enabled && self.power == Power::On {
             self.launch(i, state);
-            if with_state && let Some(a) = bus::lock(&self.bus).app_mut(slot) {
+            if with_state && let Some(a) = lock(&self.bus).app_mut(slot) {
                 a.subscribed = subscribed;
                 a.timer_ns = timer_ns;
             }
@@ -297,7 +282,7 @@ impl OnboardComputer {
         seed: u64,
     ) -> Result<u32, ComputerError> {
         let i = self.index(id)?;
-        let mut rng = seeded_rng(seed, u64::from(id.0));
+        let mut rng = chacha20_stream(seed, u64::from(id.0));
         let slot = self.apps[i].slot;
         let name = self.apps[i].name.clone();
         let flips = |size: u64, rng: &mut rand_chacha::ChaCha20Rng| -> Vec<(u64, u8)> {
@@ -310,20 +295,21 @@ impl OnboardComputer {
         };
         let n = match &mut self.apps[i].phase {
             Phase::Live(Live {
-                exec: Exec::AtRest {
-                    store, instance, ..
-                },
+                execution:
+                    Execution::AtRest {
+                        store, instance, ..
+                    },
                 ..
             }) => {
                 let Some(mem) = instance.get_memory(&mut *store, MEMORY_EXPORT) else {
                     return Ok(0);
                 };
                 let list = flips(mem.data_size(&*store) as u64, &mut rng);
-                let mut gm = crate::hypervisor::guest_mem::GuestMem::new(mem.data_mut(&mut *store));
+                let mut gm = GuestMem::new(mem.data_mut(&mut *store));
                 list.iter().filter(|(o, m)| gm.flip(*o, *m)).count() as u32
             }
             Phase::Live(_) => {
-                let mut bus = bus::lock(&self.bus);
+                let mut bus = lock(&self.bus);
                 let Some(a) = bus.app_mut(slot) else {
                     return Ok(0);
                 };
@@ -393,7 +379,7 @@ impl OnboardComputer {
         let a = &mut self.apps[i];
         let restoring = restore.is_some();
         {
-            let mut bus = bus::lock(&self.bus);
+            let mut bus = lock(&self.bus);
             if let Some(s) = bus.app_mut(a.slot) {
                 s.reset_execution(now);
                 if a.image.style() == AppStyle::Reactor && !restoring {
@@ -420,14 +406,14 @@ impl OnboardComputer {
             }
         };
         let (fut, kind) = match a.image.style() {
-            AppStyle::Command => (command_future(a.image.clone(), store), FutKind::Command),
+            AppStyle::Command => (command_future(a.image.clone(), store), FutureKind::Command),
             AppStyle::Reactor => (
                 reactor_init_future(a.image.clone(), store, restore),
-                FutKind::ReactorInit,
+                FutureKind::ReactorInit,
             ),
         };
         a.phase = Phase::Live(Live {
-            exec: Exec::InFlight { fut, kind },
+            execution: Execution::InFlight { fut, kind },
             suspended_since: None,
             running_since_ns: now,
             stopping_until: None,
@@ -446,11 +432,11 @@ impl OnboardComputer {
             drop(l);
             let now = self.cursor_ns;
             let slot = self.apps[i].slot;
-            let mut bus = bus::lock(&self.bus);
+            let mut bus = lock(&self.bus);
             bus.flush_stdio(slot, now);
             if let Some(a) = bus.app_mut(slot) {
-                a.exec.block = None;
-                a.exec.wake = None;
+                a.execution.block = None;
+                a.execution.wake = None;
             }
         }
     }
@@ -491,7 +477,7 @@ impl OnboardComputer {
         } else {
             None
         };
-        let mut bus = bus::lock(&self.bus);
+        let mut bus = lock(&self.bus);
         bus.event(now, Some(&name), EventKind::Faulted { reason });
         if let Some(at_unix_ns) = restart_at {
             bus.event(

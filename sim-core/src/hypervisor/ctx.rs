@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use wasmtime::{Memory, ResourceLimiter};
 
-use crate::bus::SharedBus;
+use crate::bus::app_bus::SharedAppBus;
 
 /// Fuel poured into every store once. Wasm fuel consumed is `FUEL_TANK - get_fuel()`; at 10⁹
 /// instructions per simulated second the tank lasts about 290 simulated years.
@@ -166,7 +166,7 @@ pub(crate) struct AppCtx {
     /// Index of this app in the bus's app table.
     pub slot: usize,
     /// The satellite bus.
-    pub bus: SharedBus,
+    pub bus: SharedAppBus,
     /// Limits.
     pub limiter: AppLimiter,
     /// The app's memory (memory 0), once known.

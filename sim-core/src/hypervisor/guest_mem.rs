@@ -108,10 +108,6 @@ impl<'a> GuestMem<'a> {
     pub fn write_u8(&mut self, ptr: i32, v: u8) -> MemResult<()> {
         self.write(ptr, &[v])
     }
-    /// Write a little-endian `u16` at `ptr`.
-    pub fn write_u16(&mut self, ptr: i32, v: u16) -> MemResult<()> {
-        self.write(ptr, &v.to_le_bytes())
-    }
     /// Write a little-endian `u32` at `ptr`.
     pub fn write_u32(&mut self, ptr: i32, v: u32) -> MemResult<()> {
         self.write(ptr, &v.to_le_bytes())

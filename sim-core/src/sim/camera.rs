@@ -8,7 +8,7 @@ use nalgebra::{UnitQuaternion, Vector3};
 use orbit::EarthOrientation;
 use rand_chacha::ChaCha8Rng;
 
-use crate::bus::{CameraError, CameraInfo, CameraService, ImageMeta};
+use crate::bus::devices::{CameraError, CameraInfo, CameraService, ImageMeta};
 use crate::time::{NS_PER_S, unix_ns_to_epoch};
 
 /// Where the satellite is during the current step, as the camera needs it. The satellite

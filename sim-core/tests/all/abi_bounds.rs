@@ -7,7 +7,8 @@
 
 use std::fmt::Write;
 
-use sim_core::hypervisor::abi::{SKYTWIN_V1_MODULE, WASI_P1_MODULE, WasmTy, host_signature};
+use sim_core::abi_codes::{SKYTWIN_V1_MODULE, WASI_P1_MODULE};
+use sim_core::hypervisor::abi::{WasmTy, host_signature};
 use sim_core::*;
 
 use crate::common::*;

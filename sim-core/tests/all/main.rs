@@ -8,6 +8,7 @@ mod guest_apps;
 mod hostile;
 mod lifecycle;
 mod module_fuzz;
+mod module_layers;
 mod reactor;
 mod scheduling;
 mod services;

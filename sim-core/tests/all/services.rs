@@ -4,9 +4,8 @@
 
 use std::fmt::Write;
 
-use sim_core::hypervisor::abi::{
-    SKYTWIN_V1, ST_E2BIG, ST_EAGAIN, ST_EINVAL, ST_ENOTFOUND, ST_EUNAVAIL,
-};
+use sim_core::abi_codes::{ST_E2BIG, ST_EAGAIN, ST_EINVAL, ST_ENOTFOUND, ST_EUNAVAIL};
+use sim_core::hypervisor::abi::SKYTWIN_V1;
 use sim_core::state::{VALID_GNSS, VALID_POWER, VALID_THERMAL};
 use sim_core::*;
 

@@ -6,18 +6,24 @@ use std::task::Poll;
 
 use wasmtime::{Caller, Extern};
 
-use super::{COST_BYTES_PER_INSTRUCTION, COST_HOST_CALL};
-use crate::bus::{AppShared, Block, SatelliteBus, lock};
+use crate::abi_codes::{COST_BYTES_PER_INSTRUCTION, COST_HOST_CALL, ST_E2BIG, ST_EFAULT};
+use crate::bus::app_bus::{AppBus, lock};
+use crate::bus::app_state::{AppShared, Block};
+use crate::bus::events::LogLevel;
+use crate::bus::wasi_types::{EFAULT, ESUCCESS, Errno};
 use crate::hypervisor::ctx::{AppCtx, FUEL_TANK};
-use crate::hypervisor::guest_mem::GuestMem;
+use crate::hypervisor::guest_mem::{Fault, GuestMem};
 use crate::hypervisor::rewrite::MEMORY_EXPORT;
+
+/// The calling app's context in a host function.
+pub(crate) type AppCaller<'a> = Caller<'a, AppCtx>;
 
 /// One host call in progress: the app's memory, the locked bus, and the simulated time.
 pub(crate) struct Host<'a> {
     /// The app's linear memory (empty when the module has none).
     pub mem: GuestMem<'a>,
     /// The satellite bus, locked for the duration of the call.
-    pub bus: MutexGuard<'a, SatelliteBus>,
+    pub bus: MutexGuard<'a, AppBus>,
     /// The app's slot on the bus.
     pub slot: usize,
     /// Simulated time of the call, POSIX ns.
@@ -52,7 +58,7 @@ impl<'a> Host<'a> {
     /// The calling app's state.
     pub fn app(&mut self) -> &mut AppShared {
         // `enter` checked that the slot is occupied and the bus stays locked meanwhile.
-        match self.bus.apps.get_mut(self.slot).and_then(Option::as_mut) {
+        match self.bus.app_mut(self.slot) {
             Some(app) => app,
             None => unreachable_app(),
         }
@@ -67,7 +73,7 @@ impl<'a> Host<'a> {
     /// Charges `instructions` to the app.
     pub fn charge(&mut self, instructions: u64) {
         let app = self.app();
-        app.exec.host_charged = app.exec.host_charged.saturating_add(instructions);
+        app.execution.host_charged = app.execution.host_charged.saturating_add(instructions);
     }
 }
 
@@ -79,10 +85,7 @@ fn unreachable_app() -> ! {
 
 /// Enters a host call: reads the exact fuel, charges the base cost (when `charge`), applies
 /// pending bit flips, locks the bus, and computes the app's simulated time.
-pub(crate) fn enter<'a>(
-    caller: &'a mut Caller<'_, AppCtx>,
-    charge: bool,
-) -> wasmtime::Result<Host<'a>> {
+pub(crate) fn enter<'a>(caller: &'a mut AppCaller<'_>, charge: bool) -> wasmtime::Result<Host<'a>> {
     let wasm_exact = FUEL_TANK.saturating_sub(caller.get_fuel()?);
     if caller.data().memory.is_none()
         && let Some(Extern::Memory(m)) = caller.get_export(MEMORY_EXPORT)
@@ -96,24 +99,20 @@ pub(crate) fn enter<'a>(
     let ctx: &'a AppCtx = ctx;
     let slot = ctx.slot;
     let mut bus = lock(&ctx.bus);
-    let now_ns = {
-        let b = &mut *bus;
-        let app = b
-            .apps
-            .get_mut(slot)
-            .and_then(Option::as_mut)
-            .ok_or(HostStateMissing)?;
-        app.exec.wasm_est = app.exec.wasm_est.max(wasm_exact);
+    let instructions = {
+        let app = bus.app_mut(slot).ok_or(HostStateMissing)?;
+        app.execution.wasm_est = app.execution.wasm_est.max(wasm_exact);
         if charge {
-            app.exec.host_charged = app.exec.host_charged.saturating_add(COST_HOST_CALL);
+            app.execution.host_charged = app.execution.host_charged.saturating_add(COST_HOST_CALL);
         }
         app.memory_bytes = bytes.len() as u64;
         let mut mem = GuestMem::new(&mut *bytes);
         for (offset, mask) in app.pending_flips.drain(..) {
             mem.flip(offset, mask);
         }
-        b.clock.now_ns(app.exec.instructions(), &b.timeline)
+        app.execution.instructions()
     };
+    let now_ns = bus.now_ns(instructions);
     let mem = GuestMem::new(bytes);
     Ok(Host {
         mem,
@@ -124,21 +123,21 @@ pub(crate) fn enter<'a>(
 }
 
 /// Parks the calling app in `block` until the scheduler wakes it; returns the wake value.
-pub(crate) async fn park(caller: &mut Caller<'_, AppCtx>, block: Block) -> wasmtime::Result<i64> {
+pub(crate) async fn park(caller: &mut AppCaller<'_>, block: Block) -> wasmtime::Result<i64> {
     {
         let slot = caller.data().slot;
         let mut bus = lock(&caller.data().bus);
         let app = bus.app_mut(slot).ok_or(HostStateMissing)?;
-        app.exec.block = Some(block);
-        app.exec.wake = None;
+        app.execution.block = Some(block);
+        app.execution.wake = None;
     }
     poll_fn(|_cx| {
         let slot = caller.data().slot;
         let mut bus = lock(&caller.data().bus);
         match bus.app_mut(slot) {
-            Some(app) => match app.exec.wake.take() {
+            Some(app) => match app.execution.wake.take() {
                 Some(v) => {
-                    app.exec.block = None;
+                    app.execution.block = None;
                     Poll::Ready(Ok(v))
                 }
                 None => Poll::Pending,
@@ -147,4 +146,38 @@ pub(crate) async fn park(caller: &mut Caller<'_, AppCtx>, block: Block) -> wasmt
         }
     })
     .await
+}
+
+/// Writes `data` into the guest buffer `(ptr, len)`: its length, `ST_EFAULT` or `ST_E2BIG`.
+pub(crate) fn write_bytes(h: &mut Host<'_>, ptr: i32, len: i32, data: &[u8]) -> i32 {
+    if h.mem.slice(ptr, len).is_err() {
+        return ST_EFAULT;
+    }
+    if data.len() > len as u32 as usize {
+        return ST_E2BIG;
+    }
+    h.charge_bytes(data.len() as u64);
+    match h.mem.write(ptr, data) {
+        Ok(()) => data.len() as i32,
+        Err(_) => ST_EFAULT,
+    }
+}
+
+/// Records a sanitised log line through the app's rate limit: 0 or `ST_ERATE`.
+pub(crate) fn emit_log(h: &mut Host<'_>, level: LogLevel, text: String) -> i32 {
+    let (slot, now) = (h.slot, h.now_ns);
+    h.bus.push_log(slot, now, level, text)
+}
+
+/// A WASI result as the errno the guest receives (`ESUCCESS` for `Ok`).
+pub(crate) fn errno(r: Result<(), Errno>) -> i32 {
+    match r {
+        Ok(()) => ESUCCESS,
+        Err(e) => e,
+    }
+}
+
+/// A guest-memory fault as WASI's `EFAULT`.
+pub(crate) fn fault<T>(r: Result<T, Fault>) -> Result<T, Errno> {
+    r.map_err(|_| EFAULT)
 }

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::abi::wasi_types::*;
+use super::wasi_types::*;
 
 /// Bytes charged per file or directory entry on top of its contents.
 pub const ENTRY_OVERHEAD_BYTES: u64 = 64;
@@ -77,11 +77,6 @@ impl Vfs {
     /// Changes the quota (existing contents are kept even if they exceed it).
     pub fn set_quota_bytes(&mut self, quota_bytes: u64) {
         self.quota_bytes = quota_bytes;
-    }
-
-    /// Number of files and directories.
-    pub fn entry_count(&self) -> usize {
-        self.nodes.len()
     }
 
     /// Joins `rel` (untrusted guest bytes) onto the directory `base` and normalises it.

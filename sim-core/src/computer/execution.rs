@@ -14,11 +14,11 @@ use std::task::{Context, Poll, Waker};
 
 use wasmtime::{Instance, Store, Trap, TypedFunc, Val};
 
-use crate::bus::SharedBus;
-use crate::computer::events::FaultReason;
-use crate::hypervisor::AppImage;
+use crate::bus::app_bus::SharedAppBus;
+use crate::bus::events::FaultReason;
 use crate::hypervisor::abi::host::{HostStateMissing, ProcExit};
 use crate::hypervisor::ctx::{AppCtx, AppLimiter, FUEL_TANK, RamPool, Refusal};
+use crate::hypervisor::image::AppImage;
 use crate::hypervisor::rewrite::{MEMORY_EXPORT, global_export_name};
 
 /// A value of a migrated global.
@@ -46,18 +46,18 @@ pub struct ReactorState {
 }
 
 /// What a finished future hands back.
-pub(crate) struct ExecDone {
+pub(crate) struct ExecutionDone {
     pub store: Store<AppCtx>,
     /// A reactor's instance and its event handler (looked up once, at instantiation).
     pub reactor: Option<(Instance, TypedFunc<i32, i32>)>,
     pub result: wasmtime::Result<Option<i32>>,
 }
 
-pub(crate) type ExecFuture = Pin<Box<dyn Future<Output = ExecDone> + Send>>;
+pub(crate) type ExecutionFuture = Pin<Box<dyn Future<Output = ExecutionDone> + Send>>;
 
 /// What a future is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FutKind {
+pub(crate) enum FutureKind {
     /// A command's `_start`.
     Command,
     /// A reactor's instantiation and `_initialize` (or state restore).
@@ -67,9 +67,12 @@ pub(crate) enum FutKind {
 }
 
 /// An app's execution.
-pub(crate) enum Exec {
+pub(crate) enum Execution {
     /// Code is running (or blocked, or pre-empted) inside a future that owns the store.
-    InFlight { fut: ExecFuture, kind: FutKind },
+    InFlight {
+        fut: ExecutionFuture,
+        kind: FutureKind,
+    },
     /// A reactor between handler calls.
     AtRest {
         store: Store<AppCtx>,
@@ -83,13 +86,13 @@ pub(crate) enum PollEnd {
     /// Still in flight (blocked or pre-empted; the bus says which).
     Pending,
     /// Finished.
-    Done(ExecDone),
+    Done(ExecutionDone),
     /// Host code panicked.
     Panicked(String),
 }
 
 /// Polls a future once with a no-op waker, catching panics.
-pub(crate) fn poll_once(fut: &mut ExecFuture) -> PollEnd {
+pub(crate) fn poll_once(fut: &mut ExecutionFuture) -> PollEnd {
     let mut cx = Context::from_waker(Waker::noop());
     match catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(&mut cx))) {
         Ok(Poll::Pending) => PollEnd::Pending,
@@ -116,7 +119,7 @@ pub(crate) struct StoreSpec {
 /// A fresh store for an app, with its limiter, a full fuel tank and the yield interval.
 pub(crate) fn new_store(
     image: &AppImage,
-    bus: &SharedBus,
+    bus: &SharedAppBus,
     slot: usize,
     ram: &Arc<RamPool>,
     spec: &StoreSpec,
@@ -153,7 +156,7 @@ async fn instantiate(image: &AppImage, store: &mut Store<AppCtx>) -> wasmtime::R
 }
 
 /// The future of a command app: instantiate, then `_start`.
-pub(crate) fn command_future(image: AppImage, mut store: Store<AppCtx>) -> ExecFuture {
+pub(crate) fn command_future(image: AppImage, mut store: Store<AppCtx>) -> ExecutionFuture {
     Box::pin(async move {
         let result = async {
             let instance = instantiate(&image, &mut store).await?;
@@ -161,7 +164,7 @@ pub(crate) fn command_future(image: AppImage, mut store: Store<AppCtx>) -> ExecF
             start.call_async(&mut store, ()).await
         }
         .await;
-        ExecDone {
+        ExecutionDone {
             store,
             reactor: None,
             result: result.map(|()| None),
@@ -175,7 +178,7 @@ pub(crate) fn reactor_init_future(
     image: AppImage,
     mut store: Store<AppCtx>,
     restore: Option<ReactorState>,
-) -> ExecFuture {
+) -> ExecutionFuture {
     Box::pin(async move {
         let result = async {
             let instance = instantiate(&image, &mut store).await?;
@@ -192,12 +195,12 @@ pub(crate) fn reactor_init_future(
         }
         .await;
         match result {
-            Ok(reactor) => ExecDone {
+            Ok(reactor) => ExecutionDone {
                 store,
                 reactor: Some(reactor),
                 result: Ok(None),
             },
-            Err(e) => ExecDone {
+            Err(e) => ExecutionDone {
                 store,
                 reactor: None,
                 result: Err(e),
@@ -212,10 +215,10 @@ pub(crate) fn handler_future(
     instance: Instance,
     handler: TypedFunc<i32, i32>,
     events: u32,
-) -> ExecFuture {
+) -> ExecutionFuture {
     Box::pin(async move {
         let result = handler.call_async(&mut store, events as i32).await;
-        ExecDone {
+        ExecutionDone {
             store,
             reactor: Some((instance, handler)),
             result: result.map(Some),

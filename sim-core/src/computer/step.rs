@@ -1,0 +1,434 @@
+//! One step of the onboard computer: the time-sliced, fuel-metered scheduler.
+//!
+//! Priority levels run from highest to lowest over the step's [`Timeline`]; each level gets
+//! the time the levels above left free, so scheduling is strict-priority and pre-emptive in
+//! simulated time, and a higher-priority app's timing does not depend on anything below it.
+//! Within a level, picking an app hands it one quantum (the fuel yield interval): whatever
+//! it executes — wasm operators counted by fuel, plus the ABI's host-call costs — advances
+//! the level's time at `instruction_rate_ips`. The app with the smallest virtual runtime
+//! (instructions ÷ share) goes next, ties by install order. When nothing in the level can
+//! run, time jumps to the next wake-up (timer, sleep deadline, restart, watchdog).
+
+use std::collections::BTreeSet;
+
+use hifitime::{Duration, Epoch};
+
+use super::execution::{
+    Ending, Execution, ExecutionDone, FutureKind, PollEnd, classify, handler_future, poll_once,
+    wasm_consumed,
+};
+use super::onboard::{OnboardComputer, Phase, Power};
+use super::status::{AppTick, TickReport};
+use crate::abi_codes::{EV_START, EV_STOP};
+use crate::bus::app_bus::{AppBus, lock};
+use crate::bus::app_settings::AppStyle;
+use crate::bus::app_state::PollClock;
+use crate::bus::events::{EventKind, FaultReason};
+use crate::bus::timeline::{Timeline, instructions_to_ns};
+use crate::state::{Conditions, StateSnapshot};
+use crate::time::{duration_to_ns, epoch_to_unix_ns};
+
+/// Virtual runtime units per instruction at share 1.
+const VRUNTIME_SCALE: u128 = 1 << 20;
+
+impl OnboardComputer {
+    /// Runs the computer over `[start, start + dt)`: the satellite supplies the sensor view
+    /// (`state`, what `state_read` returns) and the true `conditions` (schedules, event
+    /// edges, safe mode). Returns the CPU use, the events and the log lines.
+    pub fn step(
+        &mut self,
+        start: Epoch,
+        dt: Duration,
+        state: &StateSnapshot,
+        conditions: &Conditions,
+    ) -> TickReport {
+        let t0 = epoch_to_unix_ns(start);
+        let dt_ns = duration_to_ns(dt).max(0);
+        let t_end = t0.saturating_add(dt_ns);
+        for a in &mut self.apps {
+            a.tick_instructions = 0;
+        }
+        {
+            lock(&self.bus).begin_step(state, t0, conditions.safe_mode);
+        }
+        self.cursor_ns = self.cursor_ns.max(t0);
+        self.latch_edges(conditions);
+        self.apply_schedules(conditions);
+
+        // Power: the CPU is available from `on_from` (off and booting time is unavailable).
+        let mut timeline = Timeline::default();
+        let on_from = self.power_transitions(t_end, conditions);
+        timeline.take(t0, on_from.min(t_end));
+
+        let mut instructions: u64 = 0;
+        let mut levels: BTreeSet<u8> = self.apps.iter().map(|a| a.config.priority).collect();
+        levels.extend(self.owed.keys().copied());
+        if on_from < t_end {
+            for &p in levels.iter().rev() {
+                let (n, used) = self.run_level(p, &timeline, t0, t_end);
+                instructions += n;
+                for (s, e) in used {
+                    timeline.take(s, e);
+                }
+            }
+        }
+        let busy_ns = timeline.taken_within(t0, t_end) - (on_from.min(t_end) - t0);
+        self.cursor_ns = t_end;
+        self.cursor_rem = 0;
+
+        let (mut events, mut logs) = {
+            let mut bus = lock(&self.bus);
+            (bus.take_events(), bus.take_logs())
+        };
+        events.sort_by_key(|e| e.time_unix_ns);
+        logs.sort_by_key(|l| l.time_unix_ns);
+        TickReport {
+            start,
+            dt,
+            instructions,
+            busy_fraction: if dt_ns > 0 {
+                (busy_ns as f64 / dt_ns as f64).clamp(0.0, 1.0)
+            } else {
+                0.0
+            },
+            apps: self
+                .apps
+                .iter()
+                .map(|a| AppTick {
+                    app: a.name.clone(),
+                    instructions: a.tick_instructions,
+                })
+                .collect(),
+            events,
+            logs,
+        }
+    }
+
+    /// Applies power-on and boot completion falling inside this step; returns when the CPU
+    /// becomes available (`i64::MAX`-like `t_end` when it stays off).
+    fn power_transitions(&mut self, t_end: i64, conditions: &Conditions) -> i64 {
+        let t0 = self.cursor_ns;
+        if let Power::Off { on_at_ns } = self.power {
+            match on_at_ns {
+                Some(t) if t < t_end => {
+                    self.cursor_ns = t.max(t0);
+                    self.power_on();
+                }
+                _ => return t_end,
+            }
+        }
+        if let Power::Booting { until_ns } = self.power {
+            if until_ns >= t_end {
+                self.cursor_ns = t0;
+                return t_end;
+            }
+            self.cursor_ns = until_ns.max(t0);
+            self.power = Power::On;
+            self.event(None, EventKind::Booted);
+            for i in 0..self.apps.len() {
+                if self.apps[i].enabled {
+                    self.launch(i, None);
+                }
+            }
+            self.apply_schedules(conditions);
+            let on = self.cursor_ns;
+            self.cursor_ns = t0;
+            return on;
+        }
+        t0
+    }
+
+    /// Runs priority level `p` over the free time of `timeline`; returns the instructions
+    /// executed and the intervals the level used.
+    fn run_level(
+        &mut self,
+        p: u8,
+        timeline: &Timeline,
+        t0: i64,
+        t_end: i64,
+    ) -> (u64, Vec<(i64, i64)>) {
+        let mut used: Vec<(i64, i64)> = Vec::new();
+        let mut record = |s: i64, e: i64| {
+            if let Some(last) = used.last_mut()
+                && last.1 == s
+            {
+                last.1 = e;
+                return;
+            }
+            used.push((s, e));
+        };
+        lock(&self.bus).set_timeline(timeline.clone());
+        // CPU time this level executed past the end of the previous step comes first.
+        let (owed_ns, owed_rem) = self.owed.remove(&p).unwrap_or((0, 0));
+        let mut cur = timeline.advance(t0, owed_ns, &mut record);
+        self.cursor_rem = owed_rem;
+        let mut instructions = 0;
+        self.cursor_ns = timeline.skip(cur);
+        let mut next_due = self.service_level(p);
+        let mut ready = self.ready_set(p);
+        loop {
+            cur = timeline.skip(cur);
+            if cur >= t_end {
+                break;
+            }
+            self.cursor_ns = cur;
+            if next_due.is_some_and(|d| d <= cur) {
+                next_due = self.service_level(p);
+                ready = self.ready_set(p);
+            }
+            match ready.pop_first() {
+                Some((_, i)) => {
+                    let (n, end) = self.run_quantum(i, timeline, &mut record);
+                    instructions += n;
+                    cur = end;
+                    self.cursor_ns = cur;
+                    // Only the app that ran can have changed; others keep their deadlines.
+                    if let Some(d) = self.service_app(i) {
+                        next_due = Some(next_due.map_or(d, |n| n.min(d)));
+                    }
+                    if self.runnable(i, &lock(&self.bus)) {
+                        ready.insert((self.apps[i].vruntime, i));
+                    }
+                }
+                None => {
+                    cur = next_due.unwrap_or(t_end).max(cur + 1).min(t_end);
+                    self.cursor_rem = 0;
+                }
+            }
+        }
+        if cur > t_end {
+            self.owed.insert(p, (cur - t_end, self.cursor_rem));
+        }
+        self.cursor_ns = t_end;
+        (instructions, used)
+    }
+
+    /// Events a reactor at rest would be called with now.
+    fn deliverable(style: AppStyle, latched: u32, subscribed: u32) -> u32 {
+        match style {
+            AppStyle::Reactor => latched & (subscribed | EV_START | EV_STOP),
+            AppStyle::Command => 0,
+        }
+    }
+
+    /// Whether app `i` can run now (not suspended; unblocked, or a reactor with events).
+    fn runnable(&self, i: usize, bus: &AppBus) -> bool {
+        let a = &self.apps[i];
+        let Phase::Live(l) = &a.phase else {
+            return false;
+        };
+        if l.suspended_since.is_some() {
+            return false;
+        }
+        let Some(s) = bus.app(a.slot) else {
+            return false;
+        };
+        match &l.execution {
+            Execution::InFlight { .. } => s.execution.block.is_none() || s.execution.wake.is_some(),
+            Execution::AtRest { .. } => {
+                Self::deliverable(a.image.style(), s.latched, s.subscribed) != 0
+            }
+        }
+    }
+
+    /// The runnable apps of level `p`, ordered by (virtual runtime, install order).
+    fn ready_set(&self, p: u8) -> BTreeSet<(u128, usize)> {
+        let bus = lock(&self.bus);
+        (0..self.apps.len())
+            .filter(|&i| self.apps[i].config.priority == p && self.runnable(i, &bus))
+            .map(|i| (self.apps[i].vruntime, i))
+            .collect()
+    }
+
+    /// Gives app `i` one quantum on `timeline`; returns the instructions it used and where
+    /// the level's time ends.
+    fn run_quantum(
+        &mut self,
+        i: usize,
+        timeline: &Timeline,
+        record: &mut impl FnMut(i64, i64),
+    ) -> (u64, i64) {
+        let now = self.cursor_ns;
+        let p = self.apps[i].config.priority;
+        let floor = self.vfloor.entry(p).or_insert(0);
+        *floor = (*floor).max(self.apps[i].vruntime);
+        let slot = self.apps[i].slot;
+        if !self.start_handler_call(i) {
+            return (0, now);
+        }
+        let Some(instr_at_start) = self.begin_poll(slot) else {
+            return (0, now);
+        };
+        let Phase::Live(l) = &mut self.apps[i].phase else {
+            return (0, now);
+        };
+        let Execution::InFlight { fut, kind } = &mut l.execution else {
+            return (0, now);
+        };
+        let kind = *kind;
+        let end = poll_once(fut);
+        let Some(delta) = self.account_poll(slot, &end, instr_at_start) else {
+            return (0, now);
+        };
+        let end_ns = self.charge_time(i, delta, timeline, record);
+        match end {
+            PollEnd::Pending => {}
+            PollEnd::Panicked(message) => self.fault(i, FaultReason::HostPanic { message }),
+            PollEnd::Done(done) => self.finish(i, kind, done),
+        }
+        (delta, end_ns)
+    }
+
+    /// A reactor at rest with events starts a handler call with them (taken from its latched
+    /// events); anything else is left as it is. `false` if the app's record is missing.
+    fn start_handler_call(&mut self, i: usize) -> bool {
+        let now = self.cursor_ns;
+        let slot = self.apps[i].slot;
+        let style = self.apps[i].image.style();
+        let Phase::Live(l) = &mut self.apps[i].phase else {
+            return true;
+        };
+        if !matches!(l.execution, Execution::AtRest { .. }) {
+            return true;
+        }
+        let events = {
+            let mut bus = lock(&self.bus);
+            let Some(s) = bus.app_mut(slot) else {
+                return false;
+            };
+            let ev = Self::deliverable(style, s.latched, s.subscribed);
+            s.latched &= !ev;
+            ev
+        };
+        if events & EV_STOP != 0 {
+            l.stop_delivered = true;
+        }
+        l.running_since_ns = now;
+        let placeholder = Execution::InFlight {
+            fut: Box::pin(std::future::pending()),
+            kind: FutureKind::Handler,
+        };
+        if let Execution::AtRest {
+            store,
+            instance,
+            handler,
+        } = std::mem::replace(&mut l.execution, placeholder)
+        {
+            l.execution = Execution::InFlight {
+                fut: handler_future(store, instance, handler, events),
+                kind: FutureKind::Handler,
+            };
+        }
+        true
+    }
+
+    /// Sets the bus's poll clock (where the CPU timeline stands now) for the app in `slot`;
+    /// returns the instructions it had consumed before the poll.
+    fn begin_poll(&self, slot: usize) -> Option<u64> {
+        let mut bus = lock(&self.bus);
+        let instr = bus.app_mut(slot)?.execution.instructions();
+        bus.set_poll_clock(PollClock {
+            start_ns: self.cursor_ns,
+            start_rem: self.cursor_rem,
+            rate_ips: self.spec.instruction_rate_ips,
+            instr_at_start: instr,
+        });
+        Some(instr)
+    }
+
+    /// The instructions the app in `slot` executed in the poll that ended with `end`: wasm
+    /// fuel is exact when the future finished, estimated as a whole quantum per fuel yield
+    /// when it was pre-empted, and exact at its last host call when it blocked.
+    fn account_poll(&self, slot: usize, end: &PollEnd, instr_at_start: u64) -> Option<u64> {
+        let quantum = self.hv.config().quantum_instructions;
+        let mut bus = lock(&self.bus);
+        let s = bus.app_mut(slot)?;
+        match end {
+            PollEnd::Pending if s.execution.block.is_some() && s.execution.wake.is_none() => {}
+            PollEnd::Pending => {
+                s.execution.yields += 1;
+                s.execution.wasm_est = s
+                    .execution
+                    .wasm_est
+                    .max(s.execution.yields.saturating_mul(quantum));
+            }
+            PollEnd::Done(done) => {
+                let exact = wasm_consumed(&done.store);
+                s.execution.wasm_est = s.execution.wasm_est.max(exact);
+            }
+            PollEnd::Panicked(_) => {}
+        }
+        let d = s.execution.instructions().saturating_sub(instr_at_start);
+        s.instructions_total = s.instructions_total.saturating_add(d);
+        Some(d)
+    }
+
+    /// Charges `delta` instructions to app `i` (its step count and virtual runtime,
+    /// `Δvruntime = Δn · 2²⁰ / share`) and advances the level's time by them through the free
+    /// time of `timeline`; returns where the time ends.
+    fn charge_time(
+        &mut self,
+        i: usize,
+        delta: u64,
+        timeline: &Timeline,
+        record: &mut impl FnMut(i64, i64),
+    ) -> i64 {
+        let now = self.cursor_ns;
+        let a = &mut self.apps[i];
+        a.tick_instructions = a.tick_instructions.saturating_add(delta);
+        a.vruntime = a
+            .vruntime
+            .saturating_add(u128::from(delta) * VRUNTIME_SCALE / u128::from(a.config.share.max(1)));
+        let (ns, rem) = instructions_to_ns(delta, self.cursor_rem, self.spec.instruction_rate_ips);
+        self.cursor_rem = rem;
+        let end_ns = timeline.advance(now, ns, record);
+        self.cursor_ns = end_ns;
+        end_ns
+    }
+
+    /// A future of app `i` finished.
+    fn finish(&mut self, i: usize, kind: FutureKind, done: ExecutionDone) {
+        let ending = classify(&done.result, &done.store);
+        match ending {
+            Ending::Fault(reason) => self.fault(i, reason),
+            Ending::Exit(code) => self.exit(i, code),
+            Ending::Returned(_) if kind == FutureKind::Command => self.exit(i, 0),
+            Ending::Returned(ret) => {
+                let Some((instance, handler)) = done.reactor else {
+                    self.fault(
+                        i,
+                        FaultReason::Instantiation {
+                            message: "reactor instance missing".into(),
+                        },
+                    );
+                    return;
+                };
+                let now = self.cursor_ns;
+                let name = self.apps[i].name.clone();
+                if let Some(code) = ret.filter(|&c| c != 0) {
+                    self.event(Some(&name), EventKind::HandlerError { code });
+                }
+                let Phase::Live(l) = &mut self.apps[i].phase else {
+                    return;
+                };
+                l.execution = Execution::AtRest {
+                    store: done.store,
+                    instance,
+                    handler,
+                };
+                l.running_since_ns = now;
+                if l.stop_delivered {
+                    self.kill(i);
+                    self.event(Some(&name), EventKind::Stopped);
+                }
+            }
+        }
+    }
+
+    fn exit(&mut self, i: usize, code: i32) {
+        self.kill(i);
+        self.apps[i].phase = Phase::Exited(code);
+        let name = self.apps[i].name.clone();
+        self.event(Some(&name), EventKind::Exited { code });
+    }
+}
