@@ -315,7 +315,7 @@ fn regress_acm_picks_the_best_modcod_that_closes() {
 #[test]
 fn regress_invalid_link_parameters() {
     let mut p = leo_downlink(fixed(1e6, 4.4)).params().clone();
-    p.frequency_hz = 80e9;
+    p.frequency_hz = 120e9;
     assert!(matches!(
         LinkBudget::new(p),
         Err(HardwareError::InvalidParameter { .. })
