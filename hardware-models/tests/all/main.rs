@@ -2,6 +2,7 @@
 
 mod camera;
 mod common;
+mod gyro_noise;
 mod power_orbit;
 mod robustness;
 mod satellite;
