@@ -1,6 +1,7 @@
 //! Integration tests of hardware-models (one binary: faster to build).
 
 mod camera;
+mod camera_georef;
 mod common;
 mod gyro_noise;
 mod power_orbit;
