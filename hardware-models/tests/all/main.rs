@@ -4,6 +4,7 @@ mod camera;
 mod camera_georef;
 mod common;
 mod gyro_noise;
+mod itur;
 mod power_orbit;
 mod robustness;
 mod satellite;
