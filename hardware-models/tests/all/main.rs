@@ -1,5 +1,6 @@
 //! Integration tests of hardware-models (one binary: faster to build).
 
+mod basilisk;
 mod camera;
 mod camera_georef;
 mod common;
