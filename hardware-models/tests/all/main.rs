@@ -4,6 +4,7 @@ mod basilisk;
 mod camera;
 mod camera_georef;
 mod common;
+mod earth_ir;
 mod gyro_noise;
 mod itur;
 mod power_orbit;
