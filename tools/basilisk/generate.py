@@ -8,7 +8,9 @@ nadir pointing (body +z to nadir, +x along track), the Sun fixed in inertial spa
   * power.csv: `eclipse` (shadow factor of the conical Earth shadow), three
     `simpleSolarPanel`s, a `simplePowerSink` and a `simpleBattery` every 10 s for two orbits;
   * albedo.csv: `albedo` (Lambertian Earth of average albedo 0.30 on a 1 deg grid) incident
-    flux on plates of five orientations, every 60 s for one orbit.
+    flux on plates of five orientations, every 60 s for one orbit;
+  * thermal.csv: `sensorThermal` (one insulated plate facing zenith, with a heat input),
+    integrated at 1 s and at 2 s steps for one orbit, recorded every 10 s.
 
 Run from anywhere (paths are relative to the repository root):
 
@@ -21,6 +23,11 @@ Basilisk conventions the Rust tests must know:
     at t_k.
   * simpleSolarPanel: P = A eta S cos(theta) * shadowFactor with S = 1361 W/m2 (1 AU/d)^2 and
     cos(theta) floored at 0; positions in metres.
+  * sensorThermal (bsk 2.12.1, checked below by `sensor_thermal_constants`): forward Euler,
+    T_k = T_{k-1} + dt (Q_in(t_k) - eps A sigma T_{k-1}^4) / (m c), temperatures in deg C,
+    with its own constants S = 1366 W/m2 (no distance term) and sigma = 5.76051e-8
+    W/(m2 K4) -- 1.59 % above the CODATA value 5.670374419e-8. Times are truncated to whole
+    seconds, so the step must be a whole number of seconds.
 """
 
 import csv
@@ -29,7 +36,14 @@ from pathlib import Path
 
 import numpy as np
 from Basilisk.architecture import astroConstants, messaging
-from Basilisk.simulation import albedo, eclipse, simpleBattery, simplePowerSink, simpleSolarPanel
+from Basilisk.simulation import (
+    albedo,
+    eclipse,
+    sensorThermal,
+    simpleBattery,
+    simplePowerSink,
+    simpleSolarPanel,
+)
 from Basilisk.utilities import RigidBodyKinematics as rbk
 from Basilisk.utilities import SimulationBaseClass, macros
 
@@ -203,10 +217,100 @@ def albedo_flux():
     write("albedo.csv", header, rows)
 
 
+THERMAL_PLATE = dict(normal=(0.0, 0.0, -1.0), area_m2=0.01, absorptivity=0.6,
+                     emissivity=0.8, mass_kg=0.2, specific_heat_j_kg_k=890.0, power_w=0.5,
+                     initial_c=20.0)
+
+
+def sensor_thermal(dt_s, steps, shadow_of=None):
+    """Runs sensorThermal on the orbit; returns [(t, temperature C)] and the module."""
+    sim = SimulationBaseClass.SimBaseClass()
+    process = sim.CreateNewProcess("thermal")
+    process.addTask(sim.CreateNewTask("step", macros.sec2nano(dt_s)))
+    sc, sun, earth = messages()
+    ecl = eclipse.Eclipse()
+    ecl.sunInMsg.subscribeTo(sun)
+    ecl.addPlanetToModel(earth)
+    ecl.addSpacecraftToModel(sc)
+    sim.AddModelToTask("step", ecl, 100)
+    plate = sensorThermal.SensorThermal()
+    p = THERMAL_PLATE
+    plate.nHat_B = list(p["normal"])
+    plate.sensorArea = p["area_m2"]
+    plate.sensorAbsorptivity = p["absorptivity"]
+    plate.sensorEmissivity = p["emissivity"]
+    plate.sensorMass = p["mass_kg"]
+    plate.sensorSpecificHeat = p["specific_heat_j_kg_k"]
+    plate.sensorPowerDraw = p["power_w"]
+    plate.T_0 = p["initial_c"]
+    plate.stateInMsg.subscribeTo(sc)
+    plate.sunInMsg.subscribeTo(sun)
+    plate.sunEclipseInMsg.subscribeTo(ecl.eclipseOutMsgs[0])
+    sim.AddModelToTask("step", plate, 50)
+    out = []
+    for k in range(steps + 1):
+        t_s = k * dt_s
+        t_ns = macros.sec2nano(t_s)
+        write_sc(sc, t_s, t_ns)
+        if k == 0:
+            sim.InitializeSimulation()
+        sim.ConfigureStopTime(t_ns)
+        sim.ExecuteSimulation()
+        out.append((t_s, plate.temperatureOutMsg.read().temperature))
+    return out
+
+
+def sensor_thermal_constants():
+    """Recovers sensorThermal's sigma and S from one dark and one lit step of a bare plate."""
+    sim = SimulationBaseClass.SimBaseClass()
+    sim.CreateNewProcess("c").addTask(sim.CreateNewTask("t", macros.sec2nano(1.0)))
+    sc = messaging.SCStatesMsgPayload()
+    sc.r_BN_N = [7.0e6, 0.0, 0.0]
+    sc_msg = messaging.SCStatesMsg().write(sc)
+    sun = messaging.SpicePlanetStateMsgPayload()
+    sun.PositionVector = [1.5e11, 0.0, 0.0]
+    sun_msg = messaging.SpicePlanetStateMsg().write(sun)
+    shadow = messaging.EclipseMsgPayload()
+    shadow.shadowFactor = 0.0
+    shadow_msg = messaging.EclipseMsg().write(shadow)
+    plate = sensorThermal.SensorThermal()
+    plate.nHat_B = [1.0, 0.0, 0.0]
+    plate.sensorArea, plate.sensorAbsorptivity, plate.sensorEmissivity = 1.0, 0.5, 1.0
+    plate.sensorMass, plate.sensorSpecificHeat, plate.T_0 = 1.0, 1000.0, 26.85
+    plate.stateInMsg.subscribeTo(sc_msg)
+    plate.sunInMsg.subscribeTo(sun_msg)
+    plate.sunEclipseInMsg.subscribeTo(shadow_msg)
+    sim.AddModelToTask("t", plate)
+    sim.InitializeSimulation()
+    sim.ConfigureStopTime(macros.sec2nano(1.0))
+    sim.ExecuteSimulation()
+    t1 = plate.temperatureOutMsg.read().temperature
+    sigma = -(t1 - 26.85) * 1000.0 / 300.0 ** 4
+    shadow.shadowFactor = 1.0
+    shadow_msg.write(shadow, macros.sec2nano(2.0))
+    sim.ConfigureStopTime(macros.sec2nano(2.0))
+    sim.ExecuteSimulation()
+    t2 = plate.temperatureOutMsg.read().temperature
+    flux = ((t2 - t1) * 1000.0 + sigma * (t1 + 273.15) ** 4) / 0.5
+    return sigma, flux
+
+
+def thermal():
+    sigma, flux = sensor_thermal_constants()
+    print(f"sensorThermal: sigma = {sigma:.6e}, S = {flux:.3f}", file=sys.stderr)
+    assert abs(sigma / 5.76051e-8 - 1) < 1e-9 and abs(flux - 1366.0) < 1e-6
+    period_s = 2 * np.pi * np.sqrt(RADIUS_KM ** 3 / MU_KM3_S2)
+    fine = sensor_thermal(1.0, int(period_s))
+    coarse = dict(sensor_thermal(2.0, int(period_s / 2)))
+    rows = [(t, c, coarse[t]) for t, c in fine if t % 10 == 0]
+    write("thermal.csv", ["t_s", "temp_dt1_c", "temp_dt2_c"], rows)
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     power()
     albedo_flux()
+    thermal()
 
 
 if __name__ == "__main__":

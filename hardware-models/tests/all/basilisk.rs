@@ -6,7 +6,8 @@
 //! - three `simpleSolarPanel`s against `SolarPanelParams::power_w`;
 //! - `simpleBattery` fed by those panels and a `simplePowerSink` against `PowerSystem`;
 //! - `albedo` (a Lambertian Earth integrated on a 1° grid) against the albedo term of
-//!   `OrbitalEnvironment::absorbed_w`.
+//!   `OrbitalEnvironment::absorbed_w`;
+//! - `sensorThermal` (one insulated plate) against a one-node `ThermalModel`.
 
 use std::collections::HashMap;
 
@@ -15,7 +16,10 @@ use hardware_models::power::{
     BatteryParams, CELL_REFERENCE_TEMP_K, LoadModeParams, LoadParams, PowerInputs, PowerParams,
     PowerSystem, SafeModeParams, SolarPanelParams,
 };
-use hardware_models::thermal::{EarthRadiationParams, OrbitalEnvironment};
+use hardware_models::thermal::{
+    EarthRadiationParams, OrbitalEnvironment, STEFAN_BOLTZMANN_W_M2_K4, SurfaceParams,
+    ThermalInputs, ThermalModel, ThermalNodeParams, ThermalParams,
+};
 use nalgebra::{Matrix3, Vector3};
 use orbit::Duration;
 
@@ -290,4 +294,115 @@ fn val_basilisk_albedo_heat_load() {
         "worst albedo difference / (S a F_nadir): Sun ≥ 30° high {worst:?}; anywhere \
          {worst_anywhere:.3}"
     );
+}
+
+/// The orbit, attitude and Sun of tools/basilisk/generate.py in closed form (its `state`):
+/// circular, r = 6378.1366 + 500 km, μ = 398 600.436 km³/s², i = 51.6°, argument of latitude
+/// n t; body z to nadir, x along track; the Sun fixed at 1 AU.
+fn closed_form(t_s: f64) -> Row {
+    let radius_km: f64 = 6378.1366 + 500.0;
+    let n = (398_600.436 / radius_km.powi(3)).sqrt();
+    let (su, cu) = (n * t_s).sin_cos();
+    let (si, ci) = 51.6f64.to_radians().sin_cos();
+    let r_hat = Vector3::new(cu, su * ci, su * si);
+    let v_hat = Vector3::new(-su, cu * ci, cu * si);
+    let z = -r_hat;
+    let y = z.cross(&v_hat);
+    let (a, e) = (20f64.to_radians(), 23.44f64.to_radians());
+    let sun_hat = Vector3::new(a.cos(), a.sin() * e.cos(), a.sin() * e.sin());
+    Row {
+        pos_km: r_hat * radius_km,
+        sun_km: sun_hat * 149_597_870.693,
+        body_from_inertial: Matrix3::from_rows(&[v_hat.transpose(), y.transpose(), z.transpose()]),
+    }
+}
+
+/// Largest |T_ours − T_Basilisk| over the orbit, K, stepping at `dt_s` against `column`.
+fn sensor_thermal_difference_k(dt_s: f64, column: &str, rows: &[HashMap<String, f64>]) -> f64 {
+    // Basilisk's sensorThermal (see the generator): forward Euler with its own constants,
+    // S = 1366 W/m² at any distance and σ = 5.76051e-8 W/(m² K⁴), 1.59 % above CODATA's. Same
+    // inputs here: the flux is given as 1366 W/m², and the emissivity is scaled so that εσ is
+    // Basilisk's. No albedo or Earth IR (the module has none).
+    let basilisk_sigma = 5.76051e-8;
+    let mut thermal = ThermalModel::new(ThermalParams {
+        nodes: vec![ThermalNodeParams {
+            name: "plate".into(),
+            heat_capacity_j_k: 0.2 * 890.0,
+            initial_temp_k: 20.0 + 273.15,
+            surfaces: vec![SurfaceParams {
+                area_m2: 0.01,
+                normal_body: Vector3::new(0.0, 0.0, -1.0),
+                absorptivity: 0.6,
+                emissivity: 0.8 * basilisk_sigma / STEFAN_BOLTZMANN_W_M2_K4,
+            }],
+            min_temp_k: 100.0,
+            max_temp_k: 500.0,
+        }],
+        conductors: vec![],
+        radiative_links: vec![],
+        heaters: vec![],
+        earth: EarthRadiationParams {
+            earth_ir_w_m2: 0.0,
+            albedo: 0.0,
+        },
+        max_substep_s: dt_s,
+    })
+    .unwrap();
+    let expected: HashMap<i64, f64> = rows
+        .iter()
+        .map(|r| (r["t_s"] as i64, r[column] + 273.15))
+        .collect();
+    let steps = (rows[rows.len() - 1]["t_s"] / dt_s).round() as usize;
+    let mut worst = 0.0f64;
+    for k in 1..=steps {
+        // Basilisk evaluates the heat input at t_k for the interval ending there.
+        let t_s = k as f64 * dt_s;
+        let g = closed_form(t_s);
+        let environment = OrbitalEnvironment {
+            sun_dir_body: g.sun_dir_body(),
+            solar_flux_w_m2: 1366.0,
+            illumination: orbit::illumination(&g.pos_km, &g.sun_km),
+            nadir_dir_body: g.body_from_inertial * -g.pos_km.normalize(),
+            radius_km: g.pos_km.norm(),
+        };
+        thermal.step(
+            Duration::from_seconds(dt_s),
+            &ThermalInputs {
+                environment,
+                internal_heat_w: &[0.5],
+                heater_supply: &[],
+            },
+        );
+        if let Some(theirs) = expected.get(&(t_s as i64)) {
+            worst = worst.max((thermal.temps_k()[0] - theirs).abs());
+        }
+    }
+    worst
+}
+
+#[test]
+fn val_basilisk_sensor_thermal_plate() {
+    // The closed-form geometry is the generator's: it reproduces power.csv's rows.
+    for r in golden("power.csv").iter().step_by(50) {
+        let (g, c) = (Row::new(r), closed_form(r["t_s"]));
+        assert!((g.pos_km - c.pos_km).norm() < 1e-6 && (g.sun_km - c.sun_km).norm() < 1e-3);
+        assert!((g.body_from_inertial - c.body_from_inertial).abs().max() < 1e-12);
+    }
+    let rows = golden("thermal.csv");
+    let swing = rows
+        .iter()
+        .map(|r| r["temp_dt1_c"])
+        .fold(f64::NEG_INFINITY, f64::max)
+        - rows
+            .iter()
+            .map(|r| r["temp_dt1_c"])
+            .fold(f64::INFINITY, f64::min);
+    // Backward Euler (ours) against forward Euler (Basilisk): the two differ by O(Δt), so the
+    // difference halves with the step — what is left is the integrators, not the physics.
+    let at_1s = sensor_thermal_difference_k(1.0, "temp_dt1_c", &rows);
+    let at_2s = sensor_thermal_difference_k(2.0, "temp_dt2_c", &rows);
+    println!("plate swings {swing:.1} K; |ΔT| ≤ {at_1s:.4} K at 1 s steps, {at_2s:.4} K at 2 s");
+    assert!(swing > 20.0, "{swing}");
+    assert!(at_1s < 0.01, "{at_1s} K");
+    assert!((1.7..2.3).contains(&(at_2s / at_1s)), "{at_2s} / {at_1s}");
 }
