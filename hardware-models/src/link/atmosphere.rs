@@ -116,18 +116,18 @@ impl AtmosphereParams {
             "> 0",
         )?;
         check(
-            self.temperature_k > 150.0,
+            self.temperature_k > 150.0 && self.temperature_k < 350.0,
             m,
             "atmosphere.temperature_k",
             self.temperature_k,
-            "> 150 K",
+            "150 K < value < 350 K",
         )?;
         check(
-            self.water_vapour_density_g_m3 >= 0.0,
+            (0.0..=100.0).contains(&self.water_vapour_density_g_m3),
             m,
             "atmosphere.water_vapour_density_g_m3",
             self.water_vapour_density_g_m3,
-            ">= 0",
+            "0..=100 g/m³",
         )?;
         check(
             (-0.5..10.0).contains(&self.station_altitude_km),

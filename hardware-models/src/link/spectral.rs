@@ -113,16 +113,25 @@ impl SpectralLines {
     ) -> f64 {
         let (f, p, e) = (f_ghz, dry_pressure_hpa, water_vapour_pressure_hpa);
         let theta = 300.0 / temperature_k;
-        let theta_08 = theta.powf(0.8);
+        let ln_theta = theta.ln();
+        let theta_08 = (0.8 * ln_theta).exp();
+        // Per line only what depends on its coefficients; θ^x as e^{x ln θ}.
+        let strength_scale = 1e-7 * p * theta.powi(3);
+        let delta_scale = 1e-4 * (p + e) * theta_08;
         let lines: f64 = self
             .oxygen
             .iter()
             .map(|l| {
                 let [a1, a2, a3, a4, a5, a6] = l.c;
-                let strength = a1 * 1e-7 * p * theta.powi(3) * (a2 * (1.0 - theta)).exp();
-                let width = a3 * 1e-4 * (p * theta.powf(0.8 - a4) + 1.1 * e * theta);
+                let strength = a1 * strength_scale * (a2 * (1.0 - theta)).exp();
+                let theta_a = if a4 == 0.0 {
+                    theta_08
+                } else {
+                    ((0.8 - a4) * ln_theta).exp()
+                };
+                let width = a3 * 1e-4 * (p * theta_a + 1.1 * e * theta);
                 let width = (width * width + 2.25e-6).sqrt();
-                let delta = (a5 + a6 * theta) * 1e-4 * (p + e) * theta_08;
+                let delta = (a5 + a6 * theta) * delta_scale;
                 strength * line_shape(f, l.f0_ghz, width, delta)
             })
             .sum();
@@ -148,14 +157,20 @@ impl SpectralLines {
         temperature_k: f64,
     ) -> f64 {
         let (f, p, e) = (f_ghz, dry_pressure_hpa, water_vapour_pressure_hpa);
+        if e <= 0.0 {
+            return 0.0;
+        }
         let theta = 300.0 / temperature_k;
+        let ln_theta = theta.ln();
+        let strength_scale = 1e-1 * e * (3.5 * ln_theta).exp();
         let lines: f64 = self
             .water_vapour
             .iter()
             .map(|l| {
                 let [b1, b2, b3, b4, b5, b6] = l.c;
-                let strength = b1 * 1e-1 * e * theta.powf(3.5) * (b2 * (1.0 - theta)).exp();
-                let width = b3 * 1e-4 * (p * theta.powf(b4) + b5 * e * theta.powf(b6));
+                let strength = b1 * strength_scale * (b2 * (1.0 - theta)).exp();
+                let width =
+                    b3 * 1e-4 * (p * (b4 * ln_theta).exp() + b5 * e * (b6 * ln_theta).exp());
                 let width = 0.535 * width
                     + (0.217 * width * width + 2.1316e-12 * l.f0_ghz * l.f0_ghz / theta).sqrt();
                 strength * line_shape(f, l.f0_ghz, width, 0.0)

@@ -320,6 +320,16 @@ fn regress_invalid_link_parameters() {
         LinkBudget::new(p),
         Err(HardwareError::InvalidParameter { .. })
     ));
+    // The total pressure must exceed the water-vapour pressure ρT/216.7 (10 hPa here).
+    let mut p = leo_downlink(fixed(1e6, 4.4)).params().clone();
+    p.atmosphere = Some(AtmosphereParams {
+        pressure_hpa: 9.0,
+        ..AtmosphereParams::default()
+    });
+    assert!(matches!(
+        LinkBudget::new(p),
+        Err(HardwareError::InvalidParameter { field, .. }) if field == "atmosphere.pressure_hpa"
+    ));
     let mut p = leo_downlink(fixed(1e6, 4.4)).params().clone();
     p.rate = RateParams::Adaptive {
         symbol_rate_sps: 1e6,
