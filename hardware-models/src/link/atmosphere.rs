@@ -2,13 +2,14 @@
 //!
 //! 1. specific attenuations γo, γw line by line (Annex 1 §1, [`SpectralLines`]);
 //! 2. zenith attenuation A_z = ∫ γ(h) dh from the station to 100 km through the P.835 reference
-//!    atmosphere (the path integral of Annex 1 §2.2 along the vertical), by Gauss–Legendre
+//!    atmosphere (Annex 1's slant-path integral taken along the vertical), by Gauss–Legendre
 //!    quadrature, once per link;
 //! 3. the slant path from the equivalent heights hᵢ = A_z,i / γᵢ(station) in the curved-Earth
-//!    form of the Recommendation's approximate method (Annex 2 §2.2, effective radius 8500 km).
+//!    form of the Recommendation's approximate method (Annex 2, effective radius 8500 km).
 //!
-//! Steps 1–2 cost tens of microseconds when a link is built; an evaluation costs two square
-//! roots. Checked against the `itur` package's Annex 1 ray tracing (tools/itur/).
+//! Steps 1–2 run once when a link is built (under half a millisecond, docs/BENCHMARKS.md); an
+//! evaluation costs two square roots. Checked against the `itur` package's Annex 1 ray
+//! tracing (tools/itur/).
 
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +31,7 @@ const WATER_VAPOUR_SCALE_HEIGHT_KM: f64 = 2.0;
 /// altitude where it is reached the mixing ratio stays constant).
 const MIN_WATER_VAPOUR_MIXING_RATIO: f64 = 2e-6;
 
-/// Top of the atmosphere integrated through, km (P.676-13 Annex 1 §2.2).
+/// Top of the atmosphere integrated through, km (P.676-13 Annex 1: 100 km).
 const TOP_OF_ATMOSPHERE_KM: f64 = 100.0;
 
 /// Edges of the quadrature intervals above the station, km: close together where water vapour
