@@ -115,6 +115,39 @@ def write_sc(sc, t_s, t_ns):
     return r_km, bn
 
 
+def new_sim(dt_s):
+    """A simulation with one task stepping every dt_s, and the spacecraft, Sun and Earth
+    messages."""
+    sim = SimulationBaseClass.SimBaseClass()
+    sim.CreateNewProcess("process").addTask(sim.CreateNewTask("step", macros.sec2nano(dt_s)))
+    return (sim, *messages())
+
+
+def add_eclipse(sim, sc, sun, earth):
+    ecl = eclipse.Eclipse()
+    ecl.sunInMsg.subscribeTo(sun)
+    ecl.addPlanetToModel(earth)
+    ecl.addSpacecraftToModel(sc)
+    sim.AddModelToTask("step", ecl, 100)
+    return ecl
+
+
+def run(sim, sc, dt_s, steps, sample):
+    """Steps the simulation to t_k = k dt_s, k = 0..steps, writing the spacecraft state at t_k
+    before each step; returns [sample(t_k, position km, [BN])]."""
+    out = []
+    for k in range(steps + 1):
+        t_s = k * dt_s
+        t_ns = macros.sec2nano(t_s)
+        r_km, bn = write_sc(sc, t_s, t_ns)
+        if k == 0:
+            sim.InitializeSimulation()
+        sim.ConfigureStopTime(t_ns)
+        sim.ExecuteSimulation()
+        out.append(sample(t_s, r_km, bn))
+    return out
+
+
 def fmt(x):
     return repr(float(x))
 
@@ -133,15 +166,8 @@ def power():
     dt_s, orbits = 10.0, 2
     period_s = 2 * np.pi * np.sqrt(RADIUS_KM ** 3 / MU_KM3_S2)
     steps = int(orbits * period_s / dt_s)
-    sim = SimulationBaseClass.SimBaseClass()
-    process = sim.CreateNewProcess("power")
-    process.addTask(sim.CreateNewTask("step", macros.sec2nano(dt_s)))
-    sc, sun, earth = messages()
-    ecl = eclipse.Eclipse()
-    ecl.sunInMsg.subscribeTo(sun)
-    ecl.addPlanetToModel(earth)
-    ecl.addSpacecraftToModel(sc)
-    sim.AddModelToTask("step", ecl, 100)
+    sim, sc, sun, earth = new_sim(dt_s)
+    ecl = add_eclipse(sim, sc, sun, earth)
     panels = []
     for name, normal, area, eff in PANELS:
         p = simpleSolarPanel.SimpleSolarPanel()
@@ -162,19 +188,13 @@ def power():
         battery.addPowerNodeToModel(p.nodePowerOutMsg)
     battery.addPowerNodeToModel(sink.nodePowerOutMsg)
     sim.AddModelToTask("step", battery, 10)
-    rows = []
-    for k in range(steps + 1):
-        t_s = k * dt_s
-        t_ns = macros.sec2nano(t_s)
-        r_km, bn = write_sc(sc, t_s, t_ns)
-        if k == 0:
-            sim.InitializeSimulation()
-        sim.ConfigureStopTime(t_ns)
-        sim.ExecuteSimulation()
+    def sample(t_s, r_km, bn):
         shadow = ecl.eclipseOutMsgs[0].read().shadowFactor
         powers = [p.nodePowerOutMsg.read().netPower for p in panels]
         stored = battery.batPowerOutMsg.read().storageLevel
-        rows.append([t_s, *r_km, *SUN_KM, *bn.ravel(), shadow, *powers, stored])
+        return [t_s, *r_km, *SUN_KM, *bn.ravel(), shadow, *powers, stored]
+
+    rows = run(sim, sc, dt_s, steps, sample)
     header = (["t_s", "pos_x_km", "pos_y_km", "pos_z_km", "sun_x_km", "sun_y_km", "sun_z_km"]
               + [f"bn_{i}{j}" for i in range(3) for j in range(3)]
               + ["shadow_factor"] + [f"panel_{n}_w" for n, *_ in PANELS] + ["stored_j"])
@@ -185,10 +205,7 @@ def albedo_flux():
     dt_s = 60.0
     period_s = 2 * np.pi * np.sqrt(RADIUS_KM ** 3 / MU_KM3_S2)
     steps = int(period_s / dt_s)
-    sim = SimulationBaseClass.SimBaseClass()
-    process = sim.CreateNewProcess("albedo")
-    process.addTask(sim.CreateNewTask("step", macros.sec2nano(dt_s)))
-    sc, sun, earth = messages()
+    sim, sc, sun, earth = new_sim(dt_s)
     alb = albedo.Albedo()
     alb.spacecraftStateInMsg.subscribeTo(sc)
     alb.sunPositionInMsg.subscribeTo(sun)
@@ -200,17 +217,11 @@ def albedo_flux():
         config.r_IB_B = [0.0, 0.0, 0.0]
         alb.addInstrumentConfig(config)
     sim.AddModelToTask("step", alb)
-    rows = []
-    for k in range(steps + 1):
-        t_s = k * dt_s
-        t_ns = macros.sec2nano(t_s)
-        r_km, bn = write_sc(sc, t_s, t_ns)
-        if k == 0:
-            sim.InitializeSimulation()
-        sim.ConfigureStopTime(t_ns)
-        sim.ExecuteSimulation()
+    def sample(t_s, r_km, bn):
         fluxes = [alb.albOutMsgs[i].read().AfluxAtInstrument for i in range(len(PLATES))]
-        rows.append([t_s, *r_km, *SUN_KM, *bn.ravel(), *fluxes])
+        return [t_s, *r_km, *SUN_KM, *bn.ravel(), *fluxes]
+
+    rows = run(sim, sc, dt_s, steps, sample)
     header = (["t_s", "pos_x_km", "pos_y_km", "pos_z_km", "sun_x_km", "sun_y_km", "sun_z_km"]
               + [f"bn_{i}{j}" for i in range(3) for j in range(3)]
               + [f"albedo_flux_{n}_w_m2" for n, _ in PLATES])
@@ -222,17 +233,10 @@ THERMAL_PLATE = dict(normal=(0.0, 0.0, -1.0), area_m2=0.01, absorptivity=0.6,
                      initial_c=20.0)
 
 
-def sensor_thermal(dt_s, steps, shadow_of=None):
-    """Runs sensorThermal on the orbit; returns [(t, temperature C)] and the module."""
-    sim = SimulationBaseClass.SimBaseClass()
-    process = sim.CreateNewProcess("thermal")
-    process.addTask(sim.CreateNewTask("step", macros.sec2nano(dt_s)))
-    sc, sun, earth = messages()
-    ecl = eclipse.Eclipse()
-    ecl.sunInMsg.subscribeTo(sun)
-    ecl.addPlanetToModel(earth)
-    ecl.addSpacecraftToModel(sc)
-    sim.AddModelToTask("step", ecl, 100)
+def sensor_thermal(dt_s, steps):
+    """Runs sensorThermal on the orbit; returns [(t, temperature C)]."""
+    sim, sc, sun, earth = new_sim(dt_s)
+    ecl = add_eclipse(sim, sc, sun, earth)
     plate = sensorThermal.SensorThermal()
     p = THERMAL_PLATE
     plate.nHat_B = list(p["normal"])
@@ -247,17 +251,8 @@ def sensor_thermal(dt_s, steps, shadow_of=None):
     plate.sunInMsg.subscribeTo(sun)
     plate.sunEclipseInMsg.subscribeTo(ecl.eclipseOutMsgs[0])
     sim.AddModelToTask("step", plate, 50)
-    out = []
-    for k in range(steps + 1):
-        t_s = k * dt_s
-        t_ns = macros.sec2nano(t_s)
-        write_sc(sc, t_s, t_ns)
-        if k == 0:
-            sim.InitializeSimulation()
-        sim.ConfigureStopTime(t_ns)
-        sim.ExecuteSimulation()
-        out.append((t_s, plate.temperatureOutMsg.read().temperature))
-    return out
+    return run(sim, sc, dt_s, steps,
+               lambda t_s, r_km, bn: (t_s, plate.temperatureOutMsg.read().temperature))
 
 
 def sensor_thermal_constants():
