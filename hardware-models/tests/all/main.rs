@@ -6,6 +6,7 @@ mod camera_georef;
 mod common;
 mod earth_ir;
 mod gyro_noise;
+mod itu_validation;
 mod itur;
 mod power_orbit;
 mod robustness;
