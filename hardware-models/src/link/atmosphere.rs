@@ -162,13 +162,17 @@ struct Meteorology {
     temperature_k: f64,
 }
 
-/// The P.835 reference atmosphere scaled to pass through the station's surface values:
-///   P(h) = P_s · P₈₃₅(h)/P₈₃₅(h_s),   T(h) = T_s · T₈₃₅(h)/T₈₃₅(h_s),
+/// The P.835 reference atmosphere scaled to pass through the station's surface values, and kept
+/// in hydrostatic balance: with T(h) = k T₈₃₅(h), k = T_s / T₈₃₅(h_s), the hydrostatic equation
+/// d ln P/dh = −g M / (R T) = (1/k) d ln P₈₃₅/dh gives
+///   P(h) = P_s · (P₈₃₅(h)/P₈₃₅(h_s))^(1/k)
+/// (a warmer column is a thicker one), and
 ///   ρ(h) = ρ_s · exp(−(h − h_s)/2 km),  e(h) = max(ρ T/216.7, 2·10⁻⁶ P),  p(h) = P(h) − e(h)
 /// (the default station parameters at sea level give the reference atmosphere itself).
 struct StationProfile {
     station_altitude_km: f64,
-    pressure_scale: f64,
+    station_pressure_hpa: f64,
+    reference_station_pressure_hpa: f64,
     temperature_scale: f64,
     water_vapour_density_g_m3: f64,
 }
@@ -178,14 +182,20 @@ impl StationProfile {
         let h = p.station_altitude_km;
         Self {
             station_altitude_km: h,
-            pressure_scale: p.pressure_hpa / reference_pressure_hpa(h),
+            station_pressure_hpa: p.pressure_hpa,
+            reference_station_pressure_hpa: reference_pressure_hpa(h),
             temperature_scale: p.temperature_k / reference_temperature_k(h),
             water_vapour_density_g_m3: p.water_vapour_density_g_m3,
         }
     }
 
     fn at(&self, h_km: f64) -> Meteorology {
-        let total_pressure_hpa = self.pressure_scale * reference_pressure_hpa(h_km);
+        let ratio = reference_pressure_hpa(h_km) / self.reference_station_pressure_hpa;
+        let total_pressure_hpa = if self.temperature_scale == 1.0 {
+            self.station_pressure_hpa * ratio
+        } else {
+            self.station_pressure_hpa * ratio.powf(1.0 / self.temperature_scale)
+        };
         let temperature_k = self.temperature_scale * reference_temperature_k(h_km);
         let rho = self.water_vapour_density_g_m3
             * (-(h_km - self.station_altitude_km) / WATER_VAPOUR_SCALE_HEIGHT_KM).exp();
@@ -459,6 +469,27 @@ mod tests {
                 "{f_ghz} GHz wet {wet} vs {wet_sum}"
             );
         }
+    }
+
+    #[test]
+    fn val_analytic_a_warmer_column_is_thicker() {
+        // Hydrostatic balance: with T = k T₈₃₅ the pressure scale height grows by k, and so
+        // does the dry-air equivalent height (γo ∝ p² roughly: half the pressure scale height).
+        let at = |t_k: f64| {
+            gases(
+                10.0,
+                &AtmosphereParams {
+                    temperature_k: t_k,
+                    water_vapour_density_g_m3: 0.0,
+                    ..AtmosphereParams::default()
+                },
+            )
+            .equivalent_heights_km()
+            .0
+        };
+        let k = 303.0 / 288.15;
+        let ratio = at(303.0) / at(288.15);
+        assert!((ratio / k - 1.0).abs() < 0.02, "{ratio} vs {k}");
     }
 
     #[test]
