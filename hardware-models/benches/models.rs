@@ -131,6 +131,11 @@ fn bench_models(c: &mut Criterion) {
             })
         });
 
+        // Building a link computes the P.676 line-by-line specific attenuations and the zenith
+        // path integral once.
+        g.bench_function(format!("link_downlink_construct/{name}"), |b| {
+            b.iter(|| LinkBudget::new(black_box(t.radio.downlink.clone())).unwrap())
+        });
         let downlink = LinkBudget::new(t.radio.downlink.clone()).unwrap();
         g.bench_function(format!("link_downlink_evaluate/{name}"), |b| {
             b.iter(|| {

@@ -105,6 +105,28 @@ pub enum HardwareError {
         /// Bytes provided.
         provided: usize,
     },
+    /// A data table compiled into the crate (e.g. the P.676 spectral lines) has a row of the
+    /// wrong shape: a build defect, reported instead of a panic.
+    #[error("data table {table}, line {line}: expected {expected}")]
+    DataTableShape {
+        /// File name of the table.
+        table: &'static str,
+        /// 1-based line in the file.
+        line: usize,
+        /// What the row should hold.
+        expected: &'static str,
+    },
+    /// A data table compiled into the crate has a field that is not a number.
+    #[error("data table {table}, line {line}: not a number")]
+    DataTableNumber {
+        /// File name of the table.
+        table: &'static str,
+        /// 1-based line in the file.
+        line: usize,
+        /// The parse error.
+        #[source]
+        source: std::num::ParseFloatError,
+    },
     /// A model input is not finite or out of range (NaN position, negative step, ...).
     #[error("{model}: input `{field}` is invalid: {reason}")]
     InvalidInput {

@@ -289,7 +289,8 @@ impl LinkBudget {
         let gases = params
             .atmosphere
             .as_ref()
-            .map(|a| GaseousAttenuation::new(params.frequency_hz, a));
+            .map(|a| GaseousAttenuation::new(params.frequency_hz, a))
+            .transpose()?;
         let lowest_modcod = modcods
             .iter()
             .enumerate()

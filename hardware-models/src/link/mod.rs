@@ -9,19 +9,19 @@ mod atmosphere;
 mod budget;
 mod modcod;
 mod rain;
+mod reference_atmosphere;
+mod spectral;
 
 pub use antenna::{AntennaPattern, SPEED_OF_LIGHT_M_S, pointing_loss_db};
-pub use atmosphere::{
-    AtmosphereParams, GaseousAttenuation, MAX_GASEOUS_FREQUENCY_GHZ,
-    dry_air_specific_attenuation_db_km, equivalent_heights_km,
-    water_vapour_specific_attenuation_db_km,
-};
+pub use atmosphere::{AtmosphereParams, GaseousAttenuation, MAX_GASEOUS_FREQUENCY_GHZ};
 pub use budget::{
     BOLTZMANN_DBW_PER_K_HZ, LinkBudget, LinkGeometry, LinkParams, LinkResult, RateParams,
     ReceiverNoise, combine_cn0_dbhz, free_space_path_loss_db, to_db,
 };
 pub use modcod::{ModCod, ModCodTable, dvb_s2_modcods};
 pub use rain::{RainParams, p838_coefficients, rain_attenuation_db};
+pub use reference_atmosphere::{reference_pressure_hpa, reference_temperature_k};
+pub use spectral::SpectralLines;
 
 use hifitime::Duration;
 
