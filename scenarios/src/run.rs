@@ -358,6 +358,23 @@ impl<'s> Run<'s> {
         &self.sim
     }
 
+    /// The simulation, mutably (a viewer's commands: start or stop an app, a command for an
+    /// app). What is done through it is not part of the scenario, so a run driven this way is
+    /// no longer the scenario's run.
+    pub fn simulation_mut(&mut self) -> &mut Simulation {
+        &mut self.sim
+    }
+
+    /// The assertions' outcomes so far (a viewer shows them while the run goes on).
+    pub fn outcomes_so_far(&self) -> Vec<Outcome> {
+        self.evaluator.outcomes(&self.names)
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        self.scenario
+    }
+
     /// The seed in use.
     pub fn seed(&self) -> u64 {
         self.seed
