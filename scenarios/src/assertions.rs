@@ -173,6 +173,8 @@ pub const EVENT_KINDS: &[&str] = &[
     "app_downlink_squelched",
     "app_message_dropped",
     "computer_power_off",
+    "computer_watchdog_reset",
+    "computer_rebooted",
     "computer_booting",
     "computer_booted",
     "safe_mode_entry",
@@ -455,6 +457,13 @@ pub fn metric_of(m: &MetricExpr, names: &Names) -> Result<Metric, MetricError> {
             let filter = filter_of(&m.args[1..], names)?;
             if filter.station.is_some() {
                 return merr(w, "totals cannot be filtered by station", "app=NAME");
+            }
+            if filter.app.is_some() && *counter == Counter::ImagesCaptured {
+                return merr(
+                    w,
+                    "images are counted per satellite, not per app",
+                    "total(images_captured) without app=",
+                );
             }
             Ok(Metric::Total {
                 counter: *counter,
@@ -746,8 +755,7 @@ impl Evaluator {
                         None => app.is_none(),
                     }
             })
-            .map(|(_, v)| *v)
-            .sum()
+            .fold(0.0, |acc, (_, v)| acc + v)
     }
 
     /// The outcome of every assertion; `names` are the satellites' names.

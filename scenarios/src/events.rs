@@ -8,6 +8,10 @@
 
 use std::collections::BinaryHeap;
 
+use hardware_models::computer::ComputerEvent as HwComputerEvent;
+use hardware_models::power::{LoadId, PowerEvent, ShedCause};
+use hardware_models::template::HardwareTemplate;
+use hardware_models::thermal::{LimitKind, NodeId, ThermalEvent};
 use hifitime::Epoch;
 use serde_json::Value;
 use sim_core::{ComputerEvent, EventKind, LogLine, SimEvent, SimEventKind};
@@ -110,13 +114,21 @@ pub fn log_event(sat: usize, l: &LogLine) -> EventRecord {
 }
 
 /// A simulation event as a record (`None` for the simulation's step-sampled contact events:
-/// contacts are reported from the geometry, see [`crate::geometry`]).
-pub fn sim_event(sat: usize, e: &SimEvent) -> Option<EventRecord> {
+/// contacts are reported from the geometry, see [`crate::geometry`], and for the computer
+/// hardware's power transitions, which the onboard computer's own events already report).
+/// `hw` is the satellite's template (load, node and heater names).
+pub fn sim_event(sat: usize, e: &SimEvent, hw: &HardwareTemplate) -> Option<EventRecord> {
     let ev = |kind| EventRecord::new(e.time, Some(sat), kind);
     Some(match &e.kind {
         SimEventKind::Computer(c) => computer_event(sat, c),
         SimEventKind::ContactStart { .. } | SimEventKind::ContactEnd { .. } => return None,
-        SimEventKind::Hardware { what } => hardware_event(ev, what),
+        SimEventKind::Power(p) => power_event(ev, p, hw),
+        SimEventKind::Thermal(t) => thermal_event(sat, e.time, t, hw),
+        SimEventKind::ComputerPower(c) => match c {
+            HwComputerEvent::WatchdogReset => ev("computer_watchdog_reset"),
+            HwComputerEvent::Rebooted => ev("computer_rebooted"),
+            _ => return None,
+        },
         SimEventKind::CommandDelivered {
             app,
             bytes,
@@ -160,26 +172,81 @@ fn result_fields(e: EventRecord, result: &Result<(), String>) -> EventRecord {
     }
 }
 
-/// Hardware model events: safe mode, load shedding, thermal limits, heaters, computer power.
-fn hardware_event(ev: impl Fn(&'static str) -> EventRecord, what: &str) -> EventRecord {
-    let kind = if what.starts_with("power SafeModeEntered") {
-        "safe_mode_entry"
-    } else if what.starts_with("power SafeModeExited") {
-        "safe_mode_exit"
-    } else if what.starts_with("power LoadShed") {
-        "load_shed"
-    } else if what.starts_with("power LoadRestored") {
-        "load_restored"
-    } else if what.starts_with("thermal LimitViolated") {
-        "limit_violation"
-    } else if what.starts_with("thermal LimitCleared") {
-        "limit_cleared"
-    } else if what.starts_with("thermal HeaterSwitched") {
-        "heater_switched"
-    } else {
-        "hardware"
+/// Power system events: safe mode, load shedding.
+fn power_event(
+    ev: impl Fn(&'static str) -> EventRecord,
+    p: &PowerEvent,
+    hw: &HardwareTemplate,
+) -> EventRecord {
+    let load = |id: &LoadId| {
+        hw.power
+            .loads
+            .get(id.0)
+            .map_or_else(String::new, |l| l.name.clone())
     };
-    ev(kind).field("detail", what.to_string())
+    match p {
+        PowerEvent::SafeModeEntered { soc } => ev("safe_mode_entry").field("battery_soc", *soc),
+        PowerEvent::SafeModeExited { soc } => ev("safe_mode_exit").field("battery_soc", *soc),
+        PowerEvent::LoadShed { load: id, cause } => ev("load_shed").field("load", load(id)).field(
+            "cause",
+            match cause {
+                ShedCause::SafeMode => "safe_mode",
+                ShedCause::Brownout => "brownout",
+            },
+        ),
+        PowerEvent::LoadRestored { load: id } => ev("load_restored").field("load", load(id)),
+    }
+}
+
+/// Thermal events at their time within the step: limits, heaters.
+fn thermal_event(
+    sat: usize,
+    step_start: Epoch,
+    t: &ThermalEvent,
+    hw: &HardwareTemplate,
+) -> EventRecord {
+    let node = |id: &NodeId| {
+        hw.thermal
+            .nodes
+            .get(id.0)
+            .map_or_else(String::new, |n| n.name.clone())
+    };
+    let celsius = |k: f64| k - 273.15;
+    match t {
+        ThermalEvent::LimitViolated {
+            node: id,
+            kind,
+            temp_k,
+            after,
+        } => EventRecord::new(step_start + *after, Some(sat), "limit_violation")
+            .field("node", node(id))
+            .field(
+                "limit",
+                match kind {
+                    LimitKind::Cold => "cold",
+                    LimitKind::Hot => "hot",
+                },
+            )
+            .field("temp_c", celsius(*temp_k)),
+        ThermalEvent::LimitCleared {
+            node: id,
+            temp_k,
+            after,
+        } => EventRecord::new(step_start + *after, Some(sat), "limit_cleared")
+            .field("node", node(id))
+            .field("temp_c", celsius(*temp_k)),
+        ThermalEvent::HeaterSwitched { heater, on, after } => {
+            EventRecord::new(step_start + *after, Some(sat), "heater_switched")
+                .field(
+                    "heater",
+                    hw.thermal
+                        .heaters
+                        .get(*heater)
+                        .map_or_else(String::new, |h| h.name.clone()),
+                )
+                .field("on", *on)
+        }
+    }
 }
 
 /// An onboard computer event as a record.

@@ -432,6 +432,9 @@ impl<'s> Run<'s> {
         for (i, sat) in self.sim.satellites().iter().enumerate() {
             let t = &mut self.totals[i];
             t.final_battery_soc = sat.hardware().power.soc();
+            t.images_captured = sat.images_captured();
+            self.evaluator
+                .add_total(i, None, Counter::ImagesCaptured, t.images_captured as f64);
             t.computer_energy_wh = sat.computer_energy_j() / 3600.0;
             if !t.min_battery_soc.is_finite() {
                 t.min_battery_soc = t.final_battery_soc;
@@ -572,7 +575,7 @@ impl<'s> Run<'s> {
             let Some(&i) = self.index_of.get(&e.satellite) else {
                 continue;
             };
-            if let Some(r) = sim_event(i, e) {
+            if let Some(r) = sim_event(i, e, &self.scenario.satellites[i].hardware) {
                 self.emit(r);
             }
         }
@@ -670,7 +673,10 @@ impl<'s> Run<'s> {
 
     fn lifecycle(&mut self, sat: usize, app: &str, action: &CommandAction) -> Result<(), String> {
         let name = self.names[sat].clone();
-        let s = self.sim.satellite_mut(&name).map_err(|e| crate::diag::error_chain(&e))?;
+        let s = self
+            .sim
+            .satellite_mut(&name)
+            .map_err(|e| crate::diag::error_chain(&e))?;
         let obc = s.computer_mut();
         let id: AppId = obc
             .app_id(app)

@@ -6,7 +6,7 @@ use orbit::{Geodetic, Station};
 use sim_core::{Area, AreaShape};
 
 use super::Loader;
-use crate::reader::{Sp, Table};
+use crate::reader::{Sp, Table, as_array, number};
 
 impl Loader<'_> {
     /// The ground stations.
@@ -91,11 +91,14 @@ impl Loader<'_> {
     }
 }
 
-/// A circle (`lat_deg`, `lon_deg`, `radius_km`) or a box (`lat_min_deg`, `lat_max_deg`,
-/// `lon_min_deg`, `lon_max_deg`).
+/// A circle (`lat_deg`, `lon_deg`, `radius_km`), a box (`lat_min_deg`, `lat_max_deg`,
+/// `lon_min_deg`, `lon_max_deg`) or a polygon (`polygon = [[lat_deg, lon_deg], ...]`).
 fn area_shape(t: &Table<'_, '_>) -> Option<AreaShape> {
     let lat = "degrees between -90 and 90";
     let lon = "degrees between -180 and 360";
+    if let Some(v) = t.raw("polygon") {
+        return polygon(t, v);
+    }
     if t.has("radius_km") || t.has("lat_deg") || t.has("lon_deg") {
         let c_lat = t.req_f64_in("lat_deg", -90.0..=90.0, lat);
         let c_lon = t.req_f64_in("lon_deg", -180.0..=360.0, lon);
@@ -134,7 +137,53 @@ fn area_shape(t: &Table<'_, '_>) -> Option<AreaShape> {
     t.ctx().error(
         t.span.clone(),
         format!("{} has no shape", t.what),
-        "add lat_deg, lon_deg and radius_km (a circle) or lat_min_deg, lat_max_deg, lon_min_deg, lon_max_deg (a box)",
+        "add lat_deg, lon_deg and radius_km (a circle), lat_min_deg, lat_max_deg, lon_min_deg, lon_max_deg (a box), or polygon = [[lat_deg, lon_deg], ...]",
     );
     None
+}
+
+/// `polygon = [[lat_deg, lon_deg], ...]`: at least three vertices, each edge spanning less
+/// than 180° of longitude.
+fn polygon(t: &Table<'_, '_>, v: &toml::Spanned<toml::de::DeValue<'_>>) -> Option<AreaShape> {
+    let expected = "expected an array of at least three [lat_deg, lon_deg] pairs";
+    let bad = |span: std::ops::Range<usize>, message: &str| {
+        t.ctx()
+            .error(span, format!("{message} in {}", t.what), expected);
+        None
+    };
+    let Some(items) = as_array(v.get_ref()) else {
+        return bad(v.span(), "`polygon` is not an array");
+    };
+    let mut vertices = Vec::new();
+    for item in items.iter() {
+        let pair: Option<Vec<f64>> =
+            as_array(item.get_ref()).and_then(|a| a.iter().map(|x| number(x.get_ref())).collect());
+        match pair.as_deref() {
+            Some(&[lat, lon])
+                if (-90.0..=90.0).contains(&lat) && (-180.0..=360.0).contains(&lon) =>
+            {
+                vertices.push((lat.to_radians(), lon.to_radians()));
+            }
+            _ => {
+                return bad(
+                    item.span(),
+                    "a polygon vertex is not [lat_deg, lon_deg] within range",
+                );
+            }
+        }
+    }
+    if vertices.len() < 3 {
+        return bad(v.span(), "a polygon needs at least three vertices");
+    }
+    let n = vertices.len();
+    for k in 0..n {
+        let dlon = (vertices[(k + 1) % n].1 - vertices[k].1).rem_euclid(std::f64::consts::TAU);
+        if (dlon - std::f64::consts::PI).abs() < 1e-12 {
+            return bad(
+                v.span(),
+                "a polygon edge spans 180° of longitude (ambiguous)",
+            );
+        }
+    }
+    Some(AreaShape::Polygon { vertices })
 }

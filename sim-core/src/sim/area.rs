@@ -19,6 +19,13 @@ pub enum AreaShape {
         /// Radius along the ground, km.
         radius_km: f64,
     },
+    /// A polygon of at least three (latitude, longitude) vertices, rad, with straight edges
+    /// in latitude and longitude; it may cross the antimeridian (each edge spans less than
+    /// 180° of longitude).
+    Polygon {
+        /// Vertices in order (either direction), not repeating the first.
+        vertices: Vec<(f64, f64)>,
+    },
     /// A latitude/longitude box; crosses the antimeridian when `lon_min_rad > lon_max_rad`.
     LatLonBox {
         /// Southern edge, rad.
@@ -30,6 +37,50 @@ pub enum AreaShape {
         /// Eastern edge, rad.
         lon_max_rad: f64,
     },
+}
+
+/// A polygon's vertices as (latitude, longitude), rad, with the longitudes unwrapped to
+/// within ±π of the first vertex so that a polygon across the antimeridian is contiguous.
+fn unwrap_lons(vertices: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let lon0 = vertices.first().map_or(0.0, |v| v.1);
+    vertices
+        .iter()
+        .map(|&(lat, lon)| (lat, lon0 + wrap_pi(lon - lon0)))
+        .collect()
+}
+
+/// An angle in (−π, π].
+fn wrap_pi(x: f64) -> f64 {
+    let y = (x + std::f64::consts::PI).rem_euclid(std::f64::consts::TAU) - std::f64::consts::PI;
+    if y <= -std::f64::consts::PI {
+        y + std::f64::consts::TAU
+    } else {
+        y
+    }
+}
+
+/// Crossing-number test (Shimrat 1962, as in O'Rourke, *Computational Geometry in C*, §7.4)
+/// in the latitude/longitude plane: a ray from the point toward increasing longitude crosses
+/// the boundary an odd number of times when the point is inside. Edges are straight lines in
+/// latitude and longitude.
+fn inside_polygon(vertices: &[(f64, f64)], lat: f64, lon: f64) -> bool {
+    let v = unwrap_lons(vertices);
+    let lon0 = v.first().map_or(0.0, |p| p.1);
+    let lon = lon0 + wrap_pi(lon - lon0);
+    let mut inside = false;
+    let mut j = v.len().wrapping_sub(1);
+    for i in 0..v.len() {
+        let (lat_i, lon_i) = v[i];
+        let (lat_j, lon_j) = v[j];
+        if (lat_i > lat) != (lat_j > lat) {
+            let lon_cross = lon_i + (lat - lat_i) / (lat_j - lat_i) * (lon_j - lon_i);
+            if lon < lon_cross {
+                inside = !inside;
+            }
+        }
+        j = i;
+    }
+    inside
 }
 
 /// A named area of interest.
@@ -47,8 +98,8 @@ impl Area {
     /// Circle: haversine great-circle distance (Sinnott 1984):
     /// `d = 2R asin √(sin²(Δφ/2) + cos φ₁ cos φ₂ sin²(Δλ/2))`.
     pub fn contains(&self, g: &Geodetic) -> bool {
-        match self.shape {
-            AreaShape::Circle {
+        match &self.shape {
+            &AreaShape::Circle {
                 lat_rad,
                 lon_rad,
                 radius_km,
@@ -59,7 +110,8 @@ impl Area {
                     + lat_rad.cos() * g.lat_rad.cos() * (dlon / 2.0).sin().powi(2);
                 2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin() <= radius_km
             }
-            AreaShape::LatLonBox {
+            AreaShape::Polygon { vertices } => inside_polygon(vertices, g.lat_rad, g.lon_rad),
+            &AreaShape::LatLonBox {
                 lat_min_rad,
                 lat_max_rad,
                 lon_min_rad,
@@ -106,5 +158,39 @@ mod tests {
         assert!(pacific.contains(&Geodetic::from_degrees(0.0, 179.0, 0.0)));
         assert!(pacific.contains(&Geodetic::from_degrees(0.0, -175.0, 0.0)));
         assert!(!pacific.contains(&Geodetic::from_degrees(0.0, 0.0, 0.0)));
+    }
+
+    #[test]
+    fn val_analytic_polygon_crossing_number() {
+        let deg = |lat: f64, lon: f64| (lat.to_radians(), lon.to_radians());
+        // an L shape: the notch at its top right is outside
+        let l = Area {
+            name: "l".into(),
+            shape: AreaShape::Polygon {
+                vertices: vec![
+                    deg(0.0, 0.0),
+                    deg(0.0, 10.0),
+                    deg(5.0, 10.0),
+                    deg(5.0, 5.0),
+                    deg(10.0, 5.0),
+                    deg(10.0, 0.0),
+                ],
+            },
+        };
+        assert!(l.contains(&Geodetic::from_degrees(2.0, 8.0, 0.0)));
+        assert!(l.contains(&Geodetic::from_degrees(8.0, 2.0, 0.0)));
+        assert!(!l.contains(&Geodetic::from_degrees(8.0, 8.0, 0.0)));
+        assert!(!l.contains(&Geodetic::from_degrees(-1.0, 2.0, 0.0)));
+        // a triangle across the antimeridian (Fiji)
+        let fiji = Area {
+            name: "f".into(),
+            shape: AreaShape::Polygon {
+                vertices: vec![deg(-20.0, 175.0), deg(-20.0, -175.0), deg(-10.0, 180.0)],
+            },
+        };
+        assert!(fiji.contains(&Geodetic::from_degrees(-17.0, 179.5, 0.0)));
+        assert!(fiji.contains(&Geodetic::from_degrees(-17.0, -179.5, 0.0)));
+        assert!(!fiji.contains(&Geodetic::from_degrees(-17.0, 170.0, 0.0)));
+        assert!(!fiji.contains(&Geodetic::from_degrees(-17.0, 0.0, 0.0)));
     }
 }

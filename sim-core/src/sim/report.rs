@@ -109,11 +109,14 @@ pub enum SimEventKind {
         /// Station.
         station: String,
     },
-    /// A hardware model reported something (power, thermal, computer).
-    Hardware {
-        /// Description.
-        what: String,
-    },
+    /// The power system changed state: safe mode entered or left, a load shed or restored
+    /// (load ids index the template's `power.loads`).
+    Power(hardware_models::power::PowerEvent),
+    /// The thermal network: a node's limit violated or cleared, a heater switched (node ids
+    /// index the template's `thermal.nodes`).
+    Thermal(hardware_models::thermal::ThermalEvent),
+    /// The computer hardware's power: off, on, rebooted, watchdog reset, booted.
+    ComputerPower(hardware_models::computer::ComputerEvent),
     /// An uplinked command arrived (`delivered`: an app of that name exists).
     CommandDelivered {
         /// App.

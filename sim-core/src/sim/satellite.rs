@@ -70,6 +70,8 @@ pub struct Satellite {
     pub(super) computer_energy_j: f64,
     /// Bytes delivered to the ground, total.
     pub(super) downlinked_bytes: u64,
+    /// Camera images captured, total.
+    pub(super) images_captured: u64,
 }
 
 impl std::fmt::Debug for Satellite {
@@ -190,6 +192,7 @@ impl Satellite {
             pos_eci_km: Vector3::zeros(),
             computer_energy_j: 0.0,
             downlinked_bytes: 0,
+            images_captured: 0,
         })
     }
 
@@ -216,6 +219,11 @@ impl Satellite {
     /// Energy the onboard computer has drawn, J.
     pub fn computer_energy_j(&self) -> f64 {
         self.computer_energy_j
+    }
+
+    /// Camera images captured so far.
+    pub fn images_captured(&self) -> u64 {
+        self.images_captured
     }
 
     /// Bytes downlinked to the ground so far.

@@ -253,13 +253,13 @@ impl Satellite {
                 }
                 HwComputerEvent::Booted { .. } => {}
             }
-            events.push(self.hardware_event(env.t, format!("computer {e:?}")));
+            events.push(self.event(env.t, SimEventKind::ComputerPower(*e)));
         }
         for e in &outputs.power.events {
-            events.push(self.hardware_event(env.t, format!("power {e:?}")));
+            events.push(self.event(env.t, SimEventKind::Power(e.clone())));
         }
         for e in &outputs.thermal.events {
-            events.push(self.hardware_event(env.t, format!("thermal {e:?}")));
+            events.push(self.event(env.t, SimEventKind::Thermal(e.clone())));
         }
         HardwareStep {
             outputs,
@@ -377,6 +377,7 @@ impl Satellite {
         let captures = self.camera_geometry.as_ref().map_or(0, |g| {
             g.lock().unwrap_or_else(PoisonError::into_inner).captures
         });
+        self.images_captured += u64::from(captures);
         self.switch_load(self.camera_load, captures > 0, "imaging");
         self.switch_load(self.downlink_load, sent > 0, "transmit");
         downlink_bytes
@@ -446,11 +447,6 @@ impl Satellite {
             satellite: self.name.clone(),
             kind,
         }
-    }
-
-    /// A hardware model's event at `t`.
-    fn hardware_event(&self, t: Epoch, what: String) -> SimEvent {
-        self.event(t, SimEventKind::Hardware { what })
     }
 }
 

@@ -306,15 +306,15 @@ fn regress_hardware_reboot_and_brownout_restart_apps() {
     let until = sim.time() + Unit::Second * 20;
     sim.satellite_mut("SAT").unwrap().brown_out_until(until);
     let r = sim.run_until(until + Unit::Second * 60);
-    let hw: Vec<String> = events(&r)
+    let hw: Vec<hardware_models::computer::ComputerEvent> = events(&r)
         .iter()
         .filter_map(|e| match &e.kind {
-            SimEventKind::Hardware { what } if what.starts_with("computer") => Some(what.clone()),
+            SimEventKind::ComputerPower(c) => Some(*c),
             _ => None,
         })
         .collect();
-    assert_eq!(hw[0], "computer PoweredOff");
-    assert_eq!(hw[1], "computer PoweredOn");
+    assert_eq!(hw[0], hardware_models::computer::ComputerEvent::PoweredOff);
+    assert_eq!(hw[1], hardware_models::computer::ComputerEvent::PoweredOn);
     // While the power is off the computer draws nothing and runs nothing.
     let off: Vec<&TelemetryRow> = r
         .iter()
