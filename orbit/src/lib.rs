@@ -50,7 +50,7 @@ pub use access::eclipses::{EclipseInterval, EclipseSearch, find_eclipses, search
 pub use access::los::{DEFAULT_GRAZING_ALTITUDE_KM, line_of_sight};
 pub use access::passes::{Pass, PassSearch, find_passes, search_passes};
 pub use access::{AccessError, Station};
-pub use batch::propagate_batch;
+pub use batch::{BatchBufferError, BatchEntry, BatchTimes, propagate_batch, propagate_batch_into};
 pub use eclipse::{ShadowState, illumination, shadow_state};
 pub use elements::{
     ElementFormat, ElementSet, ElementsError, load_elements, parse_elements, write_omm_json,
@@ -62,7 +62,7 @@ pub use frames::{
 };
 pub use hifitime::{Duration, Epoch, Unit};
 pub use nalgebra::Vector3;
-pub use propagate::{PropagationError, Propagator, Sgp4Mode, TemeState};
+pub use propagate::{PropagationError, Propagator, Sgp4Failure, Sgp4Mode, TemeState};
 pub use sun::sun_position_teme_km;
 pub use time::{TimeParseError, TimeSpec, format_duration, format_utc, parse_duration, parse_utc};
 pub use walker::{WalkerDelta, WalkerError};
