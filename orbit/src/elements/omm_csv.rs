@@ -92,9 +92,7 @@ pub(crate) fn parse(text: &str, source: &str) -> Result<Vec<ElementSet>, Element
                 found: fields.len(),
             });
         }
-        let record: OmmCsvRecord = fields
-            .deserialize(Some(&names))
-            .map_err(|e| csv_error(e.into()))?;
+        let record: OmmCsvRecord = fields.deserialize(Some(&names)).map_err(csv_error)?;
         let get = |field: &'static str| {
             record.get(field).map(|text| RawField {
                 text: text.to_owned(),
