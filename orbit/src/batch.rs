@@ -123,20 +123,10 @@ mod tests {
     use crate::elements::parse_elements;
     use hifitime::Duration;
 
-    /// Near-earth, 12 h resonant (Molniya 08195), 24 h resonant (GEO 28626) and a
-    /// non-resonant deep-space orbit (GTO 23177), from Vallado's verification set.
-    const OBJECTS: &str = "\
-1 00005U 58002B   00179.78495062  .00000023  00000-0  28098-4 0  4753
-2 00005  34.2682 348.7242 1859667 331.7664  19.3264 10.82419157413667
-1 25544U 98067A   20194.88612269 -.00002218  00000-0 -31515-4 0  9992
-2 25544  51.6461 221.2784 0001413  89.1723 280.4612 15.49507896236008
-1 08195U 75081A   06176.33215444  .00000099  00000-0  11873-3 0   813
-2 08195  64.1586 279.0717 6877146 264.7651  20.2257  2.00491383225656
-1 28626U 05008A   06176.46683397 -.00000205  00000-0  10000-3 0  2190
-2 28626   0.0019 286.9433 0000335  13.7918  55.6504  1.00270176  4891
-1 23177U 94040C   06175.45752052  .00000386  00000-0  76590-3 0    95
-2 23177   7.0496 179.8238 7258491 296.0482   8.3061  2.25906668 97438
-";
+    /// Near-earth (00005, ISS), 12 h resonant (Molniya 08195), 24 h resonant (GEO 28626), a
+    /// non-resonant deep-space orbit (GTO 23177) and one that decays 55 min after its epoch
+    /// (28872), from Vallado's verification set (`tests/data/batch/README.md`).
+    const OBJECTS: &str = include_str!("../tests/data/batch/objects.tle");
 
     fn objects() -> Vec<Propagator> {
         parse_elements(OBJECTS, "t")
@@ -169,13 +159,8 @@ mod tests {
 
     #[test]
     fn regress_batch_into_matches_serial_in_order_at_any_thread_count() {
-        // and Vallado's 28872, which decays 55 min after its epoch: failures are written too
-        let decaying = "\
-1 28872U 05037B   05333.02012661  .25992681  00000-0  24476-3 0  1534
-2 28872  96.4736 157.9986 0303955 244.0492 110.6523 16.46015938 10708
-";
-        let mut props = objects();
-        props.push(Propagator::new(&parse_elements(decaying, "t").unwrap()[0]).unwrap());
+        // around the epoch of 28872, which decays: failures are written too
+        let props = objects();
         let t0 = props[5].epoch();
         let times: Vec<Epoch> = (-30..30)
             .map(|k| t0 + Duration::from_seconds(300.0 * f64::from(k)))
