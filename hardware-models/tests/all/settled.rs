@@ -134,8 +134,8 @@ fn val_settled_steps_match_the_full_dynamics_over_a_day() {
         steady[k] = since > 300;
     }
     for template in [
-        HardwareTemplate::cubesat_6u(),
-        HardwareTemplate::smallsat_100kg(),
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+        HardwareTemplate::builtin("smallsat-100kg").unwrap(),
     ] {
         let fast = fly(&template, &steps, true);
         let full = fly(&template, &steps, false);

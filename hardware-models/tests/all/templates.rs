@@ -18,6 +18,67 @@ fn all() -> Vec<HardwareTemplate> {
 }
 
 #[test]
+fn regress_builtin_templates_are_the_toml_files_read_like_a_users() {
+    use hardware_models::HardwareError;
+    use std::error::Error;
+    for name in HardwareTemplate::builtin_names() {
+        let text = HardwareTemplate::builtin_toml(name).unwrap();
+        let from_text = HardwareTemplate::from_toml_str(text).unwrap();
+        assert_eq!(&from_text.name, name);
+        assert_eq!(HardwareTemplate::builtin(name).unwrap(), from_text);
+        let table: toml::Table = toml::from_str(text).unwrap();
+        assert_eq!(HardwareTemplate::from_toml_table(table).unwrap(), from_text);
+        // The file on disk is the embedded text.
+        let path = format!(
+            "{}/../assets/hardware/{name}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        assert_eq!(std::fs::read_to_string(path).unwrap(), text);
+    }
+    assert!(HardwareTemplate::builtin_toml("cubesat-3u").is_none());
+
+    // An edited tree (a scenario override by dotted path) goes through the same checks.
+    let mut table: toml::Table =
+        toml::from_str(HardwareTemplate::builtin_toml("cubesat-6u").unwrap()).unwrap();
+    table["power"]["battery"]["capacity_wh"] = toml::Value::Float(154.0);
+    let doubled = HardwareTemplate::from_toml_table(table.clone()).unwrap();
+    assert_eq!(doubled.power.battery.capacity_wh, 154.0);
+    table["power"]["battery"]["capacity_wh"] = toml::Value::Float(-1.0);
+    let err = HardwareTemplate::from_toml_table(table.clone()).unwrap_err();
+    assert!(
+        matches!(&err, HardwareError::InvalidTemplate { problems, .. } if problems.len() == 1),
+        "{err}"
+    );
+    table["power"]["battery"]
+        .as_table_mut()
+        .unwrap()
+        .insert("capacity_kwh".into(), toml::Value::Float(1.0));
+    let err = HardwareTemplate::from_toml_table(table).unwrap_err();
+    let HardwareError::TemplateToml { .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(err.to_string().contains("capacity_kwh"), "{err}");
+    assert!(err.source().unwrap().is::<toml::de::Error>());
+
+    // From text, a misspelt field is reported with its line.
+    let text = HardwareTemplate::builtin_toml("smallsat-100kg")
+        .unwrap()
+        .replace("boot_time_s = 30.0", "boot_time_sec = 30.0");
+    let err = HardwareTemplate::from_toml_str(&text)
+        .unwrap_err()
+        .to_string();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("boot_time_sec"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains("boot_time_sec") && err.contains(&format!("line {line}")),
+        "{err}"
+    );
+}
+
+#[test]
 fn regress_builtin_templates_build_every_model() {
     assert!(HardwareTemplate::builtin("cubesat-3u").is_none());
     let texture = EarthTexture::from_rgb(8, 4, vec![128; 96]).unwrap();
@@ -85,7 +146,7 @@ fn regress_templates_round_trip_through_json_and_toml() {
     }
     // Unknown fields are rejected with the field's name.
     let mut value: serde_json::Value =
-        serde_json::to_value(HardwareTemplate::cubesat_6u()).unwrap();
+        serde_json::to_value(HardwareTemplate::builtin("cubesat-6u").unwrap()).unwrap();
     value["computer"]["clock_mhz"] = serde_json::json!(800);
     let err = serde_json::from_value::<HardwareTemplate>(value).unwrap_err();
     assert!(err.to_string().contains("clock_mhz"), "{err}");
@@ -93,7 +154,7 @@ fn regress_templates_round_trip_through_json_and_toml() {
 
 #[test]
 fn val_analytic_template_headline_numbers() {
-    let six = HardwareTemplate::cubesat_6u();
+    let six = HardwareTemplate::builtin("cubesat-6u").unwrap();
     // Peak array power sun-normal at BOL, 28 °C: S · Σ(A · pf) · η.
     let cells: f64 = six
         .power
@@ -103,7 +164,7 @@ fn val_analytic_template_headline_numbers() {
         .sum();
     let peak = 1361.0 * cells * 0.295;
     assert!((35.0..50.0).contains(&peak), "6U peak {peak} W");
-    let small = HardwareTemplate::smallsat_100kg();
+    let small = HardwareTemplate::builtin("smallsat-100kg").unwrap();
     let cells: f64 = small
         .power
         .solar_panels
@@ -240,7 +301,7 @@ fn val_analytic_template_slews_follow_bang_coast_bang() {
 #[test]
 fn regress_validate_reports_every_problem_with_its_field() {
     use hardware_models::HardwareError;
-    let mut t = HardwareTemplate::cubesat_6u();
+    let mut t = HardwareTemplate::builtin("cubesat-6u").unwrap();
     t.power.battery.capacity_wh = -77.0;
     t.thermal.nodes[2].heat_capacity_j_k = f64::NAN;
     t.radio.isl.tx_power_w = 0.0;
@@ -280,7 +341,7 @@ fn regress_validate_reports_every_problem_with_its_field() {
     );
     assert_eq!(built.unwrap_err().to_string(), err.to_string());
     // From a scenario file: TOML can spell NaN.
-    let text = toml::to_string(&HardwareTemplate::smallsat_100kg())
+    let text = toml::to_string(&HardwareTemplate::builtin("smallsat-100kg").unwrap())
         .unwrap()
         .replace("capacity_wh = 600.0", "capacity_wh = nan");
     let t: HardwareTemplate = toml::from_str(&text).unwrap();
