@@ -57,6 +57,7 @@ pub mod camera;
 pub mod computer;
 pub mod environment;
 pub mod error;
+pub mod geometry;
 pub mod link;
 pub mod power;
 pub mod satellite;
