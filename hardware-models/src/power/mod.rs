@@ -1,5 +1,9 @@
 //! Electrical power system: solar arrays, battery, loads, load shedding and safe mode.
 //!
+//! Each panel's power follows SMAD's panel equation times the fraction of the panel that the
+//! rest of the spacecraft leaves lit for the Sun direction (self-shadowing, tabulated from the
+//! geometry: [`PowerSystem::with_self_shadowing`]; none with [`PowerSystem::new`]).
+//!
 //! The bus is a regulated bus fed by the arrays through a peak-power tracker
 //! (`regulator_efficiency`) and by the battery. Over a step every input is held constant
 //! (zero-order hold); within the step the model is exact: when the battery becomes full or
@@ -31,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::environment::{finite_or, finite_or_zero};
 use crate::error::{HardwareError, check};
+use crate::geometry::SelfShadowing;
 use loads::LoadState;
 use solar_array::PanelConstants;
 
@@ -211,18 +216,21 @@ pub struct PowerSystem {
     ledger: EnergyLedger,
     initial_energy_j: f64,
     panel_harvested_w: Vec<f64>,
+    panel_lit_fraction: Vec<f64>,
     panels: Vec<PanelConstants>,
+    shadowing: Option<SelfShadowing>,
 }
 
 impl PowerSystem {
     /// A power system at its initial state (battery at `initial_soc`, loads in their initial
-    /// modes, not in safe mode).
+    /// modes, not in safe mode), with no self-shadowing (every panel fully lit when it faces
+    /// the Sun).
     pub fn new(params: PowerParams) -> Result<Self, HardwareError> {
         params.validate()?;
         let battery = Battery::new(params.battery.clone())?;
         let loads = params.loads.iter().map(LoadState::new).collect();
         let initial_energy_j = battery.energy_j();
-        let panel_harvested_w = vec![0.0; params.solar_panels.len()];
+        let panel_count = params.solar_panels.len();
         let panels = params
             .solar_panels
             .iter()
@@ -235,9 +243,29 @@ impl PowerSystem {
             safe_mode: false,
             ledger: EnergyLedger::default(),
             initial_energy_j,
-            panel_harvested_w,
+            panel_harvested_w: vec![0.0; panel_count],
+            panel_lit_fraction: vec![1.0; panel_count],
             panels,
+            shadowing: None,
         })
+    }
+
+    /// As [`Self::new`], with each panel's power multiplied by its lit fraction for the Sun
+    /// direction of the step (`shadowing`, one table per panel in the order of
+    /// `PowerParams::solar_panels`, from the spacecraft's geometry).
+    pub fn with_self_shadowing(
+        params: PowerParams,
+        shadowing: SelfShadowing,
+    ) -> Result<Self, HardwareError> {
+        if shadowing.panel_count() != params.solar_panels.len() {
+            return Err(HardwareError::Inconsistent {
+                model: "power",
+                reason: "the self-shadowing tables must be one per solar panel",
+            });
+        }
+        let mut system = Self::new(params)?;
+        system.shadowing = Some(shadowing);
+        Ok(system)
     }
 
     /// Parameters.
@@ -345,6 +373,13 @@ impl PowerSystem {
         &self.panel_harvested_w
     }
 
+    /// Fraction of each panel the rest of the spacecraft left lit during the last step, 0..1
+    /// (same order as `PowerParams::solar_panels`; 1 for a panel facing away from the Sun or
+    /// without self-shadowing).
+    pub fn panel_lit_fraction(&self) -> &[f64] {
+        &self.panel_lit_fraction
+    }
+
     /// Advances the power system by `dt` with the inputs held constant.
     pub fn step(&mut self, dt: Duration, inputs: &PowerInputs<'_>) -> PowerOutputs {
         let dt_s = dt.to_seconds().max(0.0);
@@ -357,7 +392,7 @@ impl PowerSystem {
         let sun = finite_or_zero(&inputs.sun_dir_body);
         let illumination = finite_or(inputs.illumination, 0.0);
         // `SolarPanelParams::power_w`, with the constant factors precomputed and the age
-        // factor evaluated once per distinct degradation rate.
+        // factor evaluated once per distinct degradation rate, times the lit fraction.
         let illumination = illumination.clamp(0.0, 1.0);
         let age_years = age_years.max(0.0);
         let mut age = (f64::NAN, 1.0); // (ln(1 − d), (1 − d)^age) of the previous panel
@@ -381,7 +416,13 @@ impl PowerSystem {
                     (age_years * c.log_retention_per_year).exp(),
                 );
             }
-            let p = c.power_w(panel, &sun, flux, illumination, temp_k, age.1);
+            let lit = match &mut self.shadowing {
+                Some(s) if c.faces(&sun) => s.lit_fraction(i, &sun),
+                _ => 1.0,
+            };
+            self.panel_lit_fraction[i] = lit;
+            // (illumination × 1 is illumination: an unshadowed panel gives the same bits.)
+            let p = c.power_w(panel, &sun, flux, illumination * lit, temp_k, age.1);
             self.panel_harvested_w[i] = p; // scaled to the drawn fraction below
             array_available_w += p;
         }

@@ -97,6 +97,8 @@ impl SolarPanelParams {
     /// where S is the solar flux at the spacecraft, n̂ the panel normal and ŝ the unit Sun
     /// direction (both body frame). The cosine law is used down to grazing incidence
     /// (Kelly-cosine losses beyond ~60° are neglected); the temperature factor is floored at 0.
+    /// This is the unshadowed panel: the power system multiplies it by the fraction of the panel
+    /// the rest of the spacecraft leaves lit ([`crate::geometry::SelfShadowing`]).
     pub fn power_w(
         &self,
         sun_dir_body: &Vector3<f64>,
@@ -139,8 +141,9 @@ impl PanelConstants {
     }
 
     /// The panel's power at its terminals, W ([`SolarPanelParams::power_w`]'s equation), for
-    /// a finite unit Sun direction, a flux ≥ 0, an illumination in [0, 1] and the age factor
-    /// (1 − d)^age already evaluated.
+    /// a finite unit Sun direction, a flux ≥ 0, an illumination in [0, 1] (the visible
+    /// fraction of the solar disc, times the fraction of the panel the rest of the spacecraft
+    /// leaves lit) and the age factor (1 − d)^age already evaluated.
     pub(super) fn power_w(
         &self,
         p: &SolarPanelParams,
@@ -158,5 +161,10 @@ impl PanelConstants {
             * age_factor
             * cos_incidence
             * illumination
+    }
+
+    /// Whether the Sun (unit direction, body frame) is in front of the cell side.
+    pub(super) fn faces(&self, sun_dir_body: &Vector3<f64>) -> bool {
+        self.unit_normal_body.dot(sun_dir_body) > 0.0
     }
 }

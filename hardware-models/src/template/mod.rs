@@ -10,6 +10,8 @@
 
 mod validate;
 
+pub use validate::Placement;
+
 use nalgebra::Vector3;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +19,7 @@ use crate::attitude::AttitudeParams;
 use crate::camera::CameraParams;
 use crate::computer::ComputerParams;
 use crate::error::HardwareError;
+use crate::geometry::{GeometryParams, MassProperties, SpacecraftGeometry};
 use crate::link::LinkParams;
 use crate::power::PowerParams;
 use crate::sensors::SensorParams;
@@ -51,8 +54,6 @@ pub struct RadioParams {
 pub struct HardwareTemplate {
     /// Template name (`"cubesat-6u"`, `"smallsat-100kg"`, or a scenario's own).
     pub name: String,
-    /// Launch mass, kg.
-    pub mass_kg: f64,
     /// Electrical power system.
     pub power: PowerParams,
     /// Thermal network.
@@ -67,6 +68,10 @@ pub struct HardwareTemplate {
     pub camera: CameraParams,
     /// Sensors.
     pub sensors: SensorParams,
+    /// The spacecraft's shape and mass distribution: its mass, centre of mass and inertia
+    /// tensor (the attitude model's), the self-shadowing of its solar panels and the
+    /// obstruction of its instruments' fields of view all come from it.
+    pub geometry: GeometryParams,
 }
 
 /// The built-in templates: name and embedded TOML text (`assets/hardware/<name>.toml`).
@@ -127,5 +132,11 @@ impl HardwareTemplate {
             .map_err(|source| HardwareError::TemplateToml { source })?;
         template.validate()?;
         Ok(template)
+    }
+
+    /// Mass, centre of mass and inertia tensor of the spacecraft, from its geometry (rapier's
+    /// mass properties of the parts).
+    pub fn mass_properties(&self) -> Result<MassProperties, HardwareError> {
+        Ok(*SpacecraftGeometry::new(&self.geometry)?.mass_properties())
     }
 }

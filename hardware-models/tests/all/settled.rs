@@ -93,7 +93,13 @@ fn fly(template: &HardwareTemplate, steps: &[Step], settled: bool) -> Trace {
         &steps[0].vel,
     )
     .unwrap();
-    let mut m = AttitudeModel::new(params, template.mass_kg, q0, Vector3::zeros()).unwrap();
+    let mut m = AttitudeModel::new(
+        params,
+        &template.mass_properties().unwrap().inertia_kg_m2,
+        q0,
+        Vector3::zeros(),
+    )
+    .unwrap();
     let mut trace = Trace {
         momenta: Vec::with_capacity(steps.len()),
         q: Vec::with_capacity(steps.len()),

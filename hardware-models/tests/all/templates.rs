@@ -155,6 +155,29 @@ fn regress_templates_round_trip_through_json_and_toml() {
 #[test]
 fn val_analytic_template_headline_numbers() {
     let six = HardwareTemplate::builtin("cubesat-6u").unwrap();
+    // Mass from the parts: the bus takes what the other parts leave of 10 kg and 100 kg.
+    for (t, mass_kg) in [
+        (&six, 10.0),
+        (&HardwareTemplate::builtin("smallsat-100kg").unwrap(), 100.0),
+    ] {
+        let m = t.mass_properties().unwrap();
+        let parts: f64 = t.geometry.parts.iter().map(|p| p.mass()).sum();
+        assert!((m.mass_kg - mass_kg).abs() < 1e-12 && (parts - mass_kg).abs() < 1e-12);
+        let j = &m.inertia_kg_m2;
+        println!(
+            "{}: {:.3} kg, centre of mass {:.4?} m, J diag {:.4} {:.4} {:.4}, off-diagonal \
+             {:.1e} {:.1e} {:.1e} kg·m²",
+            t.name,
+            m.mass_kg,
+            m.center_of_mass_body_m.as_slice(),
+            j[(0, 0)],
+            j[(1, 1)],
+            j[(2, 2)],
+            j[(0, 1)],
+            j[(0, 2)],
+            j[(1, 2)]
+        );
+    }
     // Peak array power sun-normal at BOL, 28 °C: S · Σ(A · pf) · η.
     let cells: f64 = six
         .power
@@ -219,7 +242,7 @@ fn val_analytic_template_headline_numbers() {
         let wheels = WheelArray::new(t.attitude.wheels.clone()).unwrap();
         let m = AttitudeModel::new(
             t.attitude.clone(),
-            t.mass_kg,
+            &t.mass_properties().unwrap().inertia_kg_m2,
             UnitQuaternion::identity(),
             Vector3::zeros(),
         )
@@ -243,7 +266,7 @@ fn val_analytic_template_slews_follow_bang_coast_bang() {
     for t in all() {
         let mut m = AttitudeModel::new(
             t.attitude.clone(),
-            t.mass_kg,
+            &t.mass_properties().unwrap().inertia_kg_m2,
             UnitQuaternion::identity(),
             Vector3::zeros(),
         )
@@ -353,4 +376,137 @@ fn regress_validate_reports_every_problem_with_its_field() {
     for t in all() {
         t.validate().unwrap();
     }
+}
+
+/// Geometry problems are reported like every other, each naming the field a user would edit.
+#[test]
+fn regress_validate_reports_geometry_problems() {
+    use hardware_models::HardwareError;
+    use hardware_models::geometry::Aperture;
+    let mut t = HardwareTemplate::builtin("cubesat-6u").unwrap();
+    // The +y wing no longer carries its panel; the −y wing's part names an unknown one.
+    t.geometry.parts[1].solar_panels.clear();
+    t.geometry.parts[2].solar_panels.push("wing_plus_z".into());
+    // The body panel now faces +x: the bus's +x face is smaller than the panel.
+    t.power.solar_panels[0].normal_body = Vector3::x();
+    // Nothing carries the camera's aperture any more; the ISL antenna looks along a diagonal.
+    t.geometry
+        .parts
+        .iter_mut()
+        .for_each(|p| p.apertures.retain(|a| *a != Aperture::Camera));
+    t.radio.isl_antenna_boresight_body = Vector3::new(1.0, 1.0, 0.0);
+    // A part of negative size.
+    t.geometry.parts[6].shape = hardware_models::geometry::ShapeParams::Box {
+        size_m: Vector3::new(0.034, -0.032, 0.02),
+    };
+    let err = t.validate().unwrap_err();
+    let HardwareError::InvalidTemplate { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    let texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    println!("{}", texts.join("\n"));
+    // The part of negative size stops the geometry checks that need the parts built.
+    assert_eq!(texts.len(), 1, "{err}");
+    assert!(texts[0].contains("parts[sun_sensor].shape.size_m"), "{err}");
+
+    t.geometry.parts[6].shape = hardware_models::geometry::ShapeParams::Box {
+        size_m: Vector3::new(0.034, 0.032, 0.02),
+    };
+    let err = t.validate().unwrap_err();
+    let HardwareError::InvalidTemplate { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    let texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    println!("{}", texts.join("\n"));
+    for expected in [
+        "geometry.parts.solar_panels: unknown solar panel `wing_plus_z`",
+        "parameter `solar_panels[body_minus_z].area_m2` = 0.0827",
+        "parameter `parts.solar_panels[wing_plus_y]` = 0",
+        "parameter `isl_antenna_boresight_body` = 0.707",
+        "parameter `parts.apertures[camera]` = 0",
+    ] {
+        assert!(
+            texts.iter().any(|t| t.contains(expected)),
+            "missing `{expected}` in:\n{}",
+            texts.join("\n")
+        );
+    }
+    assert_eq!(texts.len(), 5, "{err}");
+    // Building reports the same.
+    let built = SatelliteHardware::new(
+        t,
+        None,
+        UnitQuaternion::identity(),
+        &mut ChaCha8Rng::seed_from_u64(0),
+    );
+    assert_eq!(built.unwrap_err().to_string(), err.to_string());
+}
+
+/// The built-in templates' instruments: nothing blocks the camera's field; an antenna's front
+/// hemisphere is blocked only near its horizon, so in nadir pointing every ground station above
+/// the Earth's limb (within 70.2° of nadir from 400 km: asin(6378 / 6778)) is in view.
+#[test]
+fn regress_builtin_fields_of_view() {
+    use hardware_models::satellite::Antenna;
+    let limb_rad = (6378.0f64 / 6778.0).asin();
+    for t in all() {
+        // Body axes = ECI axes: a line of sight in ECI is the same vector in the body frame.
+        let sat = SatelliteHardware::new(
+            t.clone(),
+            None,
+            UnitQuaternion::identity(),
+            &mut ChaCha8Rng::seed_from_u64(0),
+        )
+        .unwrap();
+        assert_eq!(sat.camera_field_obstructed_fraction(), 0.0, "{}", t.name);
+        let ground = sat.antenna_field_obstructed_fraction(Antenna::Ground);
+        let isl = sat.antenna_field_obstructed_fraction(Antenna::InterSatellite);
+        println!(
+            "{}: front hemisphere blocked: ground antenna {:.2} %, ISL antenna {:.2} %",
+            t.name,
+            100.0 * ground,
+            100.0 * isl
+        );
+        assert!(ground < 0.05 && isl < 0.05);
+        let boresight = t.radio.ground_antenna_boresight_body.normalize();
+        let e1 = boresight.cross(&Vector3::x()).normalize();
+        let e2 = boresight.cross(&e1);
+        for k in 0..=40 {
+            let off = limb_rad * k as f64 / 40.0;
+            for m in 0..72 {
+                let az = (m as f64 * 5.0).to_radians();
+                let d = boresight * off.cos() + (e1 * az.cos() + e2 * az.sin()) * off.sin();
+                assert!(
+                    !sat.antenna_line_of_sight_blocked(Antenna::Ground, &d),
+                    "{}: blocked {:.1}° off nadir at azimuth {}°",
+                    t.name,
+                    off.to_degrees(),
+                    m * 5
+                );
+            }
+        }
+        // Behind the aperture nothing is tested, and the camera baffle of the 6U stands on the
+        // same face as its patch: at grazing elevation toward it the patch's view is blocked.
+        assert!(!sat.antenna_line_of_sight_blocked(Antenna::Ground, &-boresight));
+    }
+    let six = SatelliteHardware::new(
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+        None,
+        UnitQuaternion::identity(),
+        &mut ChaCha8Rng::seed_from_u64(0),
+    )
+    .unwrap();
+    // From the patch centre (0.1, 0, 0.054) along −x, 8.5° above the face: the ray reaches the
+    // baffle (x ≤ −0.06) at z = 0.078, below its top (0.09; its top edge is 12.7° up).
+    let toward_baffle = Vector3::new(-1.0, 0.0, 0.15);
+    assert!(six.antenna_line_of_sight_blocked(Antenna::Ground, &toward_baffle));
+    // The same direction with the satellite turned 180° about z points away from it: clear.
+    let turned = SatelliteHardware::new(
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+        None,
+        UnitQuaternion::from_axis_angle(&Vector3::z_axis(), std::f64::consts::PI),
+        &mut ChaCha8Rng::seed_from_u64(0),
+    )
+    .unwrap();
+    assert!(!turned.antenna_line_of_sight_blocked(Antenna::Ground, &toward_baffle));
 }
