@@ -690,14 +690,16 @@ impl Simulation {
                     if i == j {
                         return u64::MAX;
                     }
-                    let tx = self.satellites[i]
-                        .hw
-                        .antenna_off_boresight_rad(Antenna::InterSatellite, &(pb - pa));
-                    let rx = self.satellites[j]
-                        .hw
-                        .antenna_off_boresight_rad(Antenna::InterSatellite, &(pa - pb));
-                    let rate = self.satellites[i]
-                        .hw
+                    let (a, b) = (&self.satellites[i].hw, &self.satellites[j].hw);
+                    // A part of either spacecraft in the line of sight: no link.
+                    if a.antenna_line_of_sight_blocked(Antenna::InterSatellite, &(pb - pa))
+                        || b.antenna_line_of_sight_blocked(Antenna::InterSatellite, &(pa - pb))
+                    {
+                        return 0;
+                    }
+                    let tx = a.antenna_off_boresight_rad(Antenna::InterSatellite, &(pb - pa));
+                    let rx = b.antenna_off_boresight_rad(Antenna::InterSatellite, &(pa - pb));
+                    let rate = a
                         .isl
                         .evaluate(&LinkGeometry {
                             range_km,

@@ -142,6 +142,45 @@ fn regress_beacon_downlinks_only_in_contact() {
     assert_eq!(faults, 0);
 }
 
+/// A plate 50 mm in front of the 6U's nadir face stands in the ground antenna's line of sight
+/// to every station: contacts happen (geometry), nothing goes down (the link is blocked).
+#[test]
+fn regress_blocked_antenna_carries_nothing() {
+    use hardware_models::geometry::{PartParams, ShapeParams};
+    use nalgebra::Vector3;
+    let mut template = HardwareTemplate::builtin("cubesat-6u").unwrap();
+    template.geometry.parts.push(PartParams {
+        name: "plate".into(),
+        shape: ShapeParams::Box {
+            size_m: Vector3::new(0.366, 0.226, 0.004),
+        },
+        center_body_m: Vector3::new(0.0, 0.0, 0.1),
+        rotation: None,
+        mass_kg: Some(0.1),
+        density_kg_m3: None,
+        solar_panels: vec![],
+        apertures: vec![],
+    });
+    let hv = hv();
+    let mut sim = sim(&hv, 2);
+    sim.add_satellite("SAT", &elements("NOAA 19"), template)
+        .unwrap();
+    sim.install_app(
+        "SAT",
+        &hv.load_image(&app_image("beacon.wasm")).unwrap(),
+        AppConfig::new("beacon"),
+    )
+    .unwrap();
+    let reports = sim.run_until(start() + Unit::Hour * 3);
+    let delivered: usize = reports.iter().map(|r| r.delivered.len()).sum();
+    let contacts = events(&reports)
+        .iter()
+        .filter(|e| matches!(e.kind, SimEventKind::ContactStart { .. }))
+        .count();
+    assert!(contacts >= 4, "{contacts}");
+    assert_eq!(delivered, 0);
+}
+
 /// A command app whose image carries `bytes` of data (to make uploads long).
 fn big_image(bytes: usize) -> Vec<u8> {
     let pages = bytes / 65536 + 2;
