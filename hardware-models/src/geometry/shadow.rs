@@ -13,7 +13,7 @@
 //! and the fraction is bilinear in (s, t) between the grid nodes (a few nanoseconds, no
 //! trigonometry). A node is computed the first time a lookup needs it and kept (a cache: a
 //! satellite in a pointing mode sees the Sun along a few paths, and building every node up
-//! front cost ~10 ms per satellite). Nodes behind or within 1° of the panel's plane take the
+//! front takes 0.1–0.5 s for the built-in templates). Nodes behind or within 1° of the panel's plane take the
 //! value at 1° above the plane in the same azimuth (the panel's power, ∝ cos θ, is ~0 there).
 //! Rays are cast only where a shadow can fall: a part whose bounding box lies behind the
 //! panel's plane cannot shadow it, and only sample points inside the projection of the other
@@ -32,10 +32,10 @@ pub const SHADOW_TABLE_CELLS: usize = 16;
 
 /// Sample points along the shorter side of a panel (the longer side gets proportionally more,
 /// up to [`MAX_PANEL_SAMPLES_PER_SIDE`]).
-pub const PANEL_SAMPLES_SHORT_SIDE: usize = 16;
+pub const PANEL_SAMPLES_SHORT_SIDE: usize = 32;
 
 /// Most sample points along one side of a panel.
-pub const MAX_PANEL_SAMPLES_PER_SIDE: usize = 64;
+pub const MAX_PANEL_SAMPLES_PER_SIDE: usize = 96;
 
 /// Sample points and ray origins sit this far off the face, m (off the part's own surface).
 const SURFACE_OFFSET_M: f64 = 1e-6;
@@ -53,9 +53,9 @@ pub struct PanelSampling {
     face: Face,
     /// Grid cells along u and v.
     cells: [usize; 2],
-    /// Sample point of each grid cell (row-major in u), lifted off the face, body frame, m;
-    /// `None` where another part covers the face (or outside a disc).
-    points: Vec<Option<Vector3<f64>>>,
+    /// Whether each grid cell (row-major in u) has a sample point: false where another part
+    /// covers the face (or outside a disc).
+    sampled: Vec<bool>,
     /// Number of sample points.
     point_count: usize,
     /// Bounding-box corners of every part in front of the panel, as (u, v, height above the
@@ -63,6 +63,21 @@ pub struct PanelSampling {
     occluders: Vec<[[f64; 3]; 8]>,
     /// The same boxes as (lowest, highest) corners, body frame, m.
     occluder_boxes: Vec<(Vector3<f64>, Vector3<f64>)>,
+}
+
+/// Face coordinates (u, v) of the centre of grid cell (i, j), m: u = −h_u + (2i + 1) h_u / n_u.
+fn cell_center(face: &Face, cells: [usize; 2], i: usize, j: usize) -> [f64; 2] {
+    let [hu, hv] = face.half_extent_m;
+    [
+        -hu + (2 * i + 1) as f64 * hu / cells[0] as f64,
+        -hv + (2 * j + 1) as f64 * hv / cells[1] as f64,
+    ]
+}
+
+/// The sample point of grid cell (i, j), lifted off the face, body frame, m.
+fn sample_point(face: &Face, cells: [usize; 2], i: usize, j: usize) -> Vector3<f64> {
+    let [u, v] = cell_center(face, cells, i, j);
+    face.center_body_m + face.u_body * u + face.v_body * v + face.normal_body * SURFACE_OFFSET_M
 }
 
 /// Whether the ray from `o` along `d` meets the axis-aligned box [lo, hi] (the slab test, Kay
@@ -93,20 +108,29 @@ impl PanelSampling {
                 .clamp(PANEL_SAMPLES_SHORT_SIDE, MAX_PANEL_SAMPLES_PER_SIDE)
         };
         let (nu, nv) = (count(hu), count(hv));
-        let mut points = Vec::with_capacity(nu * nv);
+        let cells = [nu, nv];
+        // A point can be inside another part only inside its bounding box: rapier decides
+        // there.
+        let other_boxes: Vec<[Vector3<f64>; 8]> = (0..geometry.parts().len())
+            .filter(|&k| k != face.part)
+            .filter_map(|k| geometry.part_bounding_corners(k))
+            .collect();
+        let in_a_box = |p: &Vector3<f64>| {
+            other_boxes
+                .iter()
+                .any(|c| (0..3).all(|k| p[k] >= c[0][k] && p[k] <= c[7][k]))
+        };
+        let mut sampled = Vec::with_capacity(nu * nv);
         for i in 0..nu {
-            let u = -hu + (2 * i + 1) as f64 * hu / nu as f64;
             for j in 0..nv {
-                let v = -hv + (2 * j + 1) as f64 * hv / nv as f64;
-                let p = face.center_body_m
-                    + face.u_body * u
-                    + face.v_body * v
-                    + face.normal_body * SURFACE_OFFSET_M;
+                let [u, v] = cell_center(&face, cells, i, j);
                 let inside = !face.disc || u * u + v * v <= hu * hu;
-                points.push((inside && !geometry.contains_point(&p, Some(face.part))).then_some(p));
+                let p = sample_point(&face, cells, i, j);
+                let covered = in_a_box(&p) && geometry.contains_point(&p, Some(face.part));
+                sampled.push(inside && !covered);
             }
         }
-        let point_count = points.iter().flatten().count();
+        let point_count = sampled.iter().filter(|s| **s).count();
         let (occluders, occluder_boxes) = (0..geometry.parts().len())
             .filter(|&k| k != face.part)
             .filter_map(|k| geometry.part_bounding_corners(k))
@@ -125,8 +149,8 @@ impl PanelSampling {
             .unzip();
         Self {
             face,
-            cells: [nu, nv],
-            points,
+            cells,
+            sampled,
             point_count,
             occluders,
             occluder_boxes,
@@ -201,7 +225,8 @@ impl PanelSampling {
         }
         let shadowed = candidates
             .iter()
-            .filter_map(|&k| self.points[k].as_ref())
+            .filter(|&&k| self.sampled[k])
+            .map(|&k| sample_point(&self.face, self.cells, k / nv, k % nv))
             .filter(|p| {
                 boxes
                     .iter()
@@ -335,19 +360,28 @@ impl ShadowTable {
         })
     }
 
-    /// Bilinear interpolation in the cell.
-    fn interpolate(&self, c: &CellPosition) -> f64 {
-        let v = |di: usize, dj: usize| f64::from(self.values[c.node(di, dj)]);
+    /// The four node values of the cell: (i, j), (i, j + 1), (i + 1, j), (i + 1, j + 1).
+    fn corners(&self, c: &CellPosition) -> [f32; 4] {
+        let base = c.node(0, 0);
+        let (row0, row1) = (
+            &self.values[base..base + 2],
+            &self.values[base + NODES..base + NODES + 2],
+        );
+        [row0[0], row0[1], row1[0], row1[1]]
+    }
+
+    /// Bilinear interpolation in the cell between its corner values.
+    fn interpolate(v: [f32; 4], c: &CellPosition) -> f64 {
+        let [v00, v01, v10, v11] = v.map(f64::from);
         let (fs, ft) = (c.fs, c.ft);
-        (v(0, 0) * (1.0 - ft) + v(0, 1) * ft) * (1.0 - fs)
-            + (v(1, 0) * (1.0 - ft) + v(1, 1) * ft) * fs
+        (v00 * (1.0 - ft) + v01 * ft) * (1.0 - fs) + (v10 * (1.0 - ft) + v11 * ft) * fs
     }
 
     /// The tabulated function at direction `dir` (any length; 1 for a zero or non-finite
     /// vector), bilinear between the four nodes around it; NaN if one of them is not
     /// computed yet.
     pub fn lookup(&self, dir: &Vector3<f64>) -> f64 {
-        Self::locate(dir).map_or(1.0, |c| self.interpolate(&c))
+        Self::locate(dir).map_or(1.0, |c| Self::interpolate(self.corners(&c), &c))
     }
 
     /// As [`Self::lookup`], computing with `f` any of the four nodes not computed yet.
@@ -359,13 +393,17 @@ impl ShadowTable {
         let Some(c) = Self::locate(dir) else {
             return 1.0;
         };
+        let v = self.corners(&c);
+        if !v.iter().any(|x| x.is_nan()) {
+            return Self::interpolate(v, &c);
+        }
         for (di, dj) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
             let k = c.node(di, dj);
             if self.values[k].is_nan() {
                 self.values[k] = f(&Self::node_direction(c.face, c.i + di, c.j + dj)) as f32;
             }
         }
-        self.interpolate(&c)
+        Self::interpolate(self.corners(&c), &c)
     }
 }
 

@@ -1,5 +1,7 @@
 //! Self-shadowing over a day in orbit: the ISS element set of `assets/elements/sample.tle`
-//! (SGP4), the Sun and the conical shadow from `orbit`, ideal nadir pointing, 60 s steps. The
+//! (SGP4; β ≈ 32° that day) and the 500 km orbit with the Sun in its plane of the satellite
+//! test (β ≈ 0), the Sun and the conical shadow from `orbit`, ideal nadir pointing, 60 s
+//! steps. The
 //! array energy the power system reports with the geometry's self-shadowing (rapier ray casts
 //! from each panel's sample points, tabulated on the cube map and interpolated) is checked
 //! against an independent ray trace written here: a fine grid over each panel, each point's
@@ -17,10 +19,10 @@ use hardware_models::geometry::{SelfShadowing, ShapeParams, SpacecraftGeometry};
 use hardware_models::power::{PowerInputs, PowerSystem};
 use hardware_models::template::HardwareTemplate;
 use nalgebra::Vector3;
-use orbit::{Duration, illumination, sun_position_teme_km};
+use orbit::{Duration, Epoch, illumination, sun_position_teme_km};
 use std::sync::Arc;
 
-use super::common::iss;
+use super::common::{iss, leo};
 
 /// Whether the ray from `o` along `d` meets the box [lo, hi] (slab test).
 fn ray_meets_box(o: &Vector3<f64>, d: &Vector3<f64>, lo: &Vector3<f64>, hi: &Vector3<f64>) -> bool {
@@ -154,15 +156,16 @@ struct Day {
     beta_deg: (f64, f64),
 }
 
-fn fly_a_day(t: &HardwareTemplate) -> Day {
+/// Position and velocity (TEME, km, km/s) and the epoch, `t_s` seconds into the day.
+type Orbit<'a> = &'a dyn Fn(f64) -> (Vector3<f64>, Vector3<f64>, Epoch);
+
+fn fly_a_day(t: &HardwareTemplate, orbit: Orbit<'_>) -> Day {
     let geometry = Arc::new(SpacecraftGeometry::new(&t.geometry).unwrap());
     let faces = t.placement(&geometry).unwrap().panel_faces;
     let mut power =
         PowerSystem::with_self_shadowing(t.power.clone(), SelfShadowing::new(geometry, &faces))
             .unwrap();
     let traced = traced_panels(t);
-    let prop = iss();
-    let epoch = prop.epoch();
     let dt_s = 60.0;
     let mut day = Day {
         unshadowed_j: 0.0,
@@ -172,9 +175,7 @@ fn fly_a_day(t: &HardwareTemplate) -> Day {
         beta_deg: (f64::INFINITY, f64::NEG_INFINITY),
     };
     for k in 0..1440 {
-        let at = epoch + Duration::from_seconds(k as f64 * dt_s);
-        let s = prop.state_at(at).unwrap();
-        let (pos, vel) = (s.pos_teme_km, s.vel_teme_km_s);
+        let (pos, vel, at) = orbit(k as f64 * dt_s);
         let sun_pos = sun_position_teme_km(at);
         let q = align_body_axes(&Vector3::z(), &Vector3::x(), &-pos, &vel).unwrap();
         let sun = q * sun_direction(&pos, &sun_pos);
@@ -218,13 +219,32 @@ fn val_independent_ray_trace_day_energy_with_self_shadowing() {
         HardwareTemplate::builtin("smallsat-100kg").unwrap(),
         six_u_wings_below_the_bus(),
     ];
-    for t in &templates {
-        let day = fly_a_day(t);
+    let prop = iss();
+    let iss_orbit = |t_s: f64| {
+        let s = prop
+            .state_at(prop.epoch() + Duration::from_seconds(t_s))
+            .unwrap();
+        (s.pos_teme_km, s.vel_teme_km_s, s.epoch)
+    };
+    let leo = leo();
+    let leo_orbit = |t_s: f64| {
+        let (p, v) = leo.state(t_s);
+        (p, v, leo.epoch_at(t_s))
+    };
+    let orbits: [(&str, Orbit<'_>); 2] = [
+        ("ISS, SGP4", &iss_orbit),
+        ("500 km, Sun in the orbit plane", &leo_orbit),
+    ];
+    for (t, (orbit_name, orbit)) in templates
+        .iter()
+        .flat_map(|t| orbits.iter().map(move |o| (t, o)))
+    {
+        let day = fly_a_day(t, *orbit);
         let wh = |j: f64| j / 3600.0;
         let loss_model = day.unshadowed_j - day.model_j;
         let loss_traced = day.unshadowed_j - day.traced_j;
         println!(
-            "{}: β {:.1}°..{:.1}°; array energy over the day {:.2} Wh unshadowed, {:.2} Wh with \
+            "{} ({orbit_name}): β {:.1}°..{:.1}°; array energy over the day {:.2} Wh unshadowed, {:.2} Wh with \
              self-shadowing ({:.2} %), independent ray trace {:.2} Wh ({:.2} %); largest \
              lit-fraction difference at a step {:.3}",
             t.name,
