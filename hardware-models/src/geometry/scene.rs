@@ -6,7 +6,7 @@ use rapier3d_f64::math::{Pose, Rotation as DQuat, Vec3 as DVec3};
 use rapier3d_f64::parry::query::DefaultQueryDispatcher;
 use rapier3d_f64::prelude::{
     BroadPhaseBvh, ColliderBuilder, ColliderHandle, ColliderSet, IntegrationParameters,
-    QueryFilter, Ray, RigidBodySet,
+    QueryFilter, QueryPipeline, Ray, RigidBodySet,
 };
 
 use super::{GeometryParams, PartParams, ShapeParams};
@@ -176,6 +176,20 @@ impl SpacecraftGeometry {
         Some(part_mass_properties(&self.colliders, handle))
     }
 
+    /// rapier's query pipeline over the parts, ignoring part `exclude`.
+    fn query_pipeline(&self, exclude: Option<usize>) -> QueryPipeline<'_> {
+        let filter = match exclude.and_then(|i| self.handles.get(i)) {
+            Some(h) => QueryFilter::default().exclude_collider(*h),
+            None => QueryFilter::default(),
+        };
+        self.broad_phase.as_query_pipeline(
+            &DefaultQueryDispatcher,
+            &self.bodies,
+            &self.colliders,
+            filter,
+        )
+    }
+
     /// The first part hit by the ray from `origin_body_m` along the unit direction
     /// `dir_body` (rapier's query pipeline, solid shapes: a ray starting inside a part hits
     /// it at distance 0), ignoring part `exclude`: its index and the distance, m.
@@ -185,35 +199,15 @@ impl SpacecraftGeometry {
         dir_body: &Vector3<f64>,
         exclude: Option<usize>,
     ) -> Option<(usize, f64)> {
-        let filter = match exclude.and_then(|i| self.handles.get(i)) {
-            Some(h) => QueryFilter::default().exclude_collider(*h),
-            None => QueryFilter::default(),
-        };
-        let pipeline = self.broad_phase.as_query_pipeline(
-            &DefaultQueryDispatcher,
-            &self.bodies,
-            &self.colliders,
-            filter,
-        );
         let ray = Ray::new(to_glam(origin_body_m), to_glam(dir_body));
-        pipeline
+        self.query_pipeline(exclude)
             .cast_ray(&ray, MAX_RAY_LENGTH_M, true)
             .and_then(|(h, toi)| Some((self.colliders.get(h)?.user_data as usize, toi)))
     }
 
     /// Whether the point lies inside (or on) some part other than `exclude`.
     pub fn contains_point(&self, point_body_m: &Vector3<f64>, exclude: Option<usize>) -> bool {
-        let filter = match exclude.and_then(|i| self.handles.get(i)) {
-            Some(h) => QueryFilter::default().exclude_collider(*h),
-            None => QueryFilter::default(),
-        };
-        let pipeline = self.broad_phase.as_query_pipeline(
-            &DefaultQueryDispatcher,
-            &self.bodies,
-            &self.colliders,
-            filter,
-        );
-        pipeline
+        self.query_pipeline(exclude)
             .intersect_point(to_glam(point_body_m))
             .next()
             .is_some()
