@@ -126,7 +126,7 @@ impl SolarPanelParams {
 pub(super) struct PanelConstants {
     unit_normal_body: Vector3<f64>,
     /// A · pf · η, m².
-    effective_area_m2: f64,
+    pub(super) effective_area_m2: f64,
     /// ln(1 − d), per year: (1 − d)^age = exp(age · ln(1 − d)).
     pub(super) log_retention_per_year: f64,
 }
