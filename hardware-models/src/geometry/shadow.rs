@@ -13,7 +13,7 @@
 //! and the fraction is bilinear in (s, t) between the grid nodes (a few nanoseconds, no
 //! trigonometry). A node is computed the first time a lookup needs it and kept (a cache: a
 //! satellite in a pointing mode sees the Sun along a few paths, and building every node up
-//! front takes 0.1–0.5 s for the built-in templates). Nodes behind or within 1° of the panel's plane take the
+//! front takes 0.2–1 s for the built-in templates). Nodes behind or within 1° of the panel's plane take the
 //! value at 1° above the plane in the same azimuth (the panel's power, ∝ cos θ, is ~0 there).
 //! Rays are cast only where a shadow can fall: a part whose bounding box lies behind the
 //! panel's plane cannot shadow it, and only sample points inside the projection of the other
@@ -27,8 +27,8 @@ use nalgebra::Vector3;
 use super::scene::{Face, SpacecraftGeometry};
 
 /// Cells along an edge of each cube-map face of a [`ShadowTable`] (nodes at gnomonic
-/// coordinates −1 + 2k/N: spacing 7.1° at a face centre, 3.6° at its edges).
-pub const SHADOW_TABLE_CELLS: usize = 16;
+/// coordinates −1 + 2k/N: spacing 3.6° at a face centre, 1.8° at its edges).
+pub const SHADOW_TABLE_CELLS: usize = 32;
 
 /// Sample points along the shorter side of a panel (the longer side gets proportionally more,
 /// up to [`MAX_PANEL_SAMPLES_PER_SIDE`]).

@@ -260,7 +260,7 @@ fn val_independent_ray_trace_day_energy_with_self_shadowing() {
         assert!(day.model_j <= day.unshadowed_j);
         // The day's energy agrees with the independent trace to 2 % of the energy lost to
         // shadow, or 0.1 % of the day's energy when the loss is small (sampling: 16 points
-        // across a panel's shorter side; interpolation between table nodes 3.6°–7.1° apart).
+        // across a panel's shorter side; interpolation between table nodes 1.8°–3.6° apart).
         let tolerance_j = (0.02 * loss_traced).max(1e-3 * day.unshadowed_j);
         assert!(
             (day.model_j - day.traced_j).abs() <= tolerance_j,
