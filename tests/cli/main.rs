@@ -5,6 +5,7 @@ mod common;
 mod eclipses;
 mod errors;
 mod inputs;
+mod mc;
 mod output;
 mod passes;
 mod propagate;

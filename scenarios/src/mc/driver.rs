@@ -149,6 +149,17 @@ fn differs(a: &Manifest, b: &Manifest) -> String {
     d.join(", ")
 }
 
+/// Whether `dir` holds anything but the temporary files an atomic write killed half-way
+/// leaves (`.NAME.tmp`).
+fn holds_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|d| {
+        d.filter_map(Result::ok).any(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            !(n.starts_with('.') && n.ends_with(".tmp"))
+        })
+    })
+}
+
 /// Starts the batch in `dir`, or resumes the one there: same scenario, seed, runs and shard,
 /// finished runs kept, a torn last record dropped.
 pub fn open(dir: &Path, manifest: Manifest) -> Result<Open, McError> {
@@ -161,8 +172,7 @@ pub fn open(dir: &Path, manifest: Manifest) -> Result<Open, McError> {
         }
         Some(_) => {}
         None => {
-            let non_empty = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
-            if non_empty {
+            if holds_files(dir) {
                 return Err(McError::NotABatch {
                     dir: dir.to_path_buf(),
                 });
@@ -424,7 +434,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(Manifest, Vec<Record>), Mc
                 reason: differs(&old, &manifest),
             });
         }
-    } else if std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some()) {
+    } else if holds_files(out) {
         return Err(McError::NotABatch {
             dir: out.to_path_buf(),
         });
