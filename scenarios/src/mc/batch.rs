@@ -234,9 +234,10 @@ impl Batch {
         let run_seed = rng.next_u64();
         let mut values = Vec::with_capacity(self.config.dispersions.len());
         for d in &self.config.dispersions {
-            values.push(d.distribution.sample(&mut rng).ok_or_else(|| {
+            let v = d.distribution.sample(&mut rng).ok_or_else(|| {
                 format!("{}: the truncated normal rejected every draw", d.text)
-            })?);
+            })?;
+            values.push(rounded(d.integer, v));
         }
         Ok(Draw {
             seed: run_seed,
@@ -532,6 +533,14 @@ struct Measured {
     envelopes: Ordered,
 }
 
+/// A drawn number as an integer when the dispersion asks for it.
+fn rounded(integer: bool, v: Drawn) -> Drawn {
+    match v {
+        Drawn::Number(x) if integer => Drawn::Value(toml::Value::Integer(x.round() as i64)),
+        other => other,
+    }
+}
+
 fn params_value(o: &Ordered) -> serde_json::Value {
     serde_json::to_value(o).unwrap_or(serde_json::Value::Null)
 }
@@ -657,7 +666,10 @@ fn probe(
     let mut probe = doc.clone();
     let mut ok = true;
     for d in &c.dispersions {
-        if let Err(e) = d.path.apply(&mut probe, &d.distribution.nominal()) {
+        if let Err(e) = d
+            .path
+            .apply(&mut probe, &rounded(d.integer, d.distribution.nominal()))
+        {
             diags.push(Diagnostic::new(
                 &c.file,
                 d.span.clone(),

@@ -30,6 +30,8 @@ pub struct Dispersion {
     pub span: Range<usize>,
     /// What it is drawn from.
     pub distribution: Distribution,
+    /// Whether drawn numbers are rounded to integers (`integer = true`).
+    pub integer: bool,
 }
 
 /// A Monte Carlo configuration.
@@ -205,6 +207,7 @@ fn dispersion(t: &Table<'_, '_>) -> Option<Dispersion> {
             None
         }
     });
+    let integer = t.bool("integer").is_some_and(|b| b.value);
     let kind = kind?;
     let num = |key: &'static str| -> Option<f64> {
         if !t.has(key) {
@@ -288,6 +291,7 @@ fn dispersion(t: &Table<'_, '_>) -> Option<Dispersion> {
         text: path_text.value,
         span: path_text.span,
         distribution,
+        integer,
     })
 }
 

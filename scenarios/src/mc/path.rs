@@ -9,9 +9,10 @@
 //! on the way are created, so `hardware_overrides` need not exist in the file; the last
 //! segment is set, replacing what was there.
 //!
-//! The value's type follows what it replaces: a number written where the file has an
-//! integer is rounded to an integer; where it has a string (an app argument), it is written
-//! as a string; elsewhere it is a float. A `choice` value is written as it is.
+//! A drawn number is written as a float, except where the file has a string (an app
+//! argument): there it is written as a string (`60`, `72.5`); a `choice` value is written as
+//! it is, a number in place of a string again as a string. A dispersion with
+//! `integer = true` rounds its numbers to integers first (for integer keys).
 
 use std::fmt;
 
@@ -320,9 +321,12 @@ fn find_element(
 /// The drawn value in the type of the one it replaces.
 fn typed(old: Option<&toml::Value>, value: &Drawn) -> toml::Value {
     match value {
-        Drawn::Value(v) => v.clone(),
+        Drawn::Value(v) => match (old, v) {
+            (Some(toml::Value::String(_)), toml::Value::Integer(i)) => toml::Value::String(i.to_string()),
+            (Some(toml::Value::String(_)), toml::Value::Float(x)) => toml::Value::String(number_text(*x)),
+            _ => v.clone(),
+        },
         Drawn::Number(x) => match old {
-            Some(toml::Value::Integer(_)) => toml::Value::Integer(x.round() as i64),
             Some(toml::Value::String(_)) => toml::Value::String(number_text(*x)),
             _ => toml::Value::Float(*x),
         },
@@ -387,7 +391,7 @@ rate_per_day = 1
             sat["hardware_overrides"]["power"]["battery"]["capacity_wh"].as_float(),
             Some(38.5)
         );
-        assert_eq!(sat["epoch_offset_s"].as_integer(), Some(121));
+        assert_eq!(sat["epoch_offset_s"].as_float(), Some(120.6));
         assert_eq!(sat["mean_anomaly_offset_deg"].as_float(), Some(2.5));
         assert_eq!(
             sat["hardware_overrides"]["power"]["solar_panels"]["+y wing"]["cell_efficiency"]
