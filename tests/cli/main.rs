@@ -6,6 +6,7 @@ mod eclipses;
 mod errors;
 mod inputs;
 mod mc;
+mod mc_slurm;
 mod output;
 mod passes;
 mod propagate;
