@@ -114,10 +114,17 @@ pub fn run(args: Args) -> CliResult {
 fn index_list(text: &str) -> CliResult<BTreeSet<u64>> {
     let mut out = BTreeSet::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let bad = || CliError::bad_input_msg(format!("{part:?} in {text:?}: expected a run index or a range like 40-45"));
+        let bad = || {
+            CliError::bad_input_msg(format!(
+                "{part:?} in {text:?}: expected a run index or a range like 40-45"
+            ))
+        };
         match part.split_once('-') {
             Some((a, b)) => {
-                let (a, b): (u64, u64) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
+                let (a, b): (u64, u64) = (
+                    a.trim().parse().map_err(|_| bad())?,
+                    b.trim().parse().map_err(|_| bad())?,
+                );
                 if a > b || b - a > 1_000_000 {
                     return Err(bad());
                 }
@@ -182,10 +189,12 @@ fn batch(args: BatchArgs) -> CliResult {
         None => base,
     };
     let shard = shard.unwrap_or(Shard::ALL);
-    let threads = args
-        .threads
-        .map_or_else(|| std::thread::available_parallelism().map_or(1, usize::from), |t| t as usize);
-    let mut open = scenarios::mc::open(&dir, manifest_of(&batch, seed, runs, shard)).map_err(mc_error)?;
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        |t| t as usize,
+    );
+    let mut open =
+        scenarios::mc::open(&dir, manifest_of(&batch, seed, runs, shard)).map_err(mc_error)?;
     let total = open.manifest.indices().count() as u64;
     let done_before = open.records.len() as u64;
     if !args.quiet && done_before > 0 {
@@ -199,7 +208,11 @@ fn batch(args: BatchArgs) -> CliResult {
             }
         );
     }
-    let mut failed = open.records.values().filter(|r| !r.is_error() && !r.passed()).count();
+    let mut failed = open
+        .records
+        .values()
+        .filter(|r| !r.is_error() && !r.passed())
+        .count();
     let mut errors = open.records.values().filter(|r| r.is_error()).count();
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = show.then(|| {
@@ -211,7 +224,9 @@ fn batch(args: BatchArgs) -> CliResult {
         b.set_position(done_before);
         b
     });
-    let message = |failed: usize, errors: usize| format!("({failed} with failed assertions, {errors} errors)");
+    let message = |failed: usize, errors: usize| {
+        format!("({failed} with failed assertions, {errors} errors)")
+    };
     if let Some(b) = &bar {
         b.set_message(message(failed, errors));
     }
@@ -273,7 +288,11 @@ fn batch(args: BatchArgs) -> CliResult {
     let error_runs = records.iter().filter(|r| r.is_error()).count();
     if error_runs > 0 {
         for r in records.iter().filter(|r| r.is_error()).take(5) {
-            eprintln!("run {} could not be simulated: {}", r.index, r.error().unwrap_or(""));
+            eprintln!(
+                "run {} could not be simulated: {}",
+                r.index,
+                r.error().unwrap_or("")
+            );
         }
         if error_runs > 5 {
             eprintln!("… {} error runs in all (summary.json)", error_runs);
@@ -284,14 +303,19 @@ fn batch(args: BatchArgs) -> CliResult {
 }
 
 fn pct(v: &serde_json::Value) -> String {
-    v.as_f64().map_or("–".to_string(), |p| format!("{:.1} %", 100.0 * p))
+    v.as_f64()
+        .map_or("–".to_string(), |p| format!("{:.1} %", 100.0 * p))
 }
 
 fn print_summary(sum: &serde_json::Value) {
     let s = &sum["success"];
     println!(
         "success: {} of {} runs, {} (Wilson 95 % {} – {}); {} error runs",
-        s["passed"], s["of"], pct(&s["probability"]), pct(&s["wilson95"][0]), pct(&s["wilson95"][1]),
+        s["passed"],
+        s["of"],
+        pct(&s["probability"]),
+        pct(&s["wilson95"][0]),
+        pct(&s["wilson95"][1]),
         sum["error_runs"]
     );
     if let Some(list) = sum["assertions"].as_array() {
@@ -361,7 +385,11 @@ fn rerun(args: RerunArgs) -> CliResult {
         } else {
             "failed assertions".to_string()
         };
-        println!("run {}: {outcome}; {state}; outputs in {}", r.index, r.outputs.display());
+        println!(
+            "run {}: {outcome}; {state}; outputs in {}",
+            r.index,
+            r.outputs.display()
+        );
     }
     if !all_same || reruns.iter().any(|r| r.record.is_error()) {
         return Err(CliError::Exit(EXIT_RUN_ERRORS));

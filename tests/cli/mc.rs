@@ -36,15 +36,26 @@ fn ok(args: &[&str]) -> String {
 /// Asserts that two batch directories hold the same aggregate, plots included.
 pub fn same_aggregate(a: &Path, b: &Path) {
     for f in AGGREGATE {
-        let (x, y) = (std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap());
-        assert!(x == y, "{f} differs between {} and {}", a.display(), b.display());
+        let (x, y) = (
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+        );
+        assert!(
+            x == y,
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
     }
     let plots = |d: &Path| -> Vec<(String, Vec<u8>)> {
         let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d.join("plots"))
             .unwrap()
             .map(|e| {
                 let e = e.unwrap();
-                (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
             })
             .collect();
         v.sort();
@@ -71,39 +82,93 @@ fn regress_a_batch_is_the_same_at_any_thread_count_and_as_merged_shards() {
     let (one, two, shards) = (d(&t, "one"), d(&t, "two"), d(&t, "shards"));
     let out = ok(&[&tiny(), "--threads", "1", "--out", one.to_str().unwrap()]);
     assert!(out.contains("success: "), "{out}");
-    ok(&[&tiny(), "--threads", "2", "--out", two.to_str().unwrap(), "--quiet"]);
+    ok(&[
+        &tiny(),
+        "--threads",
+        "2",
+        "--out",
+        two.to_str().unwrap(),
+        "--quiet",
+    ]);
     same_aggregate(&one, &two);
     // shards, one through --shard and the others through the schedulers' variables
-    ok(&[&tiny(), "--shard", "0/4", "--out", shards.to_str().unwrap(), "--quiet"]);
+    ok(&[
+        &tiny(),
+        "--shard",
+        "0/4",
+        "--out",
+        shards.to_str().unwrap(),
+        "--quiet",
+    ]);
     let env_run = |vars: &[(&str, &str)]| {
         let out = super::common::run_env(
             &["mc", &tiny(), "--out", shards.to_str().unwrap(), "--quiet"],
             vars,
         );
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
-    env_run(&[("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_MIN", "1"), ("SLURM_ARRAY_TASK_COUNT", "4")]);
-    env_run(&[("AWS_BATCH_JOB_ARRAY_INDEX", "2"), ("AWS_BATCH_JOB_ARRAY_SIZE", "4")]);
+    env_run(&[
+        ("SLURM_ARRAY_TASK_ID", "2"),
+        ("SLURM_ARRAY_TASK_MIN", "1"),
+        ("SLURM_ARRAY_TASK_COUNT", "4"),
+    ]);
+    env_run(&[
+        ("AWS_BATCH_JOB_ARRAY_INDEX", "2"),
+        ("AWS_BATCH_JOB_ARRAY_SIZE", "4"),
+    ]);
     let out = super::common::run_env(
-        &["mc", &tiny(), "--out", shards.to_str().unwrap(), "--quiet", "--shard-count", "4"],
+        &[
+            "mc",
+            &tiny(),
+            "--out",
+            shards.to_str().unwrap(),
+            "--quiet",
+            "--shard-count",
+            "4",
+        ],
         &[("JOB_COMPLETION_INDEX", "3")],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut names: Vec<String> = std::fs::read_dir(&shards)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["shard-000-of-004", "shard-001-of-004", "shard-002-of-004", "shard-003-of-004"]);
+    assert_eq!(
+        names,
+        [
+            "shard-000-of-004",
+            "shard-001-of-004",
+            "shard-002-of-004",
+            "shard-003-of-004"
+        ]
+    );
     // a shard holds exactly its indices
     let s1 = lines(&shards.join("shard-001-of-004"));
     let idx: Vec<u64> = s1
         .iter()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["index"].as_u64().unwrap())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["index"]
+                .as_u64()
+                .unwrap()
+        })
         .collect();
     assert_eq!(idx, [1, 5, 9]);
     let merged = d(&t, "merged");
-    let dirs: Vec<String> = names.iter().map(|n| shards.join(n).display().to_string()).collect();
+    let dirs: Vec<String> = names
+        .iter()
+        .map(|n| shards.join(n).display().to_string())
+        .collect();
     let mut args: Vec<&str> = vec!["merge"];
     args.extend(dirs.iter().map(String::as_str));
     args.extend(["--out", merged.to_str().unwrap()]);
@@ -111,8 +176,16 @@ fn regress_a_batch_is_the_same_at_any_thread_count_and_as_merged_shards() {
     same_aggregate(&one, &merged);
     // the merged manifest describes the whole batch
     let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(merged.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!((m["shard_index"].as_u64(), m["shard_count"].as_u64(), m["records"].as_u64()), (Some(0), Some(1), Some(12)));
+        serde_json::from_str(&std::fs::read_to_string(merged.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        (
+            m["shard_index"].as_u64(),
+            m["shard_count"].as_u64(),
+            m["records"].as_u64()
+        ),
+        (Some(0), Some(1), Some(12))
+    );
     assert_eq!(m["complete"], true);
 }
 
@@ -120,9 +193,18 @@ fn regress_a_batch_is_the_same_at_any_thread_count_and_as_merged_shards() {
 fn regress_records_hold_what_the_run_measured_and_reruns_reproduce_them() {
     let t = tempfile::tempdir().unwrap();
     let dir = d(&t, "b");
-    ok(&[&tiny(), "--out", dir.to_str().unwrap(), "--keep", "2,7-8", "--quiet"]);
-    let recs: Vec<serde_json::Value> =
-        lines(&dir).iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    ok(&[
+        &tiny(),
+        "--out",
+        dir.to_str().unwrap(),
+        "--keep",
+        "2,7-8",
+        "--quiet",
+    ]);
+    let recs: Vec<serde_json::Value> = lines(&dir)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(recs.len(), 12);
     for (i, r) in recs.iter().enumerate() {
         assert_eq!(r["index"].as_u64(), Some(i as u64), "sorted by index");
@@ -135,9 +217,17 @@ fn regress_records_hold_what_the_run_measured_and_reruns_reproduce_them() {
             .as_f64()
             .unwrap();
         assert!((0.8..=0.95).contains(&a), "truncated: {a}");
-        let soc = r["assertions"]["battery stays above 0.85"]["value"].as_f64().unwrap();
-        assert_eq!(r["assertions"]["battery stays above 0.85"]["passed"], soc >= 0.85);
-        assert_eq!(r["passed"], soc >= 0.85 && r["assertions"]["max(temp_avionics_c) <= 60"]["passed"] == true);
+        let soc = r["assertions"]["battery stays above 0.85"]["value"]
+            .as_f64()
+            .unwrap();
+        assert_eq!(
+            r["assertions"]["battery stays above 0.85"]["passed"],
+            soc >= 0.85
+        );
+        assert_eq!(
+            r["passed"],
+            soc >= 0.85 && r["assertions"]["max(temp_avionics_c) <= 60"]["passed"] == true
+        );
         assert_eq!(r["envelopes"]["battery_soc"].as_array().unwrap().len(), 20);
         assert!(r["metrics"]["mean(temp_avionics_c)"].as_f64().unwrap() > -50.0);
         assert_eq!(r["outputs_sha256"].as_str().unwrap().len(), 64);
@@ -147,34 +237,53 @@ fn regress_records_hold_what_the_run_measured_and_reruns_reproduce_them() {
         .filter(|r| r["passed"] == false)
         .map(|r| r["index"].as_u64().unwrap())
         .collect();
-    assert!(!failed.is_empty() && failed.len() < 12, "the tiny batch has both: {failed:?}");
+    assert!(
+        !failed.is_empty() && failed.len() < 12,
+        "the tiny batch has both: {failed:?}"
+    );
     // kept: the --keep runs and every failed run (cap 10), each with the files of `skytwin run`
     let mut kept: Vec<u64> = std::fs::read_dir(dir.join("runs"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().parse().unwrap())
         .collect();
     kept.sort_unstable();
-    let mut want: Vec<u64> = [2, 7, 8].into_iter().chain(failed.iter().copied()).collect();
+    let mut want: Vec<u64> = [2, 7, 8]
+        .into_iter()
+        .chain(failed.iter().copied())
+        .collect();
     want.sort_unstable();
     want.dedup();
     assert_eq!(kept, want);
-    let kept_summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("runs/000007/summary.json")).unwrap()).unwrap();
+    let kept_summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("runs/000007/summary.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(kept_summary["seed"], recs[7]["seed"]);
-    assert_eq!(kept_summary["assertions"].as_array().unwrap().len(), 2, "the metrics are not assertions");
     assert_eq!(
-        kept_summary["assertions"][0]["value"], recs[7]["assertions"]["battery stays above 0.85"]["value"],
+        kept_summary["assertions"].as_array().unwrap().len(),
+        2,
+        "the metrics are not assertions"
+    );
+    assert_eq!(
+        kept_summary["assertions"][0]["value"],
+        recs[7]["assertions"]["battery stays above 0.85"]["value"],
         "the kept run measured what the record says"
     );
     // `skytwin run` of the kept run's scenario is not needed: rerun writes the same record
     std::fs::remove_dir_all(dir.join("runs/000007")).unwrap();
     let out = ok(&["rerun", dir.to_str().unwrap(), "--runs", "7,10"]);
-    assert_eq!(out.matches("record equal to the batch's").count(), 2, "{out}");
+    assert_eq!(
+        out.matches("record equal to the batch's").count(),
+        2,
+        "{out}"
+    );
     assert!(dir.join("runs/000007/telemetry.csv").exists());
     assert!(dir.join("runs/000010/events.jsonl").exists());
     let out = mc(&["rerun", dir.to_str().unwrap(), "--runs", "12"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("run 12 is not one of this batch's runs"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("run 12 is not one of this batch's runs")
+    );
 }
 
 #[test]
@@ -187,12 +296,36 @@ fn regress_bad_input_exits_2_and_a_run_that_cannot_be_simulated_exits_1() {
         p
     };
     let cases = [
-        ("path", text.replace("satellite.sat.mean_anomaly", "satellite.sax.mean_anomaly"), "(it has: sat)"),
-        ("dist", text.replace("\"normal\"", "\"gaussian\""), "unknown distribution \"gaussian\""),
-        ("trunc", text.replace("min = 0.8\n", "min = 1.3\nmax2 = 0\n"), "unknown key `max2`"),
-        ("metric", text.replace("mean(temp_avionics_c)", "mean(temp_nowhere_c)"), "unknown telemetry quantity"),
-        ("nosection", text[..text.find("[monte_carlo]").unwrap()].to_string(), "no [monte_carlo] section"),
-        ("value", text.replace("min = 20.0\nmax = 90.0", "min = -90.0\nmax = -20.0"), "does not load"),
+        (
+            "path",
+            text.replace("satellite.sat.mean_anomaly", "satellite.sax.mean_anomaly"),
+            "(it has: sat)",
+        ),
+        (
+            "dist",
+            text.replace("\"normal\"", "\"gaussian\""),
+            "unknown distribution \"gaussian\"",
+        ),
+        (
+            "trunc",
+            text.replace("min = 0.8\n", "min = 1.3\nmax2 = 0\n"),
+            "unknown key `max2`",
+        ),
+        (
+            "metric",
+            text.replace("mean(temp_avionics_c)", "mean(temp_nowhere_c)"),
+            "unknown telemetry quantity",
+        ),
+        (
+            "nosection",
+            text[..text.find("[monte_carlo]").unwrap()].to_string(),
+            "no [monte_carlo] section",
+        ),
+        (
+            "value",
+            text.replace("min = 20.0\nmax = 90.0", "min = -90.0\nmax = -20.0"),
+            "does not load",
+        ),
     ];
     for (name, s, needle) in &cases {
         let p = write(name, s);
@@ -205,10 +338,23 @@ fn regress_bad_input_exits_2_and_a_run_that_cannot_be_simulated_exits_1() {
     }
     // a diagnostic points at the line of the path
     let p = write("line", &cases[0].1);
-    let out = mc(&[p.to_str().unwrap(), "--out", d(&t, "line").to_str().unwrap()]);
+    let out = mc(&[
+        p.to_str().unwrap(),
+        "--out",
+        d(&t, "line").to_str().unwrap(),
+    ]);
     let _ = std::fs::remove_file(&p);
-    let line = cases[0].1.lines().position(|l| l.contains("satellite.sax")).unwrap() + 1;
-    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!(":{line}:8")), "{}", String::from_utf8_lossy(&out.stderr));
+    let line = cases[0]
+        .1
+        .lines()
+        .position(|l| l.contains("satellite.sax"))
+        .unwrap()
+        + 1;
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!(":{line}:8")),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // some draws give an initial state of charge above 1: those runs are error runs
     let p = write(
         "errors",
@@ -218,11 +364,19 @@ fn regress_bad_input_exits_2_and_a_run_that_cannot_be_simulated_exits_1() {
         ),
     );
     let dir = d(&t, "errors");
-    let out = mc(&[p.to_str().unwrap(), "--out", dir.to_str().unwrap(), "--quiet"]);
+    let out = mc(&[
+        p.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+        "--quiet",
+    ]);
     let _ = std::fs::remove_file(&p);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("could not be simulated") && err.contains("initial_soc"), "{err}");
+    assert!(
+        err.contains("could not be simulated") && err.contains("initial_soc"),
+        "{err}"
+    );
     let sum: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
     let errors = sum["error_runs"].as_u64().unwrap();
@@ -235,7 +389,11 @@ fn regress_bad_input_exits_2_and_a_run_that_cannot_be_simulated_exits_1() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds another batch"));
     // no --runs anywhere
     let p = write("noruns", &text.replace("runs = 12\n", ""));
-    let out = mc(&[p.to_str().unwrap(), "--out", d(&t, "noruns").to_str().unwrap()]);
+    let out = mc(&[
+        p.to_str().unwrap(),
+        "--out",
+        d(&t, "noruns").to_str().unwrap(),
+    ]);
     let _ = std::fs::remove_file(&p);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--runs"));
@@ -246,9 +404,20 @@ fn regress_merge_says_which_shard_or_run_is_missing_or_duplicated() {
     let t = tempfile::tempdir().unwrap();
     let base = d(&t, "s");
     for i in 0..3 {
-        ok(&[&tiny(), "--shard", &format!("{i}/3"), "--out", base.to_str().unwrap(), "--quiet"]);
+        ok(&[
+            &tiny(),
+            "--shard",
+            &format!("{i}/3"),
+            "--out",
+            base.to_str().unwrap(),
+            "--quiet",
+        ]);
     }
-    let s = |i: u64| base.join(format!("shard-{i:03}-of-003")).display().to_string();
+    let s = |i: u64| {
+        base.join(format!("shard-{i:03}-of-003"))
+            .display()
+            .to_string()
+    };
     let out_dir = d(&t, "m").display().to_string();
     let bad = |dirs: Vec<String>, needle: &str| {
         let mut args = vec!["merge".to_string()];
@@ -264,13 +433,32 @@ fn regress_merge_says_which_shard_or_run_is_missing_or_duplicated() {
     bad(vec![s(0), s(1), s(1), s(2)], "duplicated: shard 1");
     // a shard of another batch
     let other = d(&t, "o");
-    ok(&[&tiny(), "--seed", "9", "--shard", "1/3", "--out", other.to_str().unwrap(), "--quiet"]);
-    bad(vec![s(0), other.join("shard-001-of-003").display().to_string(), s(2)], "not shards of the same batch (seed 9 vs 5)");
+    ok(&[
+        &tiny(),
+        "--seed",
+        "9",
+        "--shard",
+        "1/3",
+        "--out",
+        other.to_str().unwrap(),
+        "--quiet",
+    ]);
+    bad(
+        vec![
+            s(0),
+            other.join("shard-001-of-003").display().to_string(),
+            s(2),
+        ],
+        "not shards of the same batch (seed 9 vs 5)",
+    );
     // a shard whose records were altered after it finished
     let f = base.join("shard-002-of-003/runs.jsonl");
     let text = std::fs::read_to_string(&f).unwrap();
     std::fs::write(&f, text.replacen("\"ok\"", "\"ok\" ", 1)).unwrap();
-    bad(vec![s(0), s(1), s(2)], "does not match the hash in its manifest");
+    bad(
+        vec![s(0), s(1), s(2)],
+        "does not match the hash in its manifest",
+    );
     std::fs::write(&f, &text).unwrap();
     ok(&["merge", &s(0), &s(1), &s(2), "--out", &out_dir]);
 }
@@ -292,14 +480,31 @@ fn regress_a_batch_killed_at_random_moments_resumes_to_the_uninterrupted_result(
     let t = tempfile::tempdir().unwrap();
     let (whole, killed) = (d(&t, "whole"), d(&t, "killed"));
     let args = |dir: &Path| -> Vec<String> {
-        ["mc", &tiny(), "--runs", "40", "--threads", "2", "--quiet", "--out", dir.to_str().unwrap()]
-            .iter()
-            .map(|s| (*s).to_string())
-            .collect()
+        [
+            "mc",
+            &tiny(),
+            "--runs",
+            "40",
+            "--threads",
+            "2",
+            "--quiet",
+            "--out",
+            dir.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect()
     };
     let t0 = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_skytwin")).args(&args(&whole)[..]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_skytwin"))
+        .args(&args(&whole)[..])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let full_ms = t0.elapsed().as_millis().max(50) as u64;
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -320,7 +525,11 @@ fn regress_a_batch_killed_at_random_moments_resumes_to_the_uninterrupted_result(
         match child.try_wait().unwrap() {
             Some(status) => {
                 let err = child.wait_with_output().unwrap().stderr;
-                assert!(status.success(), "attempt {attempt}: {}", String::from_utf8_lossy(&err));
+                assert!(
+                    status.success(),
+                    "attempt {attempt}: {}",
+                    String::from_utf8_lossy(&err)
+                );
                 if kills >= 8 {
                     break;
                 }
@@ -345,7 +554,55 @@ fn regress_a_batch_killed_at_random_moments_resumes_to_the_uninterrupted_result(
     }
     assert!(kills >= 5, "only {kills} kills landed");
     // the same command finishes it
-    let out = Command::new(env!("CARGO_BIN_EXE_skytwin")).args(&args(&killed)[..]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_skytwin"))
+        .args(&args(&killed)[..])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     same_aggregate(&whole, &killed);
+}
+
+#[test]
+fn regress_example_eo_cubesat_mc_runs_a_small_batch() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = d(&t, "eo");
+    let out = ok(&[
+        "eo-cubesat-mc",
+        "--runs",
+        "2",
+        "--threads",
+        "2",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.contains("eo-cubesat-mc: 2 runs of 2"), "{out}");
+    let sum: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(sum["completed"], 2);
+    assert_eq!(sum["assertions"].as_array().unwrap().len(), 5);
+    assert_eq!(sum["metrics"].as_array().unwrap().len(), 3);
+    assert_eq!(sum["parameters"].as_array().unwrap().len(), 7);
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(
+        html.matches("<svg").count() >= 8 + 3,
+        "histograms and envelopes inline"
+    );
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "self-contained"
+    );
+    let recs = lines(&dir);
+    let r: serde_json::Value = serde_json::from_str(&recs[1]).unwrap();
+    let interval = r["params"]["app.eo-imager.args.1"].as_i64().unwrap();
+    assert!([45, 60, 90].contains(&interval));
+    assert!(
+        r["metrics"]["total(downlinked_bytes, app=eo-imager)"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
 }

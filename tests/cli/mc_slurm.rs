@@ -46,7 +46,10 @@ fn val_slurm_job_array_and_dependent_merge_equal_a_one_process_batch() {
     let doc = std::fs::read_to_string(repo("docs/cluster.md")).unwrap();
     for f in ["tools/slurm/mc-array.sbatch", "tools/slurm/mc-merge.sbatch"] {
         let script = std::fs::read_to_string(repo(f)).unwrap();
-        assert!(doc.contains(&script), "docs/cluster.md does not hold {f} verbatim");
+        assert!(
+            doc.contains(&script),
+            "docs/cluster.md does not hold {f} verbatim"
+        );
     }
     if let Err(why) = slurm_installable() {
         assert!(
@@ -80,7 +83,13 @@ fn submit_and_check(recipe: &Path) {
     let sbatch = |args: &[&str]| -> String {
         let (ok, text) = sh(Command::new("sbatch")
             .env("SKYTWIN", bin)
-            .env("PATH", format!("{}:/usr/sbin:/usr/bin:/sbin:/bin", std::env::var("PATH").unwrap_or_default()))
+            .env(
+                "PATH",
+                format!(
+                    "{}:/usr/sbin:/usr/bin:/sbin:/bin",
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
             .arg("--parsable")
             .arg(format!("--chdir={}", t.path().display()))
             .args(args));
@@ -93,12 +102,20 @@ fn submit_and_check(recipe: &Path) {
     let jid = sbatch(&["--array=0-3", &array, &scenario, "12", "5", &out_s]);
     let mid = sbatch(&[&format!("--dependency=afterok:{jid}"), &merge, &out_s]);
     for job in [&jid, &mid] {
-        let (ok, text) = sh(Command::new("bash").arg(recipe).args(["--wait-job", job, "600"]));
+        let (ok, text) = sh(Command::new("bash")
+            .arg(recipe)
+            .args(["--wait-job", job, "600"]));
         let logs: Vec<String> = std::fs::read_dir(t.path())
             .unwrap()
             .filter_map(Result::ok)
             .filter(|e| e.file_name().to_string_lossy().ends_with(".log"))
-            .map(|e| format!("{}:\n{}", e.path().display(), std::fs::read_to_string(e.path()).unwrap_or_default()))
+            .map(|e| {
+                format!(
+                    "{}:\n{}",
+                    e.path().display(),
+                    std::fs::read_to_string(e.path()).unwrap_or_default()
+                )
+            })
             .collect();
         assert!(ok, "job {job}: {text}\n{}", logs.join("\n"));
     }
@@ -106,16 +123,26 @@ fn submit_and_check(recipe: &Path) {
     let logs = std::fs::read_dir(t.path())
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&format!("skytwin-mc-{jid}_")))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!("skytwin-mc-{jid}_"))
+        })
         .count();
     assert_eq!(logs, 4, "array task logs");
     for i in 0..4 {
-        assert!(out.join(format!("shard-{i:03}-of-004/manifest.json")).exists(), "shard {i}");
+        assert!(
+            out.join(format!("shard-{i:03}-of-004/manifest.json"))
+                .exists(),
+            "shard {i}"
+        );
     }
     // the one-process batch of the same scenario and seed
     let one = t.path().join("one");
     let o = Command::new(bin)
-        .args(["mc", &scenario, "--runs", "12", "--seed", "5", "--quiet", "--out"])
+        .args([
+            "mc", &scenario, "--runs", "12", "--seed", "5", "--quiet", "--out",
+        ])
         .arg(&one)
         .output()
         .unwrap();

@@ -11,7 +11,9 @@ use serde_json::Value;
 use super::distribution::number_json;
 use super::manifest::BatchInfo;
 use super::record::{Ordered, Record};
-use super::stats::{Describe, Histogram, Z_95, describe, histogram, percentile_sorted, spearman, wilson};
+use super::stats::{
+    Describe, Histogram, Z_95, describe, histogram, percentile_sorted, spearman, wilson,
+};
 
 /// Bins of a histogram in the summary and the report.
 pub const HISTOGRAM_BINS: usize = 20;
@@ -254,7 +256,12 @@ pub(super) fn rows(info: &BatchInfo, records: &[Record]) -> Vec<Row> {
             let params = info
                 .parameters
                 .iter()
-                .map(|p| param_number(v.get("params").and_then(|x| x.get(&p.path)), p.choices.as_ref()))
+                .map(|p| {
+                    param_number(
+                        v.get("params").and_then(|x| x.get(&p.path)),
+                        p.choices.as_ref(),
+                    )
+                })
                 .collect();
             let a = v.get("assertions");
             let m = v.get("metrics");
@@ -348,13 +355,17 @@ pub fn summarize(h: &Header<'_>, records: &[Record]) -> Summary {
                 k,
                 Influence {
                     parameter: p.path.clone(),
-                    rank_correlation_with_pass: spearman(&x, &pass).map_or(Value::Null, number_json),
+                    rank_correlation_with_pass: spearman(&x, &pass)
+                        .map_or(Value::Null, number_json),
                     rank_correlation: Ordered(
                         value_names
                             .iter()
                             .enumerate()
                             .map(|(j, n)| {
-                                (n.clone(), spearman(&x, &col(j)).map_or(Value::Null, number_json))
+                                (
+                                    n.clone(),
+                                    spearman(&x, &col(j)).map_or(Value::Null, number_json),
+                                )
                             })
                             .collect(),
                     ),

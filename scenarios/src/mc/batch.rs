@@ -23,7 +23,9 @@ use super::distribution::{Distribution, Drawn, number_json, toml_json};
 use super::manifest::{AssertionInfo, BatchInfo, ParamInfo, Source};
 use super::memo::MemoFiles;
 use super::record::{Ordered, Record, seal};
-use crate::assertions::{Assertion, Metric, Names, Quantity, Statistic, Value, ValueUnit, metric_of};
+use crate::assertions::{
+    Assertion, Metric, Names, Quantity, Statistic, Value, ValueUnit, metric_of,
+};
 use crate::diag::{Diagnostic, InvalidScenario, error_chain};
 use crate::events::EventRecord;
 use crate::expr::{CmpOp, map_span, parse_metric};
@@ -234,9 +236,10 @@ impl Batch {
         let run_seed = rng.next_u64();
         let mut values = Vec::with_capacity(self.config.dispersions.len());
         for d in &self.config.dispersions {
-            let v = d.distribution.sample(&mut rng).ok_or_else(|| {
-                format!("{}: the truncated normal rejected every draw", d.text)
-            })?;
+            let v = d
+                .distribution
+                .sample(&mut rng)
+                .ok_or_else(|| format!("{}: the truncated normal rejected every draw", d.text))?;
             values.push(rounded(d.integer, v));
         }
         Ok(Draw {
@@ -283,10 +286,8 @@ impl Batch {
                 .collect(),
         );
         let result = draw.and_then(|d| {
-            catch_unwind(AssertUnwindSafe(|| {
-                self.fly(index, &d, hv, cache, outputs)
-            }))
-            .unwrap_or_else(|p| Err(format!("the run panicked: {}", panic_text(&p))))
+            catch_unwind(AssertUnwindSafe(|| self.fly(index, &d, hv, cache, outputs)))
+                .unwrap_or_else(|p| Err(format!("the run panicked: {}", panic_text(&p))))
         });
         match result {
             Ok(m) => {
@@ -323,8 +324,8 @@ impl Batch {
     ) -> Result<Measured, String> {
         let text = self.run_text(&draw.values)?;
         let shown = format!("{} (run {index})", self.name);
-        let mut scenario = load_text(&shown, text, &self.base, &self.files, hv, cache)
-            .map_err(|e| match e {
+        let mut scenario =
+            load_text(&shown, text, &self.base, &self.files, hv, cache).map_err(|e| match e {
                 LoadError::Invalid(inv) => format!(
                     "the dispersed scenario does not load: {}",
                     inv.diagnostics
@@ -362,17 +363,29 @@ impl Batch {
             Some((w, p)) => (Some(w), Some(p)),
             None => (None, None),
         };
-        let mut sink = McSink::new(&scenario, &self.envelopes, self.config.envelope_bins, writer);
+        let mut sink = McSink::new(
+            &scenario,
+            &self.envelopes,
+            self.config.envelope_bins,
+            writer,
+        );
         run.run_to_end(&mut sink).map_err(|e| error_chain(&e))?;
         let mut result = run.finish(&mut sink).map_err(|e| error_chain(&e))?;
-        let extra = result.outcomes.split_off(n_assertions.min(result.outcomes.len()));
+        let extra = result
+            .outcomes
+            .split_off(n_assertions.min(result.outcomes.len()));
         if let (Some(w), Some(p)) = (sink.writer.take(), &plain) {
             w.finish(p, &result).map_err(|e| e.to_string())?;
         }
         Ok(self.measured(&result, &extra, sink))
     }
 
-    fn measured(&self, result: &RunResult, extra: &[crate::assertions::Outcome], sink: McSink<'_>) -> Measured {
+    fn measured(
+        &self,
+        result: &RunResult,
+        extra: &[crate::assertions::Outcome],
+        sink: McSink<'_>,
+    ) -> Measured {
         let start = self.start;
         let number = |v: Value| -> serde_json::Value {
             match v {
@@ -440,13 +453,16 @@ impl Batch {
             let pool = &pool;
             scope.spawn(move || {
                 pool.install(|| {
-                    indices.par_iter().with_max_len(1).for_each_with(tx, |tx, &i| {
-                        if stop.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        let rec = self.run_kept(seed, i, opts, kept, hv, cache);
-                        let _ = tx.send(rec);
-                    });
+                    indices
+                        .par_iter()
+                        .with_max_len(1)
+                        .for_each_with(tx, |tx, &i| {
+                            if stop.load(Ordering::Relaxed) {
+                                return;
+                            }
+                            let rec = self.run_kept(seed, i, opts, kept, hv, cache);
+                            let _ = tx.send(rec);
+                        });
                 });
             });
             let mut first_error = None;
@@ -589,7 +605,12 @@ fn metrics_of(c: &McConfig, s: &Scenario, diags: &mut Vec<Diagnostic>) -> Vec<As
         let parsed = match parse_metric(&m.value) {
             Ok(p) => p,
             Err(e) => {
-                diags.push(Diagnostic::new(&c.file, at(&e.span), "the metric does not parse", e.message));
+                diags.push(Diagnostic::new(
+                    &c.file,
+                    at(&e.span),
+                    "the metric does not parse",
+                    e.message,
+                ));
                 continue;
             }
         };
@@ -685,7 +706,14 @@ fn probe(
     let Ok(text) = toml::to_string(&probe) else {
         return;
     };
-    if let Err(e) = load_text(&format!("{name} (nominal draw)"), text, base, files, hv, cache) {
+    if let Err(e) = load_text(
+        &format!("{name} (nominal draw)"),
+        text,
+        base,
+        files,
+        hv,
+        cache,
+    ) {
         let mut d = Diagnostic::new(
             &c.file,
             c.span.clone(),

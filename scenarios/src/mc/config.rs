@@ -149,9 +149,7 @@ fn invalid(ctx: Ctx) -> ConfigError {
 
 fn read_table(t: &Table<'_, '_>) -> McConfig {
     let ctx = t.ctx();
-    let runs = t
-        .int_in("runs", 1, 1_000_000_000)
-        .map(|x| x.value as u64);
+    let runs = t.int_in("runs", 1, 1_000_000_000).map(|x| x.value as u64);
     let seed = t.u64("seed").map(|x| x.value);
     let keep_failed = t
         .int_in("keep_failed", 0, 100_000)
@@ -200,13 +198,15 @@ fn dispersion(t: &Table<'_, '_>) -> Option<Dispersion> {
     let ctx = t.ctx();
     let path_text = t.req_str("path");
     let kind = t.req_str("distribution");
-    let path = path_text.as_ref().and_then(|p| match ParamPath::parse(&p.value) {
-        Ok(x) => Some(x),
-        Err(e) => {
-            ctx.error(p.span.clone(), "the path does not parse", e.to_string());
-            None
-        }
-    });
+    let path = path_text
+        .as_ref()
+        .and_then(|p| match ParamPath::parse(&p.value) {
+            Ok(x) => Some(x),
+            Err(e) => {
+                ctx.error(p.span.clone(), "the path does not parse", e.to_string());
+                None
+            }
+        });
     let integer = t.bool("integer").is_some_and(|b| b.value);
     let kind = kind?;
     let num = |key: &'static str| -> Option<f64> {
@@ -224,7 +224,11 @@ fn dispersion(t: &Table<'_, '_>) -> Option<Dispersion> {
             let (mean, sd) = (num("mean"), num("sd"));
             let (mean, sd) = (mean?, sd?);
             if sd < 0.0 {
-                bad("sd", "`sd` must not be negative", "a standard deviation ≥ 0");
+                bad(
+                    "sd",
+                    "`sd` must not be negative",
+                    "a standard deviation ≥ 0",
+                );
                 return None;
             }
             Distribution::Normal { mean, sd }
@@ -237,7 +241,11 @@ fn dispersion(t: &Table<'_, '_>) -> Option<Dispersion> {
                 return None;
             }
             if min >= max {
-                bad("max", "`max` must be above `min`", "an upper bound above `min`");
+                bad(
+                    "max",
+                    "`max` must be above `min`",
+                    "an upper bound above `min`",
+                );
                 return None;
             }
             let mass = truncated_mass(mean, sd, min, max);
@@ -257,7 +265,11 @@ fn dispersion(t: &Table<'_, '_>) -> Option<Dispersion> {
             let (min, max) = (num("min"), num("max"));
             let (min, max) = (min?, max?);
             if min >= max {
-                bad("max", "`max` must be above `min`", "an upper bound above `min`");
+                bad(
+                    "max",
+                    "`max` must be above `min`",
+                    "an upper bound above `min`",
+                );
                 return None;
             }
             Distribution::Uniform { min, max }
@@ -270,7 +282,11 @@ fn dispersion(t: &Table<'_, '_>) -> Option<Dispersion> {
                 return None;
             }
             if sigma_ln < 0.0 {
-                bad("sigma_ln", "`sigma_ln` must not be negative", "a standard deviation of ln X ≥ 0");
+                bad(
+                    "sigma_ln",
+                    "`sigma_ln` must not be negative",
+                    "a standard deviation of ln X ≥ 0",
+                );
                 return None;
             }
             Distribution::LogNormal { median, sigma_ln }
@@ -303,7 +319,11 @@ fn choice(t: &Table<'_, '_>) -> Option<Distribution> {
     }
     let raw = t.raw("values")?;
     let Some(arr) = as_array(raw.get_ref()) else {
-        ctx.error(raw.span(), "`values` must be an array", "expected [v1, v2, ...]");
+        ctx.error(
+            raw.span(),
+            "`values` must be an array",
+            "expected [v1, v2, ...]",
+        );
         return None;
     };
     let mut values = Vec::new();
@@ -321,7 +341,11 @@ fn choice(t: &Table<'_, '_>) -> Option<Distribution> {
         }
     }
     if values.is_empty() {
-        ctx.error(raw.span(), "`values` is empty", "expected at least one value");
+        ctx.error(
+            raw.span(),
+            "`values` is empty",
+            "expected at least one value",
+        );
         return None;
     }
     let weights: Vec<f64> = match t.raw("weights") {

@@ -108,9 +108,9 @@ pub fn toml_json(v: &toml::Value) -> serde_json::Value {
         toml::Value::Boolean(b) => serde_json::Value::from(*b),
         toml::Value::Datetime(d) => serde_json::Value::from(d.to_string()),
         toml::Value::Array(a) => serde_json::Value::Array(a.iter().map(toml_json).collect()),
-        toml::Value::Table(t) => serde_json::Value::Object(
-            t.iter().map(|(k, v)| (k.clone(), toml_json(v))).collect(),
-        ),
+        toml::Value::Table(t) => {
+            serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_json(v))).collect())
+        }
     }
 }
 

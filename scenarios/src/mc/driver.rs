@@ -63,7 +63,9 @@ pub enum McError {
         index: u64,
     },
     /// The scenario changed since the batch ran.
-    #[error("{dir}: the scenario or its files changed since the batch ran (hash {now} now, {then} then)")]
+    #[error(
+        "{dir}: the scenario or its files changed since the batch ran (hash {now} now, {then} then)"
+    )]
     ScenarioChanged {
         /// The batch directory.
         dir: PathBuf,

@@ -64,10 +64,7 @@ impl Journal {
         file.try_lock().map_err(|e| match e {
             std::fs::TryLockError::WouldBlock => io::Error::new(
                 io::ErrorKind::WouldBlock,
-                format!(
-                    "{} is in use by another skytwin mc process",
-                    path.display()
-                ),
+                format!("{} is in use by another skytwin mc process", path.display()),
             ),
             std::fs::TryLockError::Error(e) => e,
         })?;

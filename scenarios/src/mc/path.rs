@@ -322,8 +322,12 @@ fn find_element(
 fn typed(old: Option<&toml::Value>, value: &Drawn) -> toml::Value {
     match value {
         Drawn::Value(v) => match (old, v) {
-            (Some(toml::Value::String(_)), toml::Value::Integer(i)) => toml::Value::String(i.to_string()),
-            (Some(toml::Value::String(_)), toml::Value::Float(x)) => toml::Value::String(number_text(*x)),
+            (Some(toml::Value::String(_)), toml::Value::Integer(i)) => {
+                toml::Value::String(i.to_string())
+            }
+            (Some(toml::Value::String(_)), toml::Value::Float(x)) => {
+                toml::Value::String(number_text(*x))
+            }
             _ => v.clone(),
         },
         Drawn::Number(x) => match old {
@@ -376,7 +380,11 @@ rate_per_day = 1
                 .apply(d, &Drawn::Number(x))
                 .unwrap()
         };
-        set(&mut d, "satellite.eo-1.hardware_overrides.power.battery.capacity_wh", 38.5);
+        set(
+            &mut d,
+            "satellite.eo-1.hardware_overrides.power.battery.capacity_wh",
+            38.5,
+        );
         set(&mut d, "satellite.eo-1.epoch_offset_s", 120.6);
         set(&mut d, "satellite.0.mean_anomaly_offset_deg", 2.5);
         set(&mut d, "app.eo-imager.args.1", 75.0);

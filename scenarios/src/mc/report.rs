@@ -138,7 +138,12 @@ pub fn report(s: &Summary, info: &BatchInfo, records: &[Record]) -> Report {
     };
     if !s.assertions.is_empty() {
         b.push(Block::Heading(2, "Assertions".to_string()));
-        let mut head = vec!["assertion".to_string(), "check".to_string(), "holds".to_string(), "95 % interval".to_string()];
+        let mut head = vec![
+            "assertion".to_string(),
+            "check".to_string(),
+            "holds".to_string(),
+            "95 % interval".to_string(),
+        ];
         head.extend(stat_head.iter().map(|x| (*x).to_string()));
         let body = s
             .assertions
@@ -148,7 +153,11 @@ pub fn report(s: &Summary, info: &BatchInfo, records: &[Record]) -> Report {
                     a.name.clone(),
                     format!("`{}`", a.check),
                     pct(&a.success.probability),
-                    format!("{} – {}", pct(&a.success.wilson95[0]), pct(&a.success.wilson95[1])),
+                    format!(
+                        "{} – {}",
+                        pct(&a.success.wilson95[0]),
+                        pct(&a.success.wilson95[1])
+                    ),
                 ];
                 r.extend(stat_cells(&a.value));
                 r
@@ -193,7 +202,11 @@ pub fn report(s: &Summary, info: &BatchInfo, records: &[Record]) -> Report {
         })
         .collect();
     b.push(Block::Table(
-        vec!["parameter".to_string(), "ρ with pass".to_string(), "strongest link".to_string()],
+        vec![
+            "parameter".to_string(),
+            "ρ with pass".to_string(),
+            "strongest link".to_string(),
+        ],
         body,
     ));
     b.push(Block::Heading(2, "Dispersed parameters".to_string()));
@@ -203,7 +216,10 @@ pub fn report(s: &Summary, info: &BatchInfo, records: &[Record]) -> Report {
         .parameters
         .iter()
         .map(|p| {
-            let mut r = vec![format!("`{}`", p.name), p.distribution.clone().unwrap_or_default()];
+            let mut r = vec![
+                format!("`{}`", p.name),
+                p.distribution.clone().unwrap_or_default(),
+            ];
             r.extend(stat_cells(&p.value));
             r
         })
@@ -213,10 +229,15 @@ pub fn report(s: &Summary, info: &BatchInfo, records: &[Record]) -> Report {
     if font_ready() {
         plots_of(s, info, &rows, &mut b, &mut plots);
     } else {
-        b.push(Block::Para("(The bundled font could not be read: no plots.)".to_string()));
+        b.push(Block::Para(
+            "(The bundled font could not be read: no plots.)".to_string(),
+        ));
     }
     if !s.errors.is_empty() {
-        b.push(Block::Heading(2, "Runs that could not be simulated".to_string()));
+        b.push(Block::Heading(
+            2,
+            "Runs that could not be simulated".to_string(),
+        ));
         b.push(Block::Table(
             vec!["run".to_string(), "error".to_string()],
             s.errors
@@ -241,7 +262,13 @@ fn strongest(list: &[(String, Value)]) -> Option<(String, f64)> {
         })
 }
 
-fn plots_of(s: &Summary, info: &BatchInfo, rows: &[Row], b: &mut Vec<Block>, plots: &mut Vec<Plot>) {
+fn plots_of(
+    s: &Summary,
+    info: &BatchInfo,
+    rows: &[Row],
+    b: &mut Vec<Block>,
+    plots: &mut Vec<Plot>,
+) {
     let ok: Vec<&Row> = rows.iter().filter(|r| r.ok).collect();
     let value_names: Vec<String> = info
         .assertions
@@ -260,11 +287,19 @@ fn plots_of(s: &Summary, info: &BatchInfo, rows: &[Row], b: &mut Vec<Block>, plo
         let xs: Vec<f64> = ok.iter().map(|r| r.values[k]).collect();
         if let Some(h) = histogram(&xs, super::aggregate::HISTOGRAM_BINS) {
             let svg = histogram_svg(name, &h);
-            push(b, format!("hist-{:02}.svg", k + 1), format!("Histogram of {name}"), svg);
+            push(
+                b,
+                format!("hist-{:02}.svg", k + 1),
+                format!("Histogram of {name}"),
+                svg,
+            );
         }
     }
     if !s.influence.is_empty() {
-        b.push(Block::Heading(2, "Pass/fail against the most influential parameters".to_string()));
+        b.push(Block::Heading(
+            2,
+            "Pass/fail against the most influential parameters".to_string(),
+        ));
         for (k, inf) in s.influence.iter().take(TOP_PARAMETERS).enumerate() {
             let Some(p) = info.parameters.iter().position(|p| p.path == inf.parameter) else {
                 continue;
@@ -292,7 +327,12 @@ fn plots_of(s: &Summary, info: &BatchInfo, rows: &[Row], b: &mut Vec<Block>, plo
         ));
         for (k, e) in s.envelopes.iter().enumerate() {
             let svg = envelope_svg(e);
-            push(b, format!("envelope-{:02}.svg", k + 1), format!("Envelope of {}", e.quantity), svg);
+            push(
+                b,
+                format!("envelope-{:02}.svg", k + 1),
+                format!("Envelope of {}", e.quantity),
+                svg,
+            );
         }
     }
 }
@@ -353,7 +393,12 @@ fn scatter_svg(title: &str, xname: &str, yname: &str, pts: &[(f64, f64, bool)]) 
     if pts.is_empty() {
         return None;
     }
-    let (mut xl, mut xh, mut yl, mut yh) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+    let (mut xl, mut xh, mut yl, mut yh) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
     for &(x, y, _) in pts {
         xl = xl.min(x);
         xh = xh.max(x);
@@ -413,7 +458,13 @@ fn envelope_svg(e: &Envelope) -> Option<String> {
             .filter_map(|(k, v)| v.as_f64().map(|y| (hours(k), y)))
             .collect()
     };
-    let (p5, p25, p50, p75, p95) = (series(&e.p5), series(&e.p25), series(&e.p50), series(&e.p75), series(&e.p95));
+    let (p5, p25, p50, p75, p95) = (
+        series(&e.p5),
+        series(&e.p25),
+        series(&e.p50),
+        series(&e.p75),
+        series(&e.p95),
+    );
     if p50.is_empty() {
         return None;
     }
@@ -444,7 +495,10 @@ fn envelope_svg(e: &Envelope) -> Option<String> {
             let mut poly: Vec<(f64, f64)> = lo.clone();
             poly.extend(hi.iter().rev().copied());
             chart
-                .draw_series(std::iter::once(Polygon::new(poly, BAND.mix(alpha).filled())))
+                .draw_series(std::iter::once(Polygon::new(
+                    poly,
+                    BAND.mix(alpha).filled(),
+                )))
                 .ok()?;
         }
         chart
@@ -467,10 +521,18 @@ fn markdown(blocks: &[Block], plots: &[Plot]) -> String {
             }
             Block::Table(head, rows) => {
                 let cell = |c: &str| c.replace('|', "\\|");
-                let _ = writeln!(s, "| {} |", head.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | "));
+                let _ = writeln!(
+                    s,
+                    "| {} |",
+                    head.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | ")
+                );
                 let _ = writeln!(s, "|{}", "---|".repeat(head.len()));
                 for r in rows {
-                    let _ = writeln!(s, "| {} |", r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "));
+                    let _ = writeln!(
+                        s,
+                        "| {} |",
+                        r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
+                    );
                 }
                 s.push('\n');
             }
@@ -484,7 +546,9 @@ fn markdown(blocks: &[Block], plots: &[Plot]) -> String {
 }
 
 fn escape(t: &str) -> String {
-    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    t.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Inline Markdown of a cell or paragraph: `code` and **bold**.
@@ -544,10 +608,7 @@ fn html(title: &str, blocks: &[Block], plots: &[Plot]) -> String {
             }
             Block::Plot(k) => {
                 let p = &plots[*k];
-                let svg = p
-                    .svg
-                    .find("<svg")
-                    .map_or(p.svg.as_str(), |i| &p.svg[i..]);
+                let svg = p.svg.find("<svg").map_or(p.svg.as_str(), |i| &p.svg[i..]);
                 let _ = writeln!(
                     s,
                     "<figure role=\"img\" aria-label=\"{}\">\n{svg}\n</figure>",

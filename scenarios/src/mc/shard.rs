@@ -91,7 +91,10 @@ fn var(
             .trim()
             .parse()
             .map(Some)
-            .map_err(|_| ShardError::NotANumber { var: name, value: v }),
+            .map_err(|_| ShardError::NotANumber {
+                var: name,
+                value: v,
+            }),
     }
 }
 
@@ -189,7 +192,10 @@ mod tests {
             shard_from(
                 None,
                 None,
-                &env(&[("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_COUNT", "4")])
+                &env(&[
+                    ("SLURM_ARRAY_TASK_ID", "2"),
+                    ("SLURM_ARRAY_TASK_COUNT", "4")
+                ])
             ),
             s(2, 4)
         );

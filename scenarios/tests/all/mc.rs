@@ -63,7 +63,13 @@ fn check_ks(name: &str, xs: &[f64], cdf: impl Fn(f64) -> f64) {
 fn val_analytic_distributions_have_their_closed_form_moments_and_cdf() {
     let n = 100_000;
     let (mu, sigma) = (40.0, 3.0);
-    let xs = draws(&Distribution::Normal { mean: mu, sd: sigma }, n);
+    let xs = draws(
+        &Distribution::Normal {
+            mean: mu,
+            sd: sigma,
+        },
+        n,
+    );
     check_moments("normal", &xs, mu, sigma);
     check_ks("normal", &xs, |x| normal_cdf((x - mu) / sigma));
 
@@ -134,7 +140,10 @@ fn val_analytic_choice_frequencies_follow_the_weights() {
     for (k, p) in [0.25, 0.5, 0.25].iter().enumerate() {
         let f = counts[k] as f64 / n as f64;
         // five binomial standard errors
-        assert!((f - p).abs() < 5.0 * (p * (1.0 - p) / n as f64).sqrt(), "{k}: {f}");
+        assert!(
+            (f - p).abs() < 5.0 * (p * (1.0 - p) / n as f64).sqrt(),
+            "{k}: {f}"
+        );
     }
 }
 
@@ -150,7 +159,10 @@ fn val_newcombe_1998_wilson_intervals() {
         (1, 29, 0.0061, 0.1718),
     ] {
         let (l, h) = wilson(k, n, Z_95).unwrap();
-        assert!((l - lo).abs() < 5e-5 && (h - hi).abs() < 5e-5, "{k}/{n}: {l} {h}");
+        assert!(
+            (l - lo).abs() < 5e-5 && (h - hi).abs() < 5e-5,
+            "{k}/{n}: {l} {h}"
+        );
     }
     assert_eq!(wilson(0, 0, Z_95), None);
 }
