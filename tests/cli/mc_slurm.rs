@@ -30,7 +30,8 @@ fn slurm_installable() -> Result<(), String> {
     let has = |b: &str| {
         sh(Command::new("sh").args(["-c", &format!("command -v {b} || test -x /usr/sbin/{b}")])).0
     };
-    if !(has("sbatch") && has("slurmctld") && has("munged")) && !has("apt-get") {
+    let installed = has("sbatch") && has("slurmctld") && has("munged");
+    if !installed && !has("apt-get") {
         return Err("slurm-wlm is not installed and there is no apt-get to install it".to_string());
     }
     Ok(())
