@@ -39,6 +39,7 @@ bundle!(
     "scenarios/examples/walker-relay.toml",
     "scenarios/examples/brownout.toml",
     "scenarios/examples/faults.toml",
+    "scenarios/examples/eo-cubesat-mc.toml",
     "assets/elements/sample.tle",
     "assets/elements/sample.omm.json",
     "assets/elements/sample.omm.csv",
@@ -61,6 +62,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("walker-relay", "scenarios/examples/walker-relay.toml"),
     ("brownout", "scenarios/examples/brownout.toml"),
     ("faults", "scenarios/examples/faults.toml"),
+    ("eo-cubesat-mc", "scenarios/examples/eo-cubesat-mc.toml"),
 ];
 
 impl Files for Bundled {

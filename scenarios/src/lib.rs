@@ -14,6 +14,7 @@
 //! | [`load`], [`files`] | a scenario file (or a bundled example) → a checked [`Scenario`] |
 //! | [`model`] | the loaded scenario |
 //! | [`assertions`] | metrics, their accumulation over a run, outcomes |
+//! | [`mc`] | Monte Carlo batches: dispersions, sharding, resume, merge, statistics, reports |
 //!
 //! Layers run one way: `diag → reader → expr → model/assertions → load`.
 
@@ -24,6 +25,7 @@ pub mod expr;
 pub mod files;
 pub mod geometry;
 pub mod load;
+pub mod mc;
 pub mod model;
 pub mod outputs;
 pub mod reader;

@@ -7,6 +7,7 @@ mod app;
 mod eclipses;
 mod error;
 mod input;
+mod mc;
 mod output;
 mod passes;
 mod propagate;
@@ -28,6 +29,8 @@ enum Command {
     /// Run a scenario: its satellites, apps, commands and faults, checked against its
     /// assertions; writes telemetry, events, summary, JUnit, OEM and CZML.
     Run(run::Args),
+    /// Monte Carlo batch of a scenario's [monte_carlo] dispersions (merge shards, rerun runs).
+    Mc(mc::Args),
     /// Check a scenario (files, elements, templates, images, assertions) without running it.
     Validate(run::ValidateArgs),
     /// Propagate element sets with SGP4/SDP4 and write states (CSV or CCSDS OEM).
@@ -46,6 +49,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => run::validate(args),
+        Command::Mc(args) => mc::run(args),
         Command::Propagate(args) => propagate::run(args),
         Command::Passes(args) => passes::run(args),
         Command::Eclipses(args) => eclipses::run(args),

@@ -5,6 +5,8 @@ mod common;
 mod eclipses;
 mod errors;
 mod inputs;
+mod mc;
+mod mc_slurm;
 mod output;
 mod passes;
 mod propagate;

@@ -4,4 +4,5 @@
 mod common;
 mod examples;
 mod load_errors;
+mod mc;
 mod outputs;
