@@ -242,6 +242,14 @@ pub fn truncated_mass(mean: f64, sd: f64, min: f64, max: f64) -> f64 {
     normal_cdf((max - mean) / sd) - normal_cdf((min - mean) / sd)
 }
 
+/// A drawn number rounded to an integer when the dispersion says `integer = true`.
+pub(crate) fn rounded(integer: bool, v: Drawn) -> Drawn {
+    match v {
+        Drawn::Number(x) if integer => Drawn::Value(toml::Value::Integer(x.round() as i64)),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,7 @@ pub mod distribution;
 pub mod driver;
 pub mod journal;
 pub mod manifest;
+mod measure;
 mod memo;
 pub mod path;
 pub mod record;
