@@ -148,7 +148,7 @@ pub enum CommandAction {
         /// The image.
         image: AppImage,
         /// The app's configuration.
-        config: AppConfig,
+        config: Box<AppConfig>,
         /// Replace an installed app's image.
         update: bool,
     },

@@ -542,7 +542,7 @@ fn regress_a_batch_killed_at_random_moments_resumes_to_the_uninterrupted_result(
                 kills += 1;
                 // sometimes tear the last record as a kill in the middle of a write would
                 let journal = killed.join("runs.jsonl");
-                if rng.next() % 3 == 0
+                if rng.next().is_multiple_of(3)
                     && let Ok(text) = std::fs::read_to_string(&journal)
                     && text.len() > 10
                 {

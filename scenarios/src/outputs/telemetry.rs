@@ -52,7 +52,7 @@ pub fn push_fixed(out: &mut String, x: f64, decimals: usize) {
     }
     let scale = 10f64.powi(decimals as i32);
     let scaled = (x * scale).round_ties_even();
-    if !(scaled.abs() < 9.0e15) {
+    if scaled.abs() >= 9.0e15 {
         let _ = write!(out, "{x:.decimals$}");
         return;
     }

@@ -352,7 +352,7 @@ impl<'s> Run<'s> {
         let t = self.sim.time();
         self.apply_commands(t);
         self.apply_faults(t);
-        let write_telemetry = self.steps % self.every == 0;
+        let write_telemetry = self.steps.is_multiple_of(self.every);
         let report = self.sim.step();
         self.steps += 1;
         self.record(&report, write_telemetry, sink)?;

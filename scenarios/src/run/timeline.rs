@@ -94,7 +94,7 @@ impl Run<'_> {
                         .field("bytes", image.size_bytes() as u64)
                         .app(config.name.clone());
                     self.sim
-                        .upload_app(&name, image, config.clone(), *update)
+                        .upload_app(&name, image, (**config).clone(), *update)
                         .map_err(|x| crate::diag::error_chain(&x))
                 }
                 CommandAction::Start { app }
