@@ -426,7 +426,7 @@ fn fleet_run(threads: usize) -> String {
     let mut text = String::new();
     for r in sim.run_until(start() + Unit::Minute * 20) {
         for t in &r.telemetry {
-            text.push_str(&t.csv());
+            text.push_str(&format!("{t:?}"));
             text.push('\n');
         }
         for e in &r.events {
