@@ -329,3 +329,27 @@ fn prop_equal_priority_neighbour_keeps_its_schedule() {
     }
     assert_eq!(base.len(), STEPS);
 }
+
+/// A grow the limiter allowed but the engine could not carry out (here: a pooling slot of
+/// 1 MiB, below the app's 64 MiB cap) gives its RAM back at once: the computer's RAM in use
+/// is the memory the app has, however many grows failed.
+#[test]
+fn regress_failed_grow_gives_its_ram_back() {
+    let hv = Hypervisor::new(HypervisorConfig {
+        allocation: Allocation::Pooling {
+            max_instances: 4,
+            max_memory_bytes: 1 << 20,
+        },
+        ..HypervisorConfig::default()
+    })
+    .expect("hypervisor");
+    let mut obc = computer(&hv);
+    let id = run_app(&mut obc, &hv, "grow_past_slot.wat", hostile("grower"));
+    let out = steps(&mut obc, 2, secs(1));
+    assert_eq!(out.texts_of("grower"), vec!["pages=16"]);
+    let st = obc.app_status(id).unwrap();
+    assert_eq!(st.state, AppState::Blocked, "alive, holding its memory");
+    // The first refusal, ten single pages and one of 100 pages.
+    assert_eq!(st.refused_memory_grows, 12);
+    assert_eq!(obc.ram_used_bytes(), 1 << 20);
+}
