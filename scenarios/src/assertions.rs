@@ -175,6 +175,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "computer_power_off",
     "computer_booting",
     "computer_booted",
+    "computer_hung",
     "safe_mode_entry",
     "safe_mode_exit",
     "load_shed",

@@ -216,6 +216,8 @@ pub enum EventKind {
     Booting,
     /// The computer finished booting and apps restart.
     Booted,
+    /// The hypervisor hung (fault injection): nothing runs until the computer is reset.
+    Hung,
 }
 
 /// An event on one computer.
@@ -278,6 +280,7 @@ impl fmt::Display for ComputerEvent {
                     EventKind::PoweredOff => "powered-off",
                     EventKind::Booting => "booting",
                     EventKind::Booted => "booted",
+                    EventKind::Hung => "hung",
                     _ => "event",
                 };
                 f.write_str(name)

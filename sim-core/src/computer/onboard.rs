@@ -95,6 +95,9 @@ pub struct OnboardComputer {
     /// Per priority level: virtual runtime floor (a waking app starts no lower).
     pub(super) vfloor: BTreeMap<u8, u128>,
     pub(super) power: Power,
+    /// The hypervisor hangs (fault injection): nothing runs and the hardware watchdog is not
+    /// kicked until the computer is reset.
+    pub(super) hung: bool,
     pub(super) last_conditions: Option<Conditions>,
 }
 
@@ -136,6 +139,7 @@ impl OnboardComputer {
             owed: BTreeMap::new(),
             vfloor: BTreeMap::new(),
             power: Power::On,
+            hung: false,
             last_conditions: None,
         }
     }

@@ -63,7 +63,10 @@ impl OnboardComputer {
         let mut instructions: u64 = 0;
         let mut levels: BTreeSet<u8> = self.apps.iter().map(|a| a.config.priority).collect();
         levels.extend(self.owed.keys().copied());
-        if on_from < t_end {
+        if self.hung {
+            // A hung hypervisor spins: the CPU is busy and nothing runs.
+            timeline.take(t0, t_end);
+        } else if on_from < t_end {
             for &p in levels.iter().rev() {
                 let (n, used) = self.run_level(p, &timeline, t0, t_end);
                 instructions += n;
