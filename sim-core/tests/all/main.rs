@@ -3,6 +3,7 @@
 mod common;
 
 mod abi_bounds;
+mod abi_rules;
 mod determinism;
 mod guest_apps;
 mod hostile;
