@@ -48,7 +48,8 @@ fn val_analytic_host_calls_cost_instructions() {
     let out = steps(&mut obc, 1, secs(1));
     let n = instr_of(&out, "t")[0];
     // Per iteration: call, local.get, i32.const, i32.sub, local.set, local.get, br_if = 7.
-    assert!((200_000 + 7_000..200_000 + 7_020).contains(&n), "{n}");
+    let calls = 1000 * sim_core::abi_codes::COST_HOST_CALL;
+    assert!((calls + 7_000..calls + 7_020).contains(&n), "{n}");
 }
 
 #[test]
