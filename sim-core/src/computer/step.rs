@@ -199,8 +199,11 @@ impl OnboardComputer {
                 }
             }
         }
-        if cur > t_end {
-            self.owed.insert(p, (cur - t_end, self.cursor_rem));
+        // What this level executed past the step's end is carried into the next step; time it
+        // skipped because higher levels use it (even past the end) is theirs, not its.
+        let past_end: i64 = used.iter().map(|&(s, e)| (e - s.max(t_end)).max(0)).sum();
+        if past_end > 0 {
+            self.owed.insert(p, (past_end, self.cursor_rem));
         }
         self.cursor_ns = t_end;
         (instructions, used)

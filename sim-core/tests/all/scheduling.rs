@@ -286,3 +286,38 @@ fn regress_overrun_is_carried_not_lost() {
     assert!(total.abs_diff(10_000_000) <= 50_100, "{total}");
     assert!(out.reports.iter().skip(1).all(|r| r.1 == 1_000_000_000));
 }
+
+#[test]
+fn regress_overrun_of_a_higher_level_is_not_carried_by_lower_ones() {
+    // A higher-priority app that only calls the host runs quanta of 25 000 calls (host-call
+    // costs do not end a quantum), 1.255 s each on a 10 MIPS computer: longer than a 1 s step,
+    // so its level runs past the step's end. The level below skips that time; it must not
+    // also carry it as its own overrun, or it would fall further behind every step. Once the
+    // hog stops, the level below has the whole CPU from its second step on.
+    let hv = hv();
+    let spec = ComputerSpec {
+        instruction_rate_ips: 10_000_000,
+        ..ComputerSpec::default()
+    };
+    let mut obc = OnboardComputer::new(&hv, spec, "SAT-1", 7, t0());
+    let hog = run_app(
+        &mut obc,
+        &hv,
+        "host_call_loop.wat",
+        AppConfig {
+            priority: 200,
+            ..AppConfig::new("hog")
+        },
+    );
+    let patient = AppConfig {
+        cpu_watchdog: secs(3600),
+        ..AppConfig::new("spin")
+    };
+    run_app(&mut obc, &hv, "infinite_loop.wat", patient);
+    let before = steps(&mut obc, 30, secs(1));
+    assert!(instr_of(&before, "spin").iter().all(|&n| n == 0));
+    obc.stop(hog).unwrap();
+    let after = instr_of(&steps(&mut obc, 5, secs(1)), "spin");
+    assert!(after[0] > 0, "{after:?}");
+    assert_eq!(&after[1..], &[10_000_000; 4], "the whole CPU");
+}
