@@ -99,7 +99,7 @@ pub enum FaultReason {
     },
     /// The guest ran out of wasm stack (`max_wasm_stack`).
     StackOverflow,
-    /// The app ran longer than its CPU watchdog without blocking.
+    /// The app ran for longer than its CPU watchdog (its own CPU time) without a host call.
     CpuWatchdog,
     /// A heartbeat was missed (the watchdog armed by `heartbeat`).
     HeartbeatWatchdog,

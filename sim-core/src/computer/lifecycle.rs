@@ -434,7 +434,6 @@ impl OnboardComputer {
         a.phase = Phase::Live(Live {
             execution: Execution::InFlight { fut, kind },
             suspended_since: None,
-            running_since_ns: now,
             stopping_until: None,
             stop_delivered: false,
         });

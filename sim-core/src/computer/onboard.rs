@@ -48,9 +48,6 @@ pub(super) struct Live {
     pub execution: Execution,
     /// Suspended by the schedule since (POSIX ns).
     pub suspended_since: Option<i64>,
-    /// Last time the app blocked, returned to rest, or started (CPU watchdog), shifted by
-    /// suspensions.
-    pub running_since_ns: i64,
     /// Stop requested: deliver `ST_EV_STOP`, then stop (deadline, POSIX ns).
     pub stopping_until: Option<i64>,
     /// `ST_EV_STOP` has been handed to the reactor's handler.

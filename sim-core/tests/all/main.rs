@@ -11,6 +11,7 @@ mod lifecycle;
 mod module_fuzz;
 mod module_layers;
 mod reactor;
+mod runaway;
 mod scheduling;
 mod services;
 mod simulation;

@@ -30,7 +30,7 @@ fn val_analytic_fuel_counts_operators() {
 
 #[test]
 fn val_analytic_host_calls_cost_instructions() {
-    // 1000 calls of time_now: 1000 × 200 host instructions + a handful of wasm operators each.
+    // 1000 calls of time_now: 1000 × the base cost + a handful of wasm operators each.
     let hv = hv();
     let mut obc = computer(&hv);
     let img = hv

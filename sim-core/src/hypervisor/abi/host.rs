@@ -117,6 +117,7 @@ pub(crate) fn enter<'a>(caller: &'a mut AppCaller<'_>, charge: bool) -> wasmtime
     let instructions = {
         let app = bus.app_mut(slot).ok_or(HostStateMissing)?;
         app.execution.wasm_est = app.execution.wasm_est.max(wasm_exact);
+        app.execution.wasm_at_last_call = app.execution.wasm_est;
         if charge {
             app.execution.host_charged = app.execution.host_charged.saturating_add(COST_HOST_CALL);
         }
