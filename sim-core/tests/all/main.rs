@@ -10,6 +10,7 @@ mod hostile;
 mod lifecycle;
 mod module_fuzz;
 mod module_layers;
+mod nan;
 mod reactor;
 mod runaway;
 mod scheduling;
