@@ -202,7 +202,9 @@ fn cpu_watchdog_spec(s: &str) -> Result<(String, Duration), String> {
         .split_once('=')
         .ok_or_else(|| format!("{s:?}: {EXPECTED}"))?;
     if app.trim().is_empty() {
-        return Err(format!("{s:?}: the app name must not be empty ({EXPECTED})"));
+        return Err(format!(
+            "{s:?}: the app name must not be empty ({EXPECTED})"
+        ));
     }
     let d = input::positive_duration(dur.trim()).map_err(|e| format!("{s:?}: {e}"))?;
     Ok((app.trim().to_string(), d))
@@ -587,7 +589,11 @@ pub fn cpu_hogs(sim: &Simulation, run_s: f64) -> Vec<(String, String, f64)> {
     for sat in sim.satellites() {
         let obc = sat.computer();
         let rate = obc.spec().instruction_rate_ips.max(1) as f64;
-        for st in obc.app_ids().into_iter().filter_map(|id| obc.app_status(id)) {
+        for st in obc
+            .app_ids()
+            .into_iter()
+            .filter_map(|id| obc.app_status(id))
+        {
             let fraction = st.instructions as f64 / rate / run_s;
             if fraction > 0.5 {
                 hogs.push((sat.name().to_string(), st.name, fraction));

@@ -307,7 +307,10 @@ fn regress_app_run_hands_each_line_on_at_once() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(first.contains("[hello started]"), "{first}");
-    assert!(still_running, "the first line came only when the run was over");
+    assert!(
+        still_running,
+        "the first line came only when the run was over"
+    );
 }
 
 /// The CPU watchdog faults an app that spins without a host call, after the default 10 s or
@@ -321,7 +324,15 @@ fn regress_app_run_watchdog_and_cpu_hog() {
         "spin.wasm",
         r#"(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))"#,
     );
-    let out = ok(&["app", "run", &spin, "--for", "4s", "--cpu-watchdog", "spin=1500ms"]);
+    let out = ok(&[
+        "app",
+        "run",
+        &spin,
+        "--for",
+        "4s",
+        "--cpu-watchdog",
+        "spin=1500ms",
+    ]);
     assert!(
         out.contains("2018-01-20T22:04:14.500000000Z [spin faulted cpu-watchdog]"),
         "{out}"
@@ -352,16 +363,27 @@ fn regress_app_run_camera_needs_no_texture_file() {
     let source_path = repo("assets/earth/blue_marble_4096x2048.jpg");
     let needle = source_path.display().to_string();
     assert!(
-        !binary
-            .windows(needle.len())
-            .any(|w| w == needle.as_bytes()),
+        !binary.windows(needle.len()).any(|w| w == needle.as_bytes()),
         "the binary refers to {needle}"
     );
     let imager = app("eo-imager.wasm");
-    let args = |d| ["app", "run", &imager, "--for", d, "--area", "Australia=-25,134,1200"];
+    let args = |d| {
+        [
+            "app",
+            "run",
+            &imager,
+            "--for",
+            d,
+            "--area",
+            "Australia=-25,134,1200",
+        ]
+    };
     let out = run(&args("9h"));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success() && !stderr.contains("warning"), "{stderr}");
+    assert!(
+        out.status.success() && !stderr.contains("warning"),
+        "{stderr}"
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("eo-imager info: image "), "{stdout}");
     let out = super::common::run_env(
