@@ -10,9 +10,10 @@
 //! - `regress_images_rebuild_byte_identical`: when the pinned guest toolchain recorded in
 //!   `assets/apps/TOOLCHAIN` is installed, `guest/build-examples.sh` rebuilds every image
 //!   into a temporary directory and the bytes must equal the committed ones. Without the
-//!   toolchain it says loudly that it skipped, and why.
+//!   toolchain it says loudly that it skipped, and why; in CI (`SKYTWIN_CI`) it fails.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use wasmparser::types::EntityType;
@@ -342,16 +343,36 @@ fn toolchain_missing(toolchain: &str) -> Option<String> {
     }
 }
 
+/// Whether `test` must skip because the pinned guest toolchain is missing. In CI
+/// (`SKYTWIN_CI`, set by `.ci/run`, which installs the toolchains) that is a failure; locally
+/// the skip is written to the real stderr, which the test harness does not capture, so it
+/// shows in the output of `cargo test` whatever `--nocapture` says.
+fn skipped_without_toolchain(test: &str, toolchain: &str, consequence: &str) -> bool {
+    let Some(why) = toolchain_missing(toolchain) else {
+        return false;
+    };
+    assert!(
+        std::env::var_os("SKYTWIN_CI").is_none(),
+        "{test}: the guest toolchain is required in CI: {why}"
+    );
+    let rule = "=".repeat(66);
+    let _ = writeln!(
+        std::io::stderr(),
+        "{rule}\nSKIPPED {test}: {why}\n{consequence}\n{rule}"
+    );
+    true
+}
+
 #[test]
 fn regress_images_rebuild_byte_identical() {
     let committed = root().join("assets/apps");
     let toolchain =
         std::fs::read_to_string(committed.join("TOOLCHAIN")).expect("assets/apps/TOOLCHAIN");
-    if let Some(why) = toolchain_missing(&toolchain) {
-        eprintln!("==================================================================");
-        eprintln!("SKIPPED regress_images_rebuild_byte_identical: {why}");
-        eprintln!("The committed images in assets/apps/ were NOT rebuilt and compared.");
-        eprintln!("==================================================================");
+    if skipped_without_toolchain(
+        "regress_images_rebuild_byte_identical",
+        &toolchain,
+        "The committed images in assets/apps/ were NOT rebuilt and compared.",
+    ) {
         return;
     }
     let out = tempfile::tempdir().expect("temp dir");
@@ -390,10 +411,11 @@ fn regress_images_rebuild_byte_identical() {
 fn regress_abi_doc_examples_build_and_run() {
     let toolchain = std::fs::read_to_string(root().join("assets/apps/TOOLCHAIN"))
         .expect("assets/apps/TOOLCHAIN");
-    if let Some(why) = toolchain_missing(&toolchain) {
-        eprintln!("==================================================================");
-        eprintln!("SKIPPED regress_abi_doc_examples_build_and_run: {why}");
-        eprintln!("==================================================================");
+    if skipped_without_toolchain(
+        "regress_abi_doc_examples_build_and_run",
+        &toolchain,
+        "The examples of docs/abi.md were NOT built and run.",
+    ) {
         return;
     }
     let doc = abi_doc();

@@ -304,6 +304,7 @@ fn computer_kind(k: &EventKind) -> &'static str {
         EventKind::PoweredOff => "computer_power_off",
         EventKind::Booting => "computer_booting",
         EventKind::Booted => "computer_booted",
+        EventKind::Hung => "computer_hung",
     }
 }
 

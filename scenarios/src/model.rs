@@ -225,6 +225,11 @@ pub enum FaultKind {
         /// Satellite index.
         satellite: usize,
     },
+    /// Hangs the onboard computer's hypervisor until the hardware watchdog resets it.
+    Hang {
+        /// Satellite index.
+        satellite: usize,
+    },
     /// Cuts the computer's power for a while.
     BrownOut {
         /// Satellite index.
@@ -263,6 +268,7 @@ impl FaultKind {
         match self {
             Self::BitFlips { .. } => "bit_flips",
             Self::Reboot { .. } => "reboot",
+            Self::Hang { .. } => "hang",
             Self::BrownOut { .. } => "brownout",
             Self::SolarString { .. } => "solar_string",
             Self::WheelFailure { .. } => "wheel_failure",

@@ -139,7 +139,14 @@ fn bench_compute(c: &mut Criterion) {
             b.iter(|| black_box(kernels::run(black_box(name))))
         });
     }
-    for (variant, nan) in [("wasm", true), ("wasm_no_nan_canon", false)] {
+    for (variant, nan) in [
+        ("wasm", NanCanonicalization::AtObservation),
+        ("wasm_no_nan_canon", NanCanonicalization::Off),
+        (
+            "wasm_nan_canon_every_op",
+            NanCanonicalization::EveryOperation,
+        ),
+    ] {
         let hv = Hypervisor::new(HypervisorConfig {
             nan_canonicalization: nan,
             ..HypervisorConfig::default()

@@ -60,9 +60,15 @@ pub const EV_STOP: u32 = 4096;
 /// Every defined event bit.
 pub const EV_ALL: u32 = 8191;
 
-// Costs (docs/abi.md, "Cost"), in instructions.
-/// Base cost of any host call.
-pub const COST_HOST_CALL: u64 = 200;
+// Costs (docs/abi.md, "CPU time and cost"), in instructions of the onboard computer: what
+// the call would take on a flight computer, where entering the kernel or hypervisor and
+// returning is of the order of a system call (several hundred cycles on an embedded core),
+// and handing data to a driver, a pipe or a queue is a few microseconds.
+/// Base cost of any host call (0.6 µs on the 6U's 800 MIPS computer).
+pub const COST_HOST_CALL: u64 = 500;
+/// Added to the base cost of a call that writes out of the app — `log`, `fd_write`,
+/// `fd_pwrite`, `downlink_queue`, `isl_send` — when it writes (5 µs in all at 800 MIPS).
+pub const COST_WRITE: u64 = 3_500;
 /// Bytes copied between app and host per instruction charged.
 pub const COST_BYTES_PER_INSTRUCTION: u64 = 8;
 /// Instructions per pixel sample of `camera_capture`.

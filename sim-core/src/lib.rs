@@ -66,7 +66,7 @@ pub use computer::{
 };
 pub use hypervisor::{
     Allocation, AppImage, AppStyle, Hypervisor, HypervisorConfig, HypervisorError, ImageError,
-    ImageLimits, Inspection, Problem,
+    ImageLimits, Inspection, NanCanonicalization, Problem,
 };
 pub use sim::{
     Area, AreaShape, Satellite, SimError, SimEvent, SimEventKind, Simulation, SimulationConfig,

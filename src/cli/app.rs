@@ -3,13 +3,17 @@
 //! `run` flies one satellite (by default a 6U cubesat on a bundled NOAA 19 orbit, with the
 //! bundled ground stations) for a while with the given app images on its onboard computer,
 //! prints every app log line and app event prefixed by the simulated UTC time as the run
-//! goes, then a summary. Exit codes: 0 when the run completes (an app fault is reported, not
-//! a failure of skytwin), 2 for an unreadable or invalid image or bad arguments.
+//! goes (each line handed on at once), shows its progress on a terminal (simulated time and
+//! how much faster than real time), then a summary that names any app that held the CPU for
+//! most of the run. Exit codes: 0 when the run completes (an app fault is reported, not a
+//! failure of skytwin), 2 for an unreadable or invalid image or bad arguments.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration as WallDuration, Instant};
 
 use hardware_models::template::HardwareTemplate;
 use hardware_models::texture::EarthTexture;
@@ -30,11 +34,9 @@ const BUNDLED_ELEMENTS: &str = include_str!("../../assets/elements/sample.tle");
 const DEFAULT_OBJECT: &str = "33591";
 /// The bundled ground stations (`assets/stations.csv`).
 const BUNDLED_STATIONS: &str = include_str!("../../assets/stations.csv");
-/// The Earth texture for the camera (overridden by `SKYTWIN_EARTH_TEXTURE`).
-const EARTH_TEXTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/assets/earth/blue_marble_4096x2048.jpg"
-);
+/// What messages call the Earth texture compiled into the binary (overridden by the file
+/// `SKYTWIN_EARTH_TEXTURE` names).
+const EMBEDDED_TEXTURE_NAME: &str = "assets/earth/blue_marble_4096x2048.jpg (built in)";
 
 /// Arguments of `skytwin app`.
 #[derive(Debug, clap::Args)]
@@ -102,6 +104,14 @@ pub struct RunArgs {
     /// An extra command-line argument for an app (repeatable, in order): `--arg eo-imager=--interval --arg eo-imager=30`.
     #[arg(long = "arg", value_name = "APP=ARG", value_parser = app_arg_spec)]
     app_args: Vec<(String, String)>,
+    /// An app's CPU watchdog (repeatable): the most CPU time it may run without a host call
+    /// before it is faulted [default: 10s]. An app that computes for longer raises it:
+    /// `--cpu-watchdog cruncher=5m`.
+    #[arg(long = "cpu-watchdog", value_name = "APP=DUR", value_parser = cpu_watchdog_spec)]
+    cpu_watchdogs: Vec<(String, Duration)>,
+    /// No progress line on the terminal.
+    #[arg(long)]
+    quiet: bool,
 }
 
 /// clap value parser for `--area NAME=LAT_DEG,LON_DEG,RADIUS_KM`.
@@ -183,6 +193,21 @@ fn app_arg_spec(s: &str) -> Result<(String, String), String> {
         return Err(format!("{s:?}: the app name must not be empty"));
     }
     Ok((app.trim().to_string(), arg.to_string()))
+}
+
+/// clap value parser for `--cpu-watchdog APP=DUR`.
+fn cpu_watchdog_spec(s: &str) -> Result<(String, Duration), String> {
+    const EXPECTED: &str = "expected APP=DUR, e.g. cruncher=5m";
+    let (app, dur) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: {EXPECTED}"))?;
+    if app.trim().is_empty() {
+        return Err(format!(
+            "{s:?}: the app name must not be empty ({EXPECTED})"
+        ));
+    }
+    let d = input::positive_duration(dur.trim()).map_err(|e| format!("{s:?}: {e}"))?;
+    Ok((app.trim().to_string(), d))
 }
 
 /// Arguments of `skytwin app inspect`.
@@ -321,6 +346,15 @@ fn uses_camera(image: &AppImage) -> bool {
         .any(|i| i.module == "skytwin_v1" && i.name.starts_with("camera_"))
 }
 
+/// The camera's Earth texture: the file `SKYTWIN_EARTH_TEXTURE` names, or the one compiled
+/// into the binary (so an installed binary needs no files beside it).
+fn earth_texture() -> Result<Arc<EarthTexture>, hardware_models::HardwareError> {
+    match std::env::var_os("SKYTWIN_EARTH_TEXTURE") {
+        Some(path) => EarthTexture::load(PathBuf::from(path)),
+        None => EarthTexture::decode(scenarios::files::EARTH_TEXTURE_JPEG, EMBEDDED_TEXTURE_NAME),
+    }
+}
+
 fn run_apps(args: RunArgs) -> CliResult {
     let template = HardwareTemplate::builtin(&args.hardware).ok_or_else(|| {
         CliError::bad_input_msg(format!(
@@ -355,14 +389,9 @@ fn run_apps(args: RunArgs) -> CliResult {
     config.step = args.step;
     config.seed = args.seed;
     if images.iter().any(uses_camera) {
-        let path = std::env::var_os("SKYTWIN_EARTH_TEXTURE")
-            .map_or_else(|| PathBuf::from(EARTH_TEXTURE), PathBuf::from);
-        match EarthTexture::load(&path) {
-            Ok(t) => config.texture = Some(t as Arc<EarthTexture>),
-            Err(e) => eprintln!(
-                "warning: {}: {e}; the satellite flies without a camera",
-                path.display()
-            ),
+        match earth_texture() {
+            Ok(t) => config.texture = Some(t),
+            Err(e) => eprintln!("warning: {e}; the satellite flies without a camera"),
         }
     }
     let mut sim = Simulation::new(&hv, config).map_err(CliError::bad_input)?;
@@ -388,6 +417,7 @@ fn run_apps(args: RunArgs) -> CliResult {
     }
     let names = app_names(&args.apps);
     let referenced = args.app_args.iter().map(|(app, _)| app);
+    let referenced = referenced.chain(args.cpu_watchdogs.iter().map(|(app, _)| app));
     for app in referenced.chain(args.commands.iter().map(|(_, app, _)| app)) {
         if !names.contains(app) {
             return Err(CliError::bad_input_msg(format!(
@@ -404,6 +434,9 @@ fn run_apps(args: RunArgs) -> CliResult {
             .filter(|(app, _)| app == name)
             .map(|(_, arg)| arg.clone())
             .collect();
+        if let Some((_, d)) = args.cpu_watchdogs.iter().rev().find(|(app, _)| app == name) {
+            config.cpu_watchdog = *d;
+        }
         sim.install_app(&sat_name, image, config)
             .map_err(CliError::bad_input)?;
     }
@@ -417,60 +450,166 @@ fn run_apps(args: RunArgs) -> CliResult {
     let mut commands = commands.into_iter().peekable();
 
     let mut out = Output::create(None)?;
+    let progress = (!args.quiet && std::io::stderr().is_terminal())
+        .then(|| Progress::new(start, end, args.step));
     let mut contacts: Vec<String> = Vec::new();
     let mut steps = 0u64;
     while sim.time() < end {
+        let mut lines: Vec<(orbit::Epoch, String)> = Vec::new();
         while let Some((_, app, text)) = commands.next_if(|c| c.0 <= sim.time()) {
             sim.uplink_command(&sat_name, app, text.as_bytes())
                 .map_err(CliError::bad_input)?;
-            out.write_str(&format!(
-                "{} [command for {app} queued on the uplink: {} bytes]\n",
-                format_utc(sim.time()),
-                text.len()
-            ))?;
+            lines.push((
+                sim.time(),
+                format!(
+                    "{} [command for {app} queued on the uplink: {} bytes]",
+                    format_utc(sim.time()),
+                    text.len()
+                ),
+            ));
         }
         let report = sim.step();
         steps += 1;
-        let mut lines: Vec<(orbit::Epoch, String)> = Vec::new();
         for (_, l) in &report.logs {
             lines.push((l.time(), l.to_string()));
         }
         for e in &report.events {
-            let text = match &e.kind {
-                SimEventKind::Computer(c) => match &c.kind {
-                    EventKind::Installed => continue,
-                    _ => format!(
-                        "{} [{}]",
-                        orbit_ns(c.time_unix_ns),
-                        strip_time(&c.to_string())
-                    ),
-                },
-                SimEventKind::ContactStart { station } => {
-                    contacts.push(station.clone());
-                    format!("{} [contact with {station} begins]", format_utc(e.time))
-                }
-                SimEventKind::ContactEnd { station } => {
-                    format!("{} [contact with {station} ends]", format_utc(e.time))
-                }
-                SimEventKind::Lost { reason } => {
-                    format!("{} [satellite lost: {reason}]", format_utc(e.time))
-                }
-                _ => continue,
-            };
-            lines.push((e.time, text));
+            if let Some(text) = event_line(e, &mut contacts) {
+                lines.push((e.time, text));
+            }
         }
         lines.sort_by_key(|l| l.0);
-        let mut chunk = String::new();
-        for (_, l) in lines {
-            chunk.push_str(&l);
-            chunk.push('\n');
+        let mut write = || -> CliResult {
+            for (_, l) in &lines {
+                out.write_str(l)?;
+                out.write_str("\n")?;
+                out.flush_stdout()?;
+            }
+            Ok(())
+        };
+        match &progress {
+            Some(p) if !lines.is_empty() => p.bar.suspend(&mut write)?,
+            _ => write()?,
         }
-        if !chunk.is_empty() {
-            out.write_str(&chunk)?;
+        if let Some(p) = &progress {
+            p.update(sim.time());
         }
+    }
+    if let Some(p) = &progress {
+        p.bar.finish_and_clear();
     }
     out.write_str(&summary(&sim, &sat_name, &args, start, steps, &contacts))?;
     out.finish()
+}
+
+/// The line an event of the run is printed as, if it is printed; contact starts are also
+/// collected for the summary.
+fn event_line(e: &sim_core::SimEvent, contacts: &mut Vec<String>) -> Option<String> {
+    Some(match &e.kind {
+        SimEventKind::Computer(c) => match &c.kind {
+            EventKind::Installed => return None,
+            _ => format!(
+                "{} [{}]",
+                orbit_ns(c.time_unix_ns),
+                strip_time(&c.to_string())
+            ),
+        },
+        SimEventKind::ContactStart { station } => {
+            contacts.push(station.clone());
+            format!("{} [contact with {station} begins]", format_utc(e.time))
+        }
+        SimEventKind::ContactEnd { station } => {
+            format!("{} [contact with {station} ends]", format_utc(e.time))
+        }
+        SimEventKind::Lost { reason } => {
+            format!("{} [satellite lost: {reason}]", format_utc(e.time))
+        }
+        _ => return None,
+    })
+}
+
+/// The progress line on the terminal: simulated time and speed against the wall clock.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    start: orbit::Epoch,
+    wall: Instant,
+    /// When the message was last written (it is formatted a few times a second, not every
+    /// step).
+    shown: std::cell::Cell<Option<Instant>>,
+}
+
+impl Progress {
+    fn new(start: orbit::Epoch, end: orbit::Epoch, step: Duration) -> Self {
+        let steps = ((end - start).to_seconds() / step.to_seconds().max(1e-9)).ceil();
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(steps as u64),
+            indicatif::ProgressDrawTarget::stderr_with_hz(4),
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {percent:>3}% {msg} ETA {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Self {
+            bar,
+            start,
+            wall: Instant::now(),
+            shown: std::cell::Cell::new(None),
+        }
+    }
+
+    /// One more step; a few times a second, the simulated time and the speed.
+    fn update(&self, now: orbit::Epoch) {
+        self.bar.inc(1);
+        let t = Instant::now();
+        if self
+            .shown
+            .get()
+            .is_some_and(|last| t - last < WallDuration::from_millis(250))
+        {
+            return;
+        }
+        self.shown.set(Some(t));
+        let wall_s = self.wall.elapsed().as_secs_f64();
+        let sim_s = (now - self.start).to_seconds();
+        self.bar.set_message(format!(
+            "{} ({:.0}x real time)",
+            format_utc(now),
+            if wall_s > 0.0 { sim_s / wall_s } else { 0.0 }
+        ));
+    }
+}
+
+/// Apps that held the CPU for most of a run (more than half of its simulated time), with the
+/// fraction they held: (satellite, app, fraction), in satellite and install order.
+pub fn cpu_hogs(sim: &Simulation, run_s: f64) -> Vec<(String, String, f64)> {
+    let mut hogs = Vec::new();
+    if run_s <= 0.0 {
+        return hogs;
+    }
+    for sat in sim.satellites() {
+        let obc = sat.computer();
+        let rate = obc.spec().instruction_rate_ips.max(1) as f64;
+        for st in obc
+            .app_ids()
+            .into_iter()
+            .filter_map(|id| obc.app_status(id))
+        {
+            let fraction = st.instructions as f64 / rate / run_s;
+            if fraction > 0.5 {
+                hogs.push((sat.name().to_string(), st.name, fraction));
+            }
+        }
+    }
+    hogs
+}
+
+/// The summary line naming an app that held the CPU for most of the run.
+pub fn cpu_hog_line(satellite: &str, app: &str, fraction: f64) -> String {
+    format!(
+        "  cpu hog: {app} on {satellite} held the CPU for {:.1} % of the run (it seldom waits; \
+         apps of its priority and below got the rest)",
+        100.0 * fraction
+    )
 }
 
 /// Nanosecond-resolution UTC of POSIX nanoseconds (the log lines' format).
@@ -516,7 +655,7 @@ fn summary(
     );
     let _ = writeln!(
         s,
-        "  {:<20} {:<12} {:>16} {:>10} {:>7} {:>9} {:>12} {:>12}",
+        "  {:<20} {:<21} {:>16} {:>10} {:>7} {:>9} {:>12} {:>12}",
         "app", "state", "instructions", "cpu_s", "faults", "restarts", "dl_waiting", "dl_delivered"
     );
     let mut total_instr = 0u64;
@@ -536,7 +675,7 @@ fn summary(
         };
         let _ = writeln!(
             s,
-            "  {:<20} {:<12} {:>16} {:>10.4} {:>7} {:>9} {:>12} {:>12}",
+            "  {:<20} {:<21} {:>16} {:>10.4} {:>7} {:>9} {:>12} {:>12}",
             st.name,
             state,
             st.instructions,
@@ -566,6 +705,9 @@ fn summary(
         if run_s > 0.0 { energy_j / run_s } else { 0.0 },
         100.0 * sat.hardware().power.soc()
     );
+    for (satellite, app, fraction) in cpu_hogs(sim, run_s) {
+        let _ = writeln!(s, "{}", cpu_hog_line(&satellite, &app, fraction));
+    }
     let unique: BTreeSet<&String> = contacts.iter().collect();
     let _ = writeln!(
         s,

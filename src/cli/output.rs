@@ -302,6 +302,16 @@ impl Output {
         result.map_err(|e| self.write_error(e))
     }
 
+    /// Hands what was written to stdout on at once (a file is written at [`Self::finish`]):
+    /// for output that reports a run as it goes.
+    pub fn flush_stdout(&mut self) -> CliResult {
+        let result = match &mut self.sink {
+            Sink::Stdout(w) => w.flush(),
+            Sink::Replace { .. } | Sink::InPlace { .. } => Ok(()),
+        };
+        result.map_err(|e| self.write_error(e))
+    }
+
     fn write_error(&self, e: std::io::Error) -> CliError {
         match &self.sink {
             Sink::Stdout(_) if is_broken_pipe(&e) => {

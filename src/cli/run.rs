@@ -168,6 +168,8 @@ pub fn run(args: Args) -> CliResult {
     if let Some(p) = &progress {
         p.bar.finish_and_clear();
     }
+    let run_s = (run.time() - scenario.start).to_seconds();
+    let hogs = super::app::cpu_hogs(run.simulation(), run_s);
     let result = run
         .finish(&mut writer)
         .map_err(|e| output_error(&scenarios::diag::error_chain(&e)))?;
@@ -195,6 +197,9 @@ pub fn run(args: Args) -> CliResult {
         .map_err(|e| output_error(&e))?;
     if !args.quiet {
         print!("{}", summary_text(&scenario, &result, &dir, &files, &host));
+        for (satellite, app, fraction) in &hogs {
+            println!("{}", super::app::cpu_hog_line(satellite, app, *fraction));
+        }
     }
     if result.passed() {
         Ok(())

@@ -284,3 +284,115 @@ fn regress_app_run_rejects_bad_areas_commands_and_unknown_apps() {
         &["relay: no such app"],
     );
 }
+
+/// Each line is handed on as the run goes, not when it ends: the first lines of a 30-day run
+/// can be read while it is still running.
+#[test]
+fn regress_app_run_hands_each_line_on_at_once() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_skytwin"))
+        .args(["app", "run", &app("hello.wasm"), &app("beacon.wasm")])
+        .args(["--for", "30d"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run skytwin");
+    let stdout = child.stdout.take().expect("stdout");
+    let first = BufReader::new(stdout)
+        .lines()
+        .next()
+        .expect("a line")
+        .expect("text");
+    let still_running = child.try_wait().expect("status").is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first.contains("[hello started]"), "{first}");
+    assert!(
+        still_running,
+        "the first line came only when the run was over"
+    );
+}
+
+/// The CPU watchdog faults an app that spins without a host call, after the default 10 s or
+/// the time `--cpu-watchdog` gives it; an app that holds the CPU for most of the run (calling
+/// the host all along, which the watchdog allows) is named in the summary.
+#[test]
+fn regress_app_run_watchdog_and_cpu_hog() {
+    let dir = temp_dir();
+    let spin = wasm_file(
+        dir.path(),
+        "spin.wasm",
+        r#"(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))"#,
+    );
+    let out = ok(&[
+        "app",
+        "run",
+        &spin,
+        "--for",
+        "4s",
+        "--cpu-watchdog",
+        "spin=1500ms",
+    ]);
+    assert!(
+        out.contains("2018-01-20T22:04:14.500000000Z [spin faulted cpu-watchdog]"),
+        "{out}"
+    );
+    assert!(out.contains("faulted(cpu-watchdog)"), "{out}");
+    let poller = wasm_file(
+        dir.path(),
+        "poller.wasm",
+        r#"(module
+             (import "skytwin_v1" "command_next_len" (func $next (result i32)))
+             (memory (export "memory") 1)
+             (func (export "_start") (loop $l (drop (call $next)) (br $l))))"#,
+    );
+    let out = ok(&["app", "run", &poller, &app("hello.wasm"), "--for", "3s"]);
+    assert!(!out.contains("faulted"), "{out}");
+    let hog = out
+        .lines()
+        .find(|l| l.starts_with("  cpu hog: poller on NOAA-19 held the CPU for"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(hog.contains("% of the run"), "{hog}");
+}
+
+/// The camera's Earth texture is compiled into the binary: a run that images needs no file
+/// from the source tree (`SKYTWIN_EARTH_TEXTURE` still overrides it).
+#[test]
+fn regress_app_run_camera_needs_no_texture_file() {
+    let binary = std::fs::read(env!("CARGO_BIN_EXE_skytwin")).expect("binary");
+    let source_path = repo("assets/earth/blue_marble_4096x2048.jpg");
+    let needle = source_path.display().to_string();
+    assert!(
+        !binary.windows(needle.len()).any(|w| w == needle.as_bytes()),
+        "the binary refers to {needle}"
+    );
+    let imager = app("eo-imager.wasm");
+    let args = |d| {
+        [
+            "app",
+            "run",
+            &imager,
+            "--for",
+            d,
+            "--area",
+            "Australia=-25,134,1200",
+        ]
+    };
+    let out = run(&args("9h"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !stderr.contains("warning"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("eo-imager info: image "), "{stdout}");
+    let out = super::common::run_env(
+        &args("1s"),
+        &[("SKYTWIN_EARTH_TEXTURE", "/nonexistent.jpg")],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: Earth texture /nonexistent.jpg: cannot read file"),
+        "{stderr}"
+    );
+}

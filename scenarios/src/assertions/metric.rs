@@ -163,6 +163,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "computer_rebooted",
     "computer_booting",
     "computer_booted",
+    "computer_hung",
     "safe_mode_entry",
     "safe_mode_exit",
     "load_shed",

@@ -218,6 +218,7 @@ impl Loader<'_> {
                     Some(FaultKind::BitFlips { satellite: satellite?, app, bits })
                 }
                 "reboot" => Some(FaultKind::Reboot { satellite: sat(&t)? }),
+                "hang" => Some(FaultKind::Hang { satellite: sat(&t)? }),
                 "brownout" => {
                     let satellite = sat(&t);
                     let duration = t.positive_duration("duration");
@@ -260,7 +261,7 @@ impl Loader<'_> {
                     ctx.error(
                         k.span.clone(),
                         format!("unknown fault kind {:?}", k.value),
-                        "expected bit_flips, reboot, brownout, solar_string, wheel_failure or station_outage",
+                        "expected bit_flips, reboot, hang, brownout, solar_string, wheel_failure or station_outage",
                     );
                     None
                 }

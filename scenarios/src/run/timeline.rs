@@ -206,6 +206,12 @@ impl Run<'_> {
                     s.request_reboot();
                 }
             }
+            FaultKind::Hang { satellite } => {
+                e.satellite = Some(*satellite);
+                if let Ok(s) = self.sim.satellite_mut(&self.names[*satellite].clone()) {
+                    s.hang_computer();
+                }
+            }
             FaultKind::BrownOut {
                 satellite,
                 duration,

@@ -21,7 +21,7 @@ use super::messages::{DeliveredMessage, DownlinkProgress, IslIncoming, IslMessag
 use super::sanitize::sanitize_log;
 use super::timeline::Timeline;
 use super::token_bucket::Take;
-use crate::abi_codes::{EV_COMMAND, EV_DOWNLINK_DONE, EV_ISL, MAX_COMMAND_BYTES, ST_ERATE};
+use crate::abi_codes::{EV_COMMAND, EV_DOWNLINK_DONE, EV_ISL, MAX_COMMAND_BYTES};
 use crate::state::StateSnapshot;
 
 /// Shared handle to an app bus.
@@ -32,6 +32,19 @@ pub type SharedAppBus = Arc<Mutex<AppBus>>;
 /// the next step does not tolerate).
 pub fn lock(bus: &SharedAppBus) -> MutexGuard<'_, AppBus> {
     bus.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What became of a log line offered to [`AppBus::push_log`].
+#[derive(Debug)]
+pub(crate) enum LogPush {
+    /// It was logged.
+    Logged,
+    /// The app's log bucket is empty; the line (handed back) was not logged. It can be from
+    /// `ready_at_ns` on (`None`: never, the limits allow no line at all).
+    Throttled {
+        ready_at_ns: Option<i64>,
+        text: String,
+    },
 }
 
 /// A downlink message waiting in the satellite's queue.
@@ -243,36 +256,36 @@ impl AppBus {
             .saturating_sub(self.storage_used_bytes())
     }
 
-    /// Records a log line of app `slot` through its rate limit: 0, or `ST_ERATE` (the line is
-    /// dropped; the first refusal of a burst emits one `log-squelched` event).
+    /// Records a log line of app `slot` through its rate limit, or hands it back when the
+    /// app's log bucket is empty (the first refusal of a burst emits one `log-squelched`
+    /// event). The caller then waits until the bucket has refilled, or drops the line.
     pub(crate) fn push_log(
         &mut self,
         slot: usize,
         now_ns: i64,
         level: LogLevel,
         text: String,
-    ) -> i32 {
+    ) -> LogPush {
         let Some(app) = self.app_mut(slot) else {
-            return 0;
+            return LogPush::Logged;
         };
-        match app.log_bucket.take(now_ns, 1) {
-            Take::Ok => {
-                let name = app.name.clone();
-                self.logs.push(LogLine {
-                    time_unix_ns: now_ns,
-                    app: name,
-                    level,
-                    text,
-                });
-                0
-            }
-            Take::RefusedFirst => {
-                let name = app.name.clone();
-                self.event(now_ns, Some(&name), EventKind::LogSquelched);
-                ST_ERATE
-            }
-            Take::Refused => ST_ERATE,
+        let take = app.log_bucket.take(now_ns, 1);
+        if take == Take::Ok {
+            let name = app.name.clone();
+            self.logs.push(LogLine {
+                time_unix_ns: now_ns,
+                app: name,
+                level,
+                text,
+            });
+            return LogPush::Logged;
         }
+        let ready_at_ns = app.log_bucket.ready_at(now_ns, 1);
+        if take == Take::RefusedFirst {
+            let name = app.name.clone();
+            self.event(now_ns, Some(&name), EventKind::LogSquelched);
+        }
+        LogPush::Throttled { ready_at_ns, text }
     }
 
     /// Logs what is left in app `slot`'s stdout/stderr line buffers.
@@ -287,8 +300,9 @@ impl AppBus {
                 &mut app.stdout
             };
             if !buf.is_empty() {
+                // The app is ending and cannot wait: a line refused by the rate limit is lost.
                 let line = std::mem::take(buf);
-                self.push_log(slot, now_ns, level, sanitize_log(&line));
+                let _ = self.push_log(slot, now_ns, level, sanitize_log(&line));
             }
         }
     }

@@ -72,6 +72,9 @@ pub(crate) struct ExecutionShared {
     pub yields: u64,
     /// Instructions charged for host calls.
     pub host_charged: u64,
+    /// Wasm fuel consumed when the app last entered a host call, or began its current
+    /// handler call (the CPU watchdog counts from here).
+    pub wasm_at_last_call: u64,
 }
 
 impl ExecutionShared {

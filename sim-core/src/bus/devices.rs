@@ -55,7 +55,7 @@ pub trait CameraService: Send {
     /// Static description.
     fn info(&self) -> CameraInfo;
     /// Captures an image at `time_unix_ns` into `pixels` (exactly `info().image_bytes()` long,
-    /// row-major, samples interleaved).
+    /// row-major, samples interleaved). A capture that fails leaves `pixels` as they were.
     fn capture(&mut self, time_unix_ns: i64, pixels: &mut [u8]) -> Result<ImageMeta, CameraError>;
 }
 

@@ -99,7 +99,7 @@ pub enum FaultReason {
     },
     /// The guest ran out of wasm stack (`max_wasm_stack`).
     StackOverflow,
-    /// The app ran longer than its CPU watchdog without blocking.
+    /// The app ran for longer than its CPU watchdog (its own CPU time) without a host call.
     CpuWatchdog,
     /// A heartbeat was missed (the watchdog armed by `heartbeat`).
     HeartbeatWatchdog,
@@ -216,6 +216,8 @@ pub enum EventKind {
     Booting,
     /// The computer finished booting and apps restart.
     Booted,
+    /// The hypervisor hung (fault injection): nothing runs until the computer is reset.
+    Hung,
 }
 
 /// An event on one computer.
@@ -278,6 +280,7 @@ impl fmt::Display for ComputerEvent {
                     EventKind::PoweredOff => "powered-off",
                     EventKind::Booting => "booting",
                     EventKind::Booted => "booted",
+                    EventKind::Hung => "hung",
                     _ => "event",
                 };
                 f.write_str(name)

@@ -54,6 +54,24 @@ impl TokenBucket {
         }
     }
 
+    /// When `n` tokens will be in the bucket, at the earliest from `now_ns` (`now_ns` itself
+    /// when they are there now): `t = now + ⌈(n·10⁹ − held) / rate⌉` ns, held in nano-tokens.
+    /// `None` when that never happens: `n` above the burst, or no refill.
+    pub fn ready_at(&mut self, now_ns: i64, n: u64) -> Option<i64> {
+        self.refill(now_ns);
+        let need = u128::from(n) * 1_000_000_000;
+        if need <= self.nano_tokens {
+            return Some(now_ns);
+        }
+        if n > self.burst || self.rate_per_s == 0 {
+            return None;
+        }
+        let wait_ns = (need - self.nano_tokens).div_ceil(u128::from(self.rate_per_s));
+        i64::try_from(wait_ns)
+            .ok()
+            .and_then(|w| now_ns.checked_add(w))
+    }
+
     /// Takes `n` tokens at simulated time `now_ns`.
     pub fn take(&mut self, now_ns: i64, n: u64) -> Take {
         self.refill(now_ns);
@@ -94,5 +112,29 @@ mod tests {
             assert_eq!(b.take(t, 1), Take::Ok);
         }
         assert_eq!(b.take(t, 1), Take::RefusedFirst);
+    }
+
+    #[test]
+    fn val_analytic_ready_at_is_when_the_refill_suffices() {
+        // 50 tokens/s: one token every 20 ms; three tokens 60 ms after the bucket emptied.
+        let mut b = TokenBucket::new(50, 200);
+        assert_eq!(b.ready_at(0, 200), Some(0));
+        assert_eq!(b.take(0, 200), Take::Ok);
+        assert_eq!(b.ready_at(0, 1), Some(20_000_000));
+        assert_eq!(b.ready_at(5_000_000, 3), Some(60_000_000));
+        assert_eq!(b.take(59_999_999, 3), Take::RefusedFirst);
+        assert_eq!(b.take(60_000_000, 3), Take::Ok);
+        // 7 tokens/s: 1/7 s is not a whole number of ns; the wait rounds up, never short.
+        let mut b = TokenBucket::new(7, 1);
+        assert_eq!(b.take(0, 1), Take::Ok);
+        let t = b.ready_at(0, 1).unwrap();
+        assert_eq!(t, 142_857_143);
+        assert_eq!(b.take(t - 1, 1), Take::RefusedFirst);
+        assert_eq!(b.take(t, 1), Take::Ok);
+        // More than the burst never fits; nor does anything without a refill.
+        assert_eq!(TokenBucket::new(50, 200).ready_at(0, 201), None);
+        let mut dry = TokenBucket::new(0, 2);
+        assert_eq!(dry.take(0, 2), Take::Ok);
+        assert_eq!(dry.ready_at(0, 1), None);
     }
 }

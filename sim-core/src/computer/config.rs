@@ -9,6 +9,11 @@ use crate::bus::app_settings::AppLimits;
 /// Default heartbeat watchdog timeout of an app: 300 s.
 pub const DEFAULT_HEARTBEAT_TIMEOUT: Duration = Duration::from_parts(0, 300_000_000_000);
 
+/// Default CPU watchdog of an app: 10 s of its own CPU time without a host call. With the
+/// default restart back-off (1 s doubling to 5 min) an app that spins after every restart
+/// holds the CPU for 10 s in every 310 s at most once the back-off has reached its cap.
+pub const DEFAULT_CPU_WATCHDOG: Duration = Duration::from_parts(0, 10_000_000_000);
+
 /// The onboard computer's hardware, as the simulation gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComputerSpec {
@@ -75,7 +80,9 @@ pub struct AppConfig {
     pub restart: RestartPolicy,
     /// Resource limits.
     pub limits: AppLimits,
-    /// Longest run without blocking (command) or in one handler call (reactor), simulated time.
+    /// CPU watchdog: the most CPU time the app may run without making a host call (its own
+    /// instructions at the computer's rate; time blocked, suspended or waiting for the CPU
+    /// does not count). An app that computes for longer between calls raises it.
     pub cpu_watchdog: Duration,
     /// Heartbeat watchdog timeout (`None`: the computer's `heartbeat_timeout`, by default
     /// [`DEFAULT_HEARTBEAT_TIMEOUT`]).
@@ -86,7 +93,8 @@ pub struct AppConfig {
 
 impl AppConfig {
     /// Defaults for an app named `name`: priority 100, share 100, always scheduled, restart
-    /// with back-off (1 s doubling up to 5 min), default limits, 600 s CPU watchdog.
+    /// with back-off (1 s doubling up to 5 min), default limits, a
+    /// [`DEFAULT_CPU_WATCHDOG`] of 10 s.
     pub fn new(name: &str) -> Self {
         Self {
             name: name.to_string(),
@@ -98,7 +106,7 @@ impl AppConfig {
                 max: Unit::Minute * 5,
             },
             limits: AppLimits::default(),
-            cpu_watchdog: Unit::Second * 600,
+            cpu_watchdog: DEFAULT_CPU_WATCHDOG,
             heartbeat_timeout: None,
             args: Vec::new(),
         }

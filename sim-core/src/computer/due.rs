@@ -1,8 +1,8 @@
 //! What falls due on the onboard computer at an instant: event edges between steps, schedule
-//! suspensions and resumptions, restarts, timers, the heartbeat and CPU watchdogs, stop
-//! deadlines, and waking a blocked app; and when the next of these comes.
+//! suspensions and resumptions, restarts, timers, the heartbeat watchdog, stop deadlines, and
+//! waking a blocked app; and when the next of these comes. (The CPU watchdog counts the
+//! app's own instructions, not time: the scheduler checks it after each quantum, `step.rs`.)
 
-use super::execution::Execution;
 use super::onboard::{AppSlot, Live, OnboardComputer, Phase};
 use crate::abi_codes::{
     EV_AOI_ENTER, EV_AOI_EXIT, EV_CONTACT_END, EV_CONTACT_START, EV_ECLIPSE, EV_RESUMED, EV_SUNLIT,
@@ -13,14 +13,6 @@ use crate::bus::app_state::{AppShared, Block};
 use crate::bus::events::{EventKind, FaultReason};
 use crate::state::Conditions;
 use crate::time::duration_to_ns;
-
-/// An app's watchdog timeouts, ns.
-struct WatchdogLimits {
-    /// Longest time between two heartbeats (once armed).
-    heartbeat_ns: i64,
-    /// Longest run without blocking (commands) or in one handler call (reactors).
-    cpu_ns: i64,
-}
 
 impl OnboardComputer {
     /// Latches event edges between the previous and the current conditions into every live app.
@@ -70,7 +62,6 @@ impl OnboardComputer {
                 (true, Some(since)) => {
                     let shift = now.saturating_sub(since);
                     l.suspended_since = None;
-                    l.running_since_ns = l.running_since_ns.saturating_add(shift);
                     let mut bus = lock(&self.bus);
                     if let Some(s) = bus.app_mut(a.slot) {
                         s.heartbeat_ns = s.heartbeat_ns.map(|h| h.saturating_add(shift));
@@ -108,8 +99,8 @@ impl OnboardComputer {
         next
     }
 
-    /// Handles everything due now for app `i` — restart, timer, watchdogs, stop deadline,
-    /// waking it — and returns the next time something of it falls due (after now).
+    /// Handles everything due now for app `i` — restart, timer, heartbeat watchdog, stop
+    /// deadline, waking it — and returns the next time something of it falls due (after now).
     pub(super) fn service_app(&mut self, i: usize) -> Option<i64> {
         let now = self.cursor_ns;
         if let Phase::RestartAt(t, _) = self.apps[i].phase {
@@ -122,10 +113,7 @@ impl OnboardComputer {
             self.apps[i].restarts += 1;
             self.launch_as(i, None, EventKind::Restarted);
         }
-        let limits = WatchdogLimits {
-            heartbeat_ns: self.heartbeat_timeout_ns(&self.apps[i]),
-            cpu_ns: duration_to_ns(self.apps[i].config.cpu_watchdog),
-        };
+        let heartbeat_ns = self.heartbeat_timeout_ns(&self.apps[i]);
         let vfloor = self.vfloor_of(self.apps[i].config.priority);
         let a = &mut self.apps[i];
         let Phase::Live(l) = &mut a.phase else {
@@ -140,9 +128,9 @@ impl OnboardComputer {
         if l.suspended_since.is_some() {
             return None;
         }
-        if let Some(reason) = watchdog_fault(s, l, now, &limits) {
+        if heartbeat_missed(s, now, heartbeat_ns) {
             drop(bus);
-            self.fault(i, reason);
+            self.fault(i, FaultReason::HeartbeatWatchdog);
             return self.restart_time(i);
         }
         if l.stopping_until.is_some_and(|t| t <= now) {
@@ -157,11 +145,10 @@ impl OnboardComputer {
         {
             s.execution.wake = Some(v);
             if s.execution.block != Some(Block::Yield) {
-                l.running_since_ns = now;
                 a.vruntime = a.vruntime.max(vfloor);
             }
         }
-        next_due(s, l, now, &limits)
+        next_due(s, l, now, heartbeat_ns)
     }
 
     fn restart_time(&self, i: usize) -> Option<i64> {
@@ -172,25 +159,11 @@ impl OnboardComputer {
     }
 }
 
-/// The watchdog that bites now, if one does: the heartbeat watchdog (armed by the first
-/// `heartbeat`), or the CPU watchdog of an app that has been running (not blocked, or only
-/// yielding) for longer than its limit.
-fn watchdog_fault(
-    s: &AppShared,
-    l: &Live,
-    now: i64,
-    limits: &WatchdogLimits,
-) -> Option<FaultReason> {
-    let running = matches!(l.execution, Execution::InFlight { .. })
-        && (s.execution.block.is_none() || s.execution.block == Some(Block::Yield));
-    if s.heartbeat_ns
-        .is_some_and(|hb| now.saturating_sub(hb) > limits.heartbeat_ns)
-    {
-        Some(FaultReason::HeartbeatWatchdog)
-    } else {
-        (running && now.saturating_sub(l.running_since_ns) > limits.cpu_ns)
-            .then_some(FaultReason::CpuWatchdog)
-    }
+/// Whether the heartbeat watchdog (armed by the first `heartbeat`) bites now: the last beat
+/// is more than `timeout_ns` ago.
+fn heartbeat_missed(s: &AppShared, now: i64, timeout_ns: i64) -> bool {
+    s.heartbeat_ns
+        .is_some_and(|hb| now.saturating_sub(hb) > timeout_ns)
 }
 
 /// The value that wakes a blocked app now, if its block is over: the latched events of its
@@ -215,8 +188,8 @@ fn wake_value(s: &mut AppShared, now: i64) -> Option<i64> {
 }
 
 /// When something of a live app falls due next (after now): its timer, a missed heartbeat,
-/// its stop deadline, the CPU watchdog while it can run, or the end of its block.
-fn next_due(s: &AppShared, l: &Live, now: i64, limits: &WatchdogLimits) -> Option<i64> {
+/// its stop deadline, or the end of its block.
+fn next_due(s: &AppShared, l: &Live, now: i64, heartbeat_ns: i64) -> Option<i64> {
     let mut next: Option<i64> = None;
     let mut consider = |t: i64| {
         if t > now {
@@ -227,19 +200,10 @@ fn next_due(s: &AppShared, l: &Live, now: i64, limits: &WatchdogLimits) -> Optio
         consider(t);
     }
     if let Some(hb) = s.heartbeat_ns {
-        consider(hb.saturating_add(limits.heartbeat_ns).saturating_add(1));
+        consider(hb.saturating_add(heartbeat_ns).saturating_add(1));
     }
     if let Some(t) = l.stopping_until {
         consider(t);
-    }
-    let runnable_now = matches!(l.execution, Execution::InFlight { .. })
-        && (s.execution.block.is_none() || s.execution.wake.is_some());
-    if runnable_now {
-        consider(
-            l.running_since_ns
-                .saturating_add(limits.cpu_ns)
-                .saturating_add(1),
-        );
     }
     if s.execution.wake.is_none() {
         match s.execution.block {

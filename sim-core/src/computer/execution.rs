@@ -132,6 +132,7 @@ pub(crate) fn new_store(
             table_elements_cap: spec.table_elements,
             ram: ram.clone(),
             held_bytes: 0,
+            approved_bytes: 0,
             refused_grows: spec.refused_grows.clone(),
             last_refusal: None,
         },

@@ -331,12 +331,31 @@ impl OnboardComputer {
         self.power == Power::On
     }
 
+    /// Hangs the hypervisor (fault injection: a deadlock or an endless loop in the flight
+    /// software beneath the apps). From now on no app runs, no timer or watchdog of an app is
+    /// served, the CPU spins (fully busy), and the hypervisor no longer kicks the hardware
+    /// watchdog, whose reset ([`Self::reboot`]) — or any loss of power — ends the hang. No
+    /// effect on a computer that is off or booting.
+    pub fn hang(&mut self) {
+        if self.power == Power::On && !self.hung {
+            self.hung = true;
+            self.event(None, EventKind::Hung);
+        }
+    }
+
+    /// Whether the hypervisor is running, kicking the hardware watchdog: powered on (or
+    /// booting) and not hung.
+    pub fn kicks_watchdog(&self) -> bool {
+        !self.hung && !matches!(self.power, Power::Off { .. })
+    }
+
     /// Cuts power: every app loses its RAM state (files survive); enabled apps restart after
     /// [`Self::power_on`] and the boot time.
     pub fn power_off(&mut self) {
         for i in 0..self.apps.len() {
             self.kill(i);
         }
+        self.hung = false;
         self.power = Power::Off { on_at_ns: None };
         self.event(None, EventKind::PoweredOff);
     }
@@ -415,7 +434,6 @@ impl OnboardComputer {
         a.phase = Phase::Live(Live {
             execution: Execution::InFlight { fut, kind },
             suspended_since: None,
-            running_since_ns: now,
             stopping_until: None,
             stop_delivered: false,
         });

@@ -17,7 +17,10 @@ pub mod schedule;
 pub mod status;
 mod step;
 
-pub use config::{AppConfig, ComputerSpec, DEFAULT_HEARTBEAT_TIMEOUT, RestartPolicy, STOP_GRACE};
+pub use config::{
+    AppConfig, ComputerSpec, DEFAULT_CPU_WATCHDOG, DEFAULT_HEARTBEAT_TIMEOUT, RestartPolicy,
+    STOP_GRACE,
+};
 pub use error::ComputerError;
 pub use execution::{GlobalValue, ReactorState};
 pub use lifecycle::AppPackage;

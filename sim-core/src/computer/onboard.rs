@@ -48,9 +48,6 @@ pub(super) struct Live {
     pub execution: Execution,
     /// Suspended by the schedule since (POSIX ns).
     pub suspended_since: Option<i64>,
-    /// Last time the app blocked, returned to rest, or started (CPU watchdog), shifted by
-    /// suspensions.
-    pub running_since_ns: i64,
     /// Stop requested: deliver `ST_EV_STOP`, then stop (deadline, POSIX ns).
     pub stopping_until: Option<i64>,
     /// `ST_EV_STOP` has been handed to the reactor's handler.
@@ -95,6 +92,9 @@ pub struct OnboardComputer {
     /// Per priority level: virtual runtime floor (a waking app starts no lower).
     pub(super) vfloor: BTreeMap<u8, u128>,
     pub(super) power: Power,
+    /// The hypervisor hangs (fault injection): nothing runs and the hardware watchdog is not
+    /// kicked until the computer is reset.
+    pub(super) hung: bool,
     pub(super) last_conditions: Option<Conditions>,
 }
 
@@ -136,6 +136,7 @@ impl OnboardComputer {
             owed: BTreeMap::new(),
             vfloor: BTreeMap::new(),
             power: Power::On,
+            hung: false,
             last_conditions: None,
         }
     }

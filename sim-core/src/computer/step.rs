@@ -31,6 +31,13 @@ use crate::time::{duration_to_ns, epoch_to_unix_ns};
 /// Virtual runtime units per instruction at share 1.
 const VRUNTIME_SCALE: u128 = 1 << 20;
 
+/// The instructions an app may run without a host call: its CPU watchdog's time at the
+/// computer's rate, `n = t · rate` (saturating).
+fn cpu_watchdog_instructions(limit: Duration, rate_ips: u64) -> u64 {
+    let ns = u128::try_from(duration_to_ns(limit).max(0)).unwrap_or(0);
+    u64::try_from(ns * u128::from(rate_ips) / 1_000_000_000).unwrap_or(u64::MAX)
+}
+
 impl OnboardComputer {
     /// Runs the computer over `[start, start + dt)`: the satellite supplies the sensor view
     /// (`state`, what `state_read` returns) and the true `conditions` (schedules, event
@@ -63,7 +70,10 @@ impl OnboardComputer {
         let mut instructions: u64 = 0;
         let mut levels: BTreeSet<u8> = self.apps.iter().map(|a| a.config.priority).collect();
         levels.extend(self.owed.keys().copied());
-        if on_from < t_end {
+        if self.hung {
+            // A hung hypervisor spins: the CPU is busy and nothing runs.
+            timeline.take(t0, t_end);
+        } else if on_from < t_end {
             for &p in levels.iter().rev() {
                 let (n, used) = self.run_level(p, &timeline, t0, t_end);
                 instructions += n;
@@ -196,8 +206,11 @@ impl OnboardComputer {
                 }
             }
         }
-        if cur > t_end {
-            self.owed.insert(p, (cur - t_end, self.cursor_rem));
+        // What this level executed past the step's end is carried into the next step; time it
+        // skipped because higher levels use it (even past the end) is theirs, not its.
+        let past_end: i64 = used.iter().map(|&(s, e)| (e - s.max(t_end)).max(0)).sum();
+        if past_end > 0 {
+            self.owed.insert(p, (past_end, self.cursor_rem));
         }
         self.cursor_ns = t_end;
         (instructions, used)
@@ -272,6 +285,9 @@ impl OnboardComputer {
         };
         let end_ns = self.charge_time(i, delta, timeline, record);
         match end {
+            PollEnd::Pending if self.cpu_watchdog_bites(i) => {
+                self.fault(i, FaultReason::CpuWatchdog);
+            }
             PollEnd::Pending => {}
             PollEnd::Panicked(message) => self.fault(i, FaultReason::HostPanic { message }),
             PollEnd::Done(done) => self.finish(i, kind, done),
@@ -282,7 +298,6 @@ impl OnboardComputer {
     /// A reactor at rest with events starts a handler call with them (taken from its latched
     /// events); anything else is left as it is. `false` if the app's record is missing.
     fn start_handler_call(&mut self, i: usize) -> bool {
-        let now = self.cursor_ns;
         let slot = self.apps[i].slot;
         let style = self.apps[i].image.style();
         let Phase::Live(l) = &mut self.apps[i].phase else {
@@ -298,12 +313,13 @@ impl OnboardComputer {
             };
             let ev = Self::deliverable(style, s.latched, s.subscribed);
             s.latched &= !ev;
+            // The CPU watchdog counts the handler call's own instructions.
+            s.execution.wasm_at_last_call = s.execution.wasm_est;
             ev
         };
         if events & EV_STOP != 0 {
             l.stop_delivered = true;
         }
-        l.running_since_ns = now;
         let placeholder = Execution::InFlight {
             fut: Box::pin(std::future::pending()),
             kind: FutureKind::Handler,
@@ -363,6 +379,24 @@ impl OnboardComputer {
         Some(d)
     }
 
+    /// Whether app `i`'s CPU watchdog bites after its last quantum: it was pre-empted (not
+    /// blocked) having executed its `cpu_watchdog` worth of its own instructions at
+    /// the computer's rate since its last host call (or since its handler call began). The
+    /// check runs once per quantum, so the fault comes at most one quantum late.
+    fn cpu_watchdog_bites(&self, i: usize) -> bool {
+        let a = &self.apps[i];
+        let limit =
+            cpu_watchdog_instructions(a.config.cpu_watchdog, self.spec.instruction_rate_ips);
+        let bus = lock(&self.bus);
+        bus.app(a.slot).is_some_and(|s| {
+            s.execution.block.is_none()
+                && s.execution
+                    .wasm_est
+                    .saturating_sub(s.execution.wasm_at_last_call)
+                    >= limit
+        })
+    }
+
     /// Charges `delta` instructions to app `i` (its step count and virtual runtime,
     /// `Δvruntime = Δn · 2²⁰ / share`) and advances the level's time by them through the free
     /// time of `timeline`; returns where the time ends.
@@ -403,7 +437,6 @@ impl OnboardComputer {
                     );
                     return;
                 };
-                let now = self.cursor_ns;
                 let name = self.apps[i].name.clone();
                 if let Some(code) = ret.filter(|&c| c != 0) {
                     self.event(Some(&name), EventKind::HandlerError { code });
@@ -416,7 +449,6 @@ impl OnboardComputer {
                     instance,
                     handler,
                 };
-                l.running_since_ns = now;
                 if l.stop_delivered {
                     self.kill(i);
                     self.event(Some(&name), EventKind::Stopped);

@@ -80,6 +80,8 @@ pub(crate) struct AppLimiter {
     pub ram: Arc<RamPool>,
     /// Bytes of this store's memory reserved in the RAM pool.
     pub held_bytes: u64,
+    /// Bytes reserved for the grow approved last, until the engine has carried it out.
+    pub approved_bytes: u64,
     /// Refused `memory.grow`s, shared with the app's slot (survives the store).
     pub refused_grows: Arc<AtomicU32>,
     pub last_refusal: Option<Refusal>,
@@ -99,6 +101,7 @@ impl ResourceLimiter for AppLimiter {
         maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
         let (current, desired) = (current as u64, desired as u64);
+        self.approved_bytes = 0;
         if desired > self.memory_cap_bytes || maximum.is_some_and(|m| desired > m as u64) {
             self.refused_grows.fetch_add(1, Ordering::Relaxed);
             self.last_refusal = Some(Refusal::MemoryCap {
@@ -120,13 +123,20 @@ impl ResourceLimiter for AppLimiter {
             return Ok(false);
         }
         self.held_bytes += delta;
+        self.approved_bytes = delta;
         Ok(true)
     }
 
     fn memory_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
-        // The engine could not grow after we allowed it: give the reservation back. We do
-        // not know the exact size here, so re-synchronise at the next successful grow; the
-        // pool can only be over-counted (never under), which is the safe direction.
+        // The engine could not carry out the grow we approved just before (a pooling slot
+        // smaller than the app's cap, or the host out of memory): the memory kept its size, so
+        // its reservation goes back to the pool. wasmtime reports a failed grow without asking
+        // `memory_growing` first only for memories of 1-byte pages (custom page sizes), which
+        // images cannot declare (`scan::wasm_features`), so `approved_bytes` is this grow's.
+        let bytes = std::mem::take(&mut self.approved_bytes);
+        self.ram.release(bytes);
+        self.held_bytes = self.held_bytes.saturating_sub(bytes);
+        self.refused_grows.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 

@@ -44,11 +44,27 @@ pub struct HypervisorConfig {
     pub quantum_instructions: u64,
     /// Instance allocation.
     pub allocation: Allocation,
-    /// Canonicalise NaN results of float operations so that float code gives the same bits
-    /// on every CPU architecture (wasm leaves NaN payloads nondeterministic). Costs time in
-    /// float-heavy code (docs/BENCHMARKS.md); turn off only when every run of a study is
-    /// on the same architecture.
-    pub nan_canonicalization: bool,
+    /// How NaNs are made the same on every CPU architecture (wasm leaves the bits of a NaN
+    /// that arithmetic produces to the CPU): by default where their bits can be observed.
+    pub nan_canonicalization: NanCanonicalization,
+}
+
+/// How the hypervisor keeps NaN bits independent of the machine (docs/abi.md, "CPU time and
+/// cost"; docs/BENCHMARKS.md, "Guest runtime").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NanCanonicalization {
+    /// Not at all: runs are byte-identical on one CPU architecture only (a float result's
+    /// NaN bits are the CPU's). The fastest, for studies that never leave one architecture.
+    Off,
+    /// Where a NaN's bits can be observed — float stores, reinterpretation, a copysign's sign,
+    /// float globals, vector lanes — by a rewrite of the image at load time
+    /// ([`crate::hypervisor::nan_canon`]). Identical bits on every architecture at nearly the
+    /// speed of `Off`; the inserted operators (six per point) count as the app's
+    /// instructions. The default.
+    AtObservation,
+    /// After every float operation (Cranelift's `nan_canonicalization`): identical bits on
+    /// every architecture, with a chain of dependent float operations about 3.5× slower.
+    EveryOperation,
 }
 
 impl Default for HypervisorConfig {
@@ -59,7 +75,7 @@ impl Default for HypervisorConfig {
             async_stack_bytes: 2 << 20,
             quantum_instructions: 50_000,
             allocation: Allocation::OnDemand,
-            nan_canonicalization: true,
+            nan_canonicalization: NanCanonicalization::AtObservation,
         }
     }
 }
@@ -116,7 +132,9 @@ fn engine_config(cfg: &HypervisorConfig) -> Config {
     let mut c = Config::new();
     c.consume_fuel(true);
     c.epoch_interruption(false);
-    c.cranelift_nan_canonicalization(cfg.nan_canonicalization);
+    c.cranelift_nan_canonicalization(
+        cfg.nan_canonicalization == NanCanonicalization::EveryOperation,
+    );
     c.cranelift_opt_level(OptLevel::Speed);
     c.relaxed_simd_deterministic(true);
     let ours = wasm_features();
@@ -194,7 +212,10 @@ impl Hypervisor {
             Some(style) if fatal.is_empty() => style,
             _ => return Err(ImageError::WontRun { problems: fatal }),
         };
-        let rewritten = rewrite(bytes, &scanned.plan)?;
+        let at_observation =
+            self.inner.config.nan_canonicalization == NanCanonicalization::AtObservation;
+        let rewritten = rewrite(bytes, &scanned.plan, at_observation)
+            .map_err(|source| ImageError::Rewrite { source })?;
         let module = Module::new(&self.inner.engine, &rewritten)
             .map_err(|source| ImageError::Compile { source })?;
         let pre = self

@@ -88,6 +88,13 @@ pub enum ImageError {
         /// Everything that stops it.
         problems: Vec<Problem>,
     },
+    /// The load-time rewrite failed (a malformed module that validation let through).
+    #[error("rewriting the module failed")]
+    Rewrite {
+        /// What went wrong.
+        #[source]
+        source: super::rewrite::RewriteError,
+    },
     /// Cranelift compilation or linking failed.
     #[error("compilation failed")]
     Compile {

@@ -51,38 +51,6 @@ pub struct TelemetryRow {
     pub downlink_queued_bytes: u64,
 }
 
-impl TelemetryRow {
-    /// CSV header matching [`TelemetryRow::csv`].
-    pub const CSV_HEADER: &'static str = "time,satellite,lat_deg,lon_deg,alt_km,illumination,battery_soc,array_power_w,load_power_w,computer_power_w,computer_temp_c,busy_fraction,instructions,attitude_mode,attitude_error_deg,safe_mode,station,downlink_rate_bps,downlink_bytes,downlink_queued_bytes";
-
-    /// One CSV line (no newline).
-    pub fn csv(&self) -> String {
-        format!(
-            "{},{},{:.6},{:.6},{:.3},{:.4},{:.6},{:.3},{:.3},{:.3},{:.2},{:.6},{},{},{:.4},{},{},{:.0},{},{}",
-            orbit::format_utc(self.time),
-            self.satellite,
-            self.lat_deg,
-            self.lon_deg,
-            self.alt_km,
-            self.illumination,
-            self.battery_soc,
-            self.array_power_w,
-            self.load_power_w,
-            self.computer_power_w,
-            self.computer_temp_c,
-            self.busy_fraction,
-            self.instructions,
-            self.attitude_mode,
-            self.attitude_error_deg,
-            self.safe_mode,
-            self.station,
-            self.downlink_rate_bps,
-            self.downlink_bytes,
-            self.downlink_queued_bytes
-        )
-    }
-}
-
 /// Something that happened in the simulation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimEvent {

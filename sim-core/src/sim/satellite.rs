@@ -237,6 +237,13 @@ impl Satellite {
         self.reboot_requested = true;
     }
 
+    /// Hangs the onboard computer's hypervisor (fault injection): its apps stop and it no
+    /// longer kicks the hardware watchdog, which resets the computer after the template's
+    /// `watchdog_timeout_s`; the apps restart after the boot time, their files kept.
+    pub fn hang_computer(&mut self) {
+        self.computer.hang();
+    }
+
     /// The hardware models, mutably (fault injection: a failed wheel or solar-array string).
     pub fn hardware_mut(&mut self) -> &mut SatelliteHardware {
         &mut self.hw

@@ -244,7 +244,7 @@ impl Satellite {
                 illumination: orbit.illumination,
                 attitude_mode: mode,
                 busy_fraction: self.last_busy_fraction,
-                watchdog_kicked: true,
+                watchdog_kicked: self.computer.kicks_watchdog(),
                 reboot_requested: std::mem::take(&mut self.reboot_requested),
                 time_since_launch: env.t - self.launch,
             },

@@ -30,7 +30,7 @@ fn val_analytic_fuel_counts_operators() {
 
 #[test]
 fn val_analytic_host_calls_cost_instructions() {
-    // 1000 calls of time_now: 1000 × 200 host instructions + a handful of wasm operators each.
+    // 1000 calls of time_now: 1000 × the base cost + a handful of wasm operators each.
     let hv = hv();
     let mut obc = computer(&hv);
     let img = hv
@@ -48,7 +48,8 @@ fn val_analytic_host_calls_cost_instructions() {
     let out = steps(&mut obc, 1, secs(1));
     let n = instr_of(&out, "t")[0];
     // Per iteration: call, local.get, i32.const, i32.sub, local.set, local.get, br_if = 7.
-    assert!((200_000 + 7_000..200_000 + 7_020).contains(&n), "{n}");
+    let calls = 1000 * sim_core::abi_codes::COST_HOST_CALL;
+    assert!((calls + 7_000..calls + 7_020).contains(&n), "{n}");
 }
 
 #[test]
@@ -284,4 +285,39 @@ fn regress_overrun_is_carried_not_lost() {
     let total: u64 = out.reports.iter().map(|r| r.0).sum();
     assert!(total.abs_diff(10_000_000) <= 50_100, "{total}");
     assert!(out.reports.iter().skip(1).all(|r| r.1 == 1_000_000_000));
+}
+
+#[test]
+fn regress_overrun_of_a_higher_level_is_not_carried_by_lower_ones() {
+    // A higher-priority app that only calls the host runs quanta of 25 000 calls (host-call
+    // costs do not end a quantum), 1.255 s each on a 10 MIPS computer: longer than a 1 s step,
+    // so its level runs past the step's end. The level below skips that time; it must not
+    // also carry it as its own overrun, or it would fall further behind every step. Once the
+    // hog stops, the level below has the whole CPU from its second step on.
+    let hv = hv();
+    let spec = ComputerSpec {
+        instruction_rate_ips: 10_000_000,
+        ..ComputerSpec::default()
+    };
+    let mut obc = OnboardComputer::new(&hv, spec, "SAT-1", 7, t0());
+    let hog = run_app(
+        &mut obc,
+        &hv,
+        "host_call_loop.wat",
+        AppConfig {
+            priority: 200,
+            ..AppConfig::new("hog")
+        },
+    );
+    let patient = AppConfig {
+        cpu_watchdog: secs(3600),
+        ..AppConfig::new("spin")
+    };
+    run_app(&mut obc, &hv, "infinite_loop.wat", patient);
+    let before = steps(&mut obc, 30, secs(1));
+    assert!(instr_of(&before, "spin").iter().all(|&n| n == 0));
+    obc.stop(hog).unwrap();
+    let after = instr_of(&steps(&mut obc, 5, secs(1)), "spin");
+    assert!(after[0] > 0, "{after:?}");
+    assert_eq!(&after[1..], &[10_000_000; 4], "the whole CPU");
 }

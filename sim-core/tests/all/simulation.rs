@@ -396,6 +396,79 @@ fn regress_hardware_reboot_and_brownout_restart_apps() {
     assert_eq!(restarts, 1);
 }
 
+/// The hardware watchdog is kicked by the hypervisor: over a quiet hour it never fires; a
+/// hung hypervisor stops kicking it, and after the template's watchdog timeout the watchdog
+/// resets the computer, which boots and restarts the apps (files kept).
+#[test]
+fn regress_hung_computer_is_reset_by_the_hardware_watchdog() {
+    let hv = hv();
+    let mut sim = sim(&hv, 5);
+    sim.add_satellite("SAT", &elements("NOAA 19"), HardwareTemplate::cubesat_6u())
+        .unwrap();
+    sim.install_app(
+        "SAT",
+        &hv.load_image(&fixture("ticker.wat")).unwrap(),
+        AppConfig::new("ticker"),
+    )
+    .unwrap();
+    let computer_events = |r: &[StepReport]| -> Vec<(Epoch, String)> {
+        events(r)
+            .iter()
+            .filter_map(|e| match &e.kind {
+                SimEventKind::Hardware { what } if what.starts_with("computer") => {
+                    Some((e.time, what.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let quiet = sim.run_until(start() + Unit::Hour * 1);
+    assert!(computer_events(&quiet).is_empty(), "kicked all along");
+    let hung_at = sim.time();
+    sim.satellite_mut("SAT").unwrap().hang_computer();
+    let r = sim.run_until(hung_at + Unit::Minute * 2);
+    let hw = computer_events(&r);
+    let template = HardwareTemplate::cubesat_6u().computer;
+    assert_eq!(hw[0].1, "computer WatchdogReset");
+    // The model counts whole 1 s steps without a kick, from the step that begins at the
+    // hang; the reset happens in (and is stamped with the start of) the step whose end
+    // reaches the timeout.
+    let timeout = Duration::from_seconds(template.watchdog_timeout_s);
+    assert_eq!(hw[0].0, hung_at + timeout - Unit::Second * 1);
+    let ticks: Vec<Epoch> = r
+        .iter()
+        .flat_map(|r| &r.logs)
+        .filter(|(_, l)| l.text.starts_with("tick"))
+        .map(|(_, l)| l.time())
+        .collect();
+    // Nothing ran while hung; the ticker started again from "tick 0" after the boot.
+    assert!(ticks.iter().all(|&t| t > hw[0].0), "{ticks:?}");
+    let first = r
+        .iter()
+        .flat_map(|r| &r.logs)
+        .find(|(_, l)| l.text.starts_with("tick"))
+        .unwrap();
+    assert_eq!(first.1.text, "tick 0");
+    let booted = hw[0].0 + Duration::from_seconds(template.boot_time_s);
+    assert!((first.1.time() - booted).abs() < Unit::Millisecond * 1);
+    let hung_events: Vec<&SimEvent> = events(&r)
+        .into_iter()
+        .filter(|e| matches!(&e.kind, SimEventKind::Computer(c) if c.kind == EventKind::Hung))
+        .collect();
+    assert_eq!(hung_events.len(), 1);
+    // Telemetry while hung: a spinning CPU, no instructions for any app.
+    let hung_rows: Vec<&TelemetryRow> = r
+        .iter()
+        .map(|r| &r.telemetry[0])
+        .filter(|t| t.time > hung_at && t.time < hw[0].0)
+        .collect();
+    assert!(
+        hung_rows
+            .iter()
+            .all(|t| t.instructions == 0 && t.busy_fraction == 1.0)
+    );
+}
+
 #[test]
 fn regress_attitude_request_reaches_the_controller() {
     // An app asks for sun pointing; the controller slews (mode 1 in telemetry, error shrinking).
@@ -492,7 +565,7 @@ fn fleet_run(threads: usize) -> String {
     let mut text = String::new();
     for r in sim.run_until(start() + Unit::Minute * 20) {
         for t in &r.telemetry {
-            text.push_str(&t.csv());
+            text.push_str(&format!("{t:?}"));
             text.push('\n');
         }
         for e in &r.events {

@@ -47,8 +47,6 @@ pub(crate) fn camera_capture(
     if u64::from(buf_len as u32) < n || n > i32::MAX as u64 {
         return Ok(ST_E2BIG);
     }
-    h.charge(n.saturating_mul(COST_PER_PIXEL_SAMPLE));
-    h.charge_bytes(n);
     let now = h.now_ns;
     let Host { mem, bus, .. } = &mut h;
     let (Ok(pixels), Some(cam)) = (mem.slice_mut(buf, n as i32), bus.camera_mut()) else {
@@ -60,6 +58,9 @@ pub(crate) fn camera_capture(
     if meta_len >= IMAGE_META_V1_SIZE && h.mem.write(meta, &image_meta_v1(&m)).is_err() {
         return Ok(ST_EFAULT);
     }
+    // Only an image taken costs its readout: a call that fails pays the base cost alone.
+    h.charge(n.saturating_mul(COST_PER_PIXEL_SAMPLE));
+    h.charge_bytes(n);
     Ok(n as i32)
 }
 

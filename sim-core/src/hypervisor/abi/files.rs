@@ -1,9 +1,9 @@
 //! WASI files: the app's private directory `/data` (preopened as fd 3) in its in-memory
 //! file store, and stdin/stdout/stderr (stdout and stderr become log lines).
 
-use super::host::{AppCaller, Host, enter, errno, fault};
+use super::host::{AppCaller, Host, enter, errno, fault, park};
 use super::process::write_stdio;
-use crate::bus::app_state::Fd;
+use crate::bus::app_state::{Block, Fd};
 use crate::bus::vfs::{Stat, Vfs};
 use crate::bus::wasi_types::{
     EBADF, EFAULT, EINVAL, EIO, EISDIR, ENAMETOOLONG, ENOTDIR, ESPIPE, ESUCCESS, Errno,
@@ -18,36 +18,52 @@ pub const PREOPEN_NAME: &str = "/data";
 /// beyond; WASI callers loop). Bounds host work per call even with aliased iovecs.
 pub const MAX_IO_BYTES_PER_CALL: u64 = 16 << 20;
 
-/// `fd_write(fd, iovs, n, out) -> errno`.
-pub(crate) fn fd_write(
-    mut caller: AppCaller<'_>,
+/// `fd_write(fd, iovs, n, out) -> errno`. A command app writing to stdout or stderr when its
+/// log bucket is empty waits until it has refilled (or gets a short count when part of the
+/// data went out first).
+pub(crate) async fn fd_write(
+    caller: AppCaller<'_>,
     fd: i32,
     iovs: i32,
     n: i32,
     out: i32,
 ) -> wasmtime::Result<i32> {
-    let mut h = enter(&mut caller, true)?;
-    Ok(errno(write_fd(&mut h, fd, iovs, n, None, out)))
+    write_fd_waiting(caller, fd, iovs, n, None, out).await
 }
 
 /// `fd_pwrite(fd, iovs, n, offset, out) -> errno`.
-pub(crate) fn fd_pwrite(
-    mut caller: AppCaller<'_>,
+pub(crate) async fn fd_pwrite(
+    caller: AppCaller<'_>,
     fd: i32,
     iovs: i32,
     n: i32,
     offset: i64,
     out: i32,
 ) -> wasmtime::Result<i32> {
-    let mut h = enter(&mut caller, true)?;
-    Ok(errno(write_fd(
-        &mut h,
-        fd,
-        iovs,
-        n,
-        Some(offset as u64),
-        out,
-    )))
+    write_fd_waiting(caller, fd, iovs, n, Some(offset as u64), out).await
+}
+
+/// [`write_fd`], waiting (and trying again) while nothing could be written because the log
+/// bucket is empty.
+async fn write_fd_waiting(
+    mut caller: AppCaller<'_>,
+    fd: i32,
+    iovs: i32,
+    n: i32,
+    at: Option<u64>,
+    out: i32,
+) -> wasmtime::Result<i32> {
+    let mut charge = true;
+    loop {
+        let until_ns = {
+            let mut h = enter(&mut caller, std::mem::take(&mut charge))?;
+            match write_fd(&mut h, fd, iovs, n, at, out) {
+                Written::Done(r) => return Ok(errno(r)),
+                Written::WaitUntil(t) => t,
+            }
+        };
+        park(&mut caller, Block::Sleep { until_ns }).await?;
+    }
 }
 
 /// `fd_read(fd, iovs, n, out) -> errno`.
@@ -269,16 +285,37 @@ pub(super) fn filestat_bytes(st: Stat) -> [u8; SIZE_FILESTAT] {
     b
 }
 
+/// What a write did: finished (the errno, `out` written), or nothing written yet because the
+/// log bucket is empty until the time given.
+enum Written {
+    Done(Result<(), Errno>),
+    WaitUntil(i64),
+}
+
 /// `fd_write` and `fd_pwrite` (at offset `at`): stdout/stderr become log lines, files are
 /// written through the file store; at most [`MAX_IO_BYTES_PER_CALL`] bytes.
-fn write_fd(
+fn write_fd(h: &mut Host<'_>, fd: i32, iovs: i32, n: i32, at: Option<u64>, out: i32) -> Written {
+    let written = match write_iovecs(h, fd, iovs, n, at, out) {
+        Ok(Ok(0)) => 0,
+        Ok(Ok(k)) => {
+            h.charge_write(k);
+            k
+        }
+        Ok(Err(until_ns)) => return Written::WaitUntil(until_ns),
+        Err(e) => return Written::Done(Err(e)),
+    };
+    Written::Done(fault(h.mem.write_u32(out, written as u32)))
+}
+
+/// The bytes a write moved (`Err(t)` inside: none, stdout/stderr must wait until `t`).
+fn write_iovecs(
     h: &mut Host<'_>,
     fd: i32,
     iovs: i32,
     n: i32,
     at: Option<u64>,
     out: i32,
-) -> Result<(), Errno> {
+) -> Result<Result<u64, i64>, Errno> {
     let iovs = fault(h.mem.read_iovecs(iovs, n))?;
     fault(h.mem.range(out, 4))?;
     let entry = h.app().fds.get(&(fd as u32)).cloned().ok_or(EBADF)?;
@@ -291,8 +328,11 @@ fn write_fd(
             for (ptr, len) in iovs {
                 let take = (u64::from(len as u32)).min(MAX_IO_BYTES_PER_CALL - written);
                 let data = fault(h.mem.slice(ptr, take as i32))?.to_vec();
-                write_stdio(h, matches!(entry, Fd::Stderr), &data);
-                written += take;
+                let w = write_stdio(h, matches!(entry, Fd::Stderr), &data);
+                written += w.consumed as u64;
+                if let Some(t) = w.throttled_until_ns {
+                    return Ok(if written == 0 { Err(t) } else { Ok(written) });
+                }
                 if written >= MAX_IO_BYTES_PER_CALL {
                     break;
                 }
@@ -331,8 +371,7 @@ fn write_fd(
         }
         Fd::Stdin | Fd::Dir { .. } => return Err(EBADF),
     }
-    h.charge_bytes(written);
-    fault(h.mem.write_u32(out, written as u32))
+    Ok(Ok(written))
 }
 
 /// `fd_read` and `fd_pread` (at offset `at`): stdin is empty; at most

@@ -6,8 +6,11 @@ use std::task::Poll;
 
 use wasmtime::{Caller, Extern};
 
-use crate::abi_codes::{COST_BYTES_PER_INSTRUCTION, COST_HOST_CALL, ST_E2BIG, ST_EFAULT};
-use crate::bus::app_bus::{AppBus, lock};
+use crate::abi_codes::{
+    COST_BYTES_PER_INSTRUCTION, COST_HOST_CALL, COST_WRITE, ST_E2BIG, ST_EFAULT,
+};
+use crate::bus::app_bus::{AppBus, LogPush, lock};
+use crate::bus::app_settings::AppStyle;
 use crate::bus::app_state::{AppShared, Block};
 use crate::bus::events::LogLevel;
 use crate::bus::wasi_types::{EFAULT, ESUCCESS, Errno};
@@ -70,6 +73,18 @@ impl<'a> Host<'a> {
         self.charge(n);
     }
 
+    /// Charges a write out of the app of `bytes` bytes: the write cost and the copy.
+    pub fn charge_write(&mut self, bytes: u64) {
+        self.charge(COST_WRITE);
+        self.charge_bytes(bytes);
+    }
+
+    /// Whether the calling app can block in this call (a command app; a reactor's handler
+    /// must return).
+    pub fn can_block(&mut self) -> bool {
+        self.app().style == AppStyle::Command
+    }
+
     /// Charges `instructions` to the app.
     pub fn charge(&mut self, instructions: u64) {
         let app = self.app();
@@ -102,6 +117,7 @@ pub(crate) fn enter<'a>(caller: &'a mut AppCaller<'_>, charge: bool) -> wasmtime
     let instructions = {
         let app = bus.app_mut(slot).ok_or(HostStateMissing)?;
         app.execution.wasm_est = app.execution.wasm_est.max(wasm_exact);
+        app.execution.wasm_at_last_call = app.execution.wasm_est;
         if charge {
             app.execution.host_charged = app.execution.host_charged.saturating_add(COST_HOST_CALL);
         }
@@ -163,8 +179,8 @@ pub(crate) fn write_bytes(h: &mut Host<'_>, ptr: i32, len: i32, data: &[u8]) -> 
     }
 }
 
-/// Records a sanitised log line through the app's rate limit: 0 or `ST_ERATE`.
-pub(crate) fn emit_log(h: &mut Host<'_>, level: LogLevel, text: String) -> i32 {
+/// Offers a sanitised log line to the app's rate limit.
+pub(crate) fn emit_log(h: &mut Host<'_>, level: LogLevel, text: String) -> LogPush {
     let (slot, now) = (h.slot, h.now_ns);
     h.bus.push_log(slot, now, level, text)
 }

@@ -46,7 +46,7 @@ pub(crate) fn isl_send(
     let Ok(data) = h.mem.copy_out(ptr, len) else {
         return Ok(i64::from(ST_EFAULT));
     };
-    h.charge_bytes(n + u64::from(dest_len as u32));
+    h.charge_write(n + u64::from(dest_len as u32));
     let (slot, now) = (h.slot, h.now_ns);
     h.bus.push_isl(
         slot,

@@ -25,12 +25,13 @@ pub(crate) async fn wait(
     let block = {
         let mut h = enter(&mut caller, true)?;
         let now = h.now_ns;
+        // Arguments before state (docs/abi.md, "Error codes").
+        if timeout_ns < -1 {
+            return Ok(ST_EINVAL);
+        }
         let app = h.app();
         if app.style == AppStyle::Reactor {
             return Ok(ST_EWOULDBLOCK);
-        }
-        if timeout_ns < -1 {
-            return Ok(ST_EINVAL);
         }
         let mask = mask as u32 & EV_ALL;
         let ev = app.latched & mask;

@@ -3,8 +3,10 @@
 
 use rand::RngCore;
 
-use super::host::{AppCaller, Host, ProcExit, emit_log, enter, errno, fault};
-use crate::abi_codes::{ST_EFAULT, ST_EINVAL};
+use super::host::{AppCaller, Host, ProcExit, emit_log, enter, errno, fault, park};
+use crate::abi_codes::{ST_EFAULT, ST_EINVAL, ST_ERATE};
+use crate::bus::app_bus::LogPush;
+use crate::bus::app_state::Block;
 use crate::bus::events::LogLevel;
 use crate::bus::sanitize::sanitize_log;
 use crate::bus::wasi_types::{EFAULT, EIO, ESUCCESS, Errno};
@@ -16,40 +18,78 @@ pub const MAX_LOG_INPUT_BYTES: u32 = 64 << 10;
 pub const MAX_STDIO_LINE_BYTES: usize = 4096;
 
 /// `log(level, ptr, len) -> i32`: one sanitised log line at `level` (0 trace … 4 error),
-/// through the app's rate limit.
-pub(crate) fn log(
+/// through the app's rate limit. When the app's log bucket is empty, a command app waits
+/// until it has refilled (as a write to a full pipe or serial line waits); a reactor, which
+/// cannot wait, gets `ST_ERATE` and the line is dropped.
+pub(crate) async fn log(
     mut caller: AppCaller<'_>,
     level: i32,
     ptr: i32,
     len: i32,
 ) -> wasmtime::Result<i32> {
-    let mut h = enter(&mut caller, true)?;
-    if h.mem.slice(ptr, len).is_err() {
-        return Ok(ST_EFAULT);
-    }
-    let Some(level) = LogLevel::from_abi(level) else {
-        return Ok(ST_EINVAL);
+    let (level, mut text, examined) = {
+        let h = enter(&mut caller, true)?;
+        if h.mem.slice(ptr, len).is_err() {
+            return Ok(ST_EFAULT);
+        }
+        let Some(level) = LogLevel::from_abi(level) else {
+            return Ok(ST_EINVAL);
+        };
+        let examined = (len as u32).min(MAX_LOG_INPUT_BYTES) as i32;
+        let Ok(bytes) = h.mem.slice(ptr, examined) else {
+            return Ok(ST_EFAULT);
+        };
+        let mut text = sanitize_log(bytes);
+        if examined != len && !text.ends_with('…') {
+            text.push('…');
+        }
+        (level, text, examined as u64)
     };
-    let examined = (len as u32).min(MAX_LOG_INPUT_BYTES) as i32;
-    let Ok(bytes) = h.mem.slice(ptr, examined) else {
-        return Ok(ST_EFAULT);
-    };
-    let mut text = sanitize_log(bytes);
-    if examined != len && !text.ends_with('…') {
-        text.push('…');
+    loop {
+        let until_ns = {
+            // The base cost was charged on entry; coming back from a wait costs nothing more.
+            let mut h = enter(&mut caller, false)?;
+            match emit_log(&mut h, level, text) {
+                LogPush::Logged => {
+                    h.charge_write(examined);
+                    return Ok(0);
+                }
+                LogPush::Throttled {
+                    ready_at_ns: Some(t),
+                    text: back,
+                } if h.can_block() => {
+                    text = back;
+                    t
+                }
+                LogPush::Throttled { .. } => return Ok(ST_ERATE),
+            }
+        };
+        park(&mut caller, Block::Sleep { until_ns }).await?;
     }
-    h.charge_bytes(examined as u64);
-    Ok(emit_log(&mut h, level, text))
+}
+
+/// How much of a stdout/stderr write the app's log took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StdioWrite {
+    /// Bytes consumed (in the line buffer or logged).
+    pub consumed: usize,
+    /// Set when a line could not be logged because the log bucket is empty: when it can be.
+    pub throttled_until_ns: Option<i64>,
 }
 
 /// Appends `data` written to stdout (level info) or stderr (level warn) to the app's line
 /// buffer; every complete line, or a buffer of [`MAX_STDIO_LINE_BYTES`], becomes a log line.
-pub(crate) fn write_stdio(h: &mut Host<'_>, stderr: bool, data: &[u8]) {
+/// When a line meets an empty log bucket, a command app's write stops before it (a short
+/// write, and the time the bucket can take it); a reactor's line is dropped and the write
+/// goes on.
+pub(crate) fn write_stdio(h: &mut Host<'_>, stderr: bool, data: &[u8]) -> StdioWrite {
     let level = if stderr {
         LogLevel::Warn
     } else {
         LogLevel::Info
     };
+    let can_block = h.can_block();
+    let mut consumed = 0;
     for chunk in data.split_inclusive(|&b| b == b'\n') {
         let (body, newline) = match chunk.split_last() {
             Some((b'\n', body)) => (body, true),
@@ -62,11 +102,37 @@ pub(crate) fn write_stdio(h: &mut Host<'_>, stderr: bool, data: &[u8]) {
             &mut app.stdout
         };
         let room = MAX_STDIO_LINE_BYTES.saturating_sub(buf.len());
-        buf.extend_from_slice(body.get(..body.len().min(room)).unwrap_or_default());
-        if newline || buf.len() >= MAX_STDIO_LINE_BYTES {
-            let line = std::mem::take(buf);
-            emit_log(h, level, sanitize_log(&line));
+        let kept = body.get(..body.len().min(room)).unwrap_or_default();
+        if !newline && buf.len() + kept.len() < MAX_STDIO_LINE_BYTES {
+            buf.extend_from_slice(kept);
+            consumed += chunk.len();
+            continue;
         }
+        let mut line = buf.clone();
+        line.extend_from_slice(kept);
+        match emit_log(h, level, sanitize_log(&line)) {
+            LogPush::Throttled {
+                ready_at_ns: Some(t),
+                ..
+            } if can_block => {
+                return StdioWrite {
+                    consumed,
+                    throttled_until_ns: Some(t),
+                };
+            }
+            LogPush::Logged | LogPush::Throttled { .. } => {}
+        }
+        let app = h.app();
+        if stderr {
+            app.stderr.clear();
+        } else {
+            app.stdout.clear();
+        }
+        consumed += chunk.len();
+    }
+    StdioWrite {
+        consumed,
+        throttled_until_ns: None,
     }
 }
 

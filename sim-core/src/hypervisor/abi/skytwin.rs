@@ -20,7 +20,13 @@ pub(crate) fn define(linker: &mut Linker<AppCtx>) -> wasmtime::Result<()> {
     linker.func_wrap(MODULE, "state_read", state::state_read)?;
     linker.func_wrap(MODULE, "temperature_name", state::temperature_name)?;
     linker.func_wrap(MODULE, "attitude_request", state::attitude_request)?;
-    linker.func_wrap(MODULE, "log", process::log)?;
+    linker.func_wrap_async(
+        MODULE,
+        "log",
+        |caller: AppCaller<'_>, (level, ptr, len): (i32, i32, i32)| {
+            Box::new(process::log(caller, level, ptr, len))
+        },
+    )?;
     linker.func_wrap(MODULE, "time_now", clock::time_now)?;
     linker.func_wrap(MODULE, "timer_set", clock::timer_set)?;
     linker.func_wrap(MODULE, "heartbeat", clock::heartbeat)?;
@@ -31,7 +37,13 @@ pub(crate) fn define(linker: &mut Linker<AppCtx>) -> wasmtime::Result<()> {
     )?;
     linker.func_wrap(MODULE, "camera_info", camera::camera_info)?;
     linker.func_wrap(MODULE, "camera_capture", camera::camera_capture)?;
-    linker.func_wrap(MODULE, "downlink_queue", downlink::downlink_queue)?;
+    linker.func_wrap_async(
+        MODULE,
+        "downlink_queue",
+        |caller: AppCaller<'_>, (ptr, len, priority): (i32, i32, i32)| {
+            Box::new(downlink::downlink_queue(caller, ptr, len, priority))
+        },
+    )?;
     linker.func_wrap(MODULE, "downlink_status", downlink::downlink_status)?;
     linker.func_wrap(MODULE, "downlink_stats", downlink::downlink_stats)?;
     linker.func_wrap(MODULE, "command_next_len", commands::command_next_len)?;

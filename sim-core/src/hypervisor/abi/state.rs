@@ -78,10 +78,14 @@ pub(crate) fn attitude_request(
     Ok(0)
 }
 
-/// The attitude mode of `attitude_request`'s arguments, `None` when they are invalid: a
-/// quaternion is normalised (and must not be zero); a target's latitude must lie in
-/// −90°…90° and its longitude is wrapped into −180°…180°.
+/// The attitude mode of `attitude_request`'s arguments, `None` when they are invalid: every
+/// parameter must be finite, whether the mode uses it or not (so no NaN, whatever its bits,
+/// reaches the host); a quaternion is normalised (and must not be zero); a target's latitude
+/// must lie in −90°…90° and its longitude is wrapped into −180°…180°.
 fn attitude_mode(mode: i32, [p0, p1, p2, p3]: [f64; 4]) -> Option<AttitudeMode> {
+    if ![p0, p1, p2, p3].iter().all(|p| p.is_finite()) {
+        return None;
+    }
     Some(match mode {
         0 => AttitudeMode::Nadir,
         1 => AttitudeMode::Sun,
@@ -95,8 +99,7 @@ fn attitude_mode(mode: i32, [p0, p1, p2, p3]: [f64; 4]) -> Option<AttitudeMode> 
             }
         }
         3 => {
-            if !(p0.is_finite() && p1.is_finite() && p2.is_finite() && (-90.0..=90.0).contains(&p0))
-            {
+            if !(-90.0..=90.0).contains(&p0) {
                 return None;
             }
             let lon_deg = (p1 + 180.0).rem_euclid(360.0) - 180.0;

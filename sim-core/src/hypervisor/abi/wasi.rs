@@ -47,8 +47,20 @@ pub(crate) fn define(linker: &mut Linker<AppCtx>) -> wasmtime::Result<()> {
     linker.func_wrap(MODULE, "proc_exit", process::proc_exit)?;
     linker.func_wrap(MODULE, "clock_res_get", clock::clock_res_get)?;
     linker.func_wrap(MODULE, "clock_time_get", clock::clock_time_get)?;
-    linker.func_wrap(MODULE, "fd_write", files::fd_write)?;
-    linker.func_wrap(MODULE, "fd_pwrite", files::fd_pwrite)?;
+    linker.func_wrap_async(
+        MODULE,
+        "fd_write",
+        |caller: AppCaller<'_>, (fd, iovs, n, out): (i32, i32, i32, i32)| {
+            Box::new(files::fd_write(caller, fd, iovs, n, out))
+        },
+    )?;
+    linker.func_wrap_async(
+        MODULE,
+        "fd_pwrite",
+        |caller: AppCaller<'_>, (fd, iovs, n, offset, out): (i32, i32, i32, i64, i32)| {
+            Box::new(files::fd_pwrite(caller, fd, iovs, n, offset, out))
+        },
+    )?;
     linker.func_wrap(MODULE, "fd_read", files::fd_read)?;
     linker.func_wrap(MODULE, "fd_pread", files::fd_pread)?;
     linker.func_wrap(MODULE, "fd_seek", files::fd_seek)?;
