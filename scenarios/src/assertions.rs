@@ -716,11 +716,12 @@ impl Evaluator {
                     self.tallies[i] += 1.0;
                 }
                 Metric::First { kind: k, filter }
-                    if k == kind && selected && filter.accepts(app, station) =>
+                    if k == kind
+                        && selected
+                        && filter.accepts(app, station)
+                        && self.firsts[i].is_none_or(|t| time < t) =>
                 {
-                    if self.firsts[i].is_none_or(|t| time < t) {
-                        self.firsts[i] = Some(time);
-                    }
+                    self.firsts[i] = Some(time);
                 }
                 _ => {}
             }

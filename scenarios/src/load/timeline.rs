@@ -140,7 +140,7 @@ impl Loader<'_> {
                 }
                 CommandAction::Upload {
                     image: image?,
-                    config,
+                    config: Box::new(config),
                     update,
                 }
             }
