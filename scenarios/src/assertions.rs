@@ -716,12 +716,11 @@ impl Evaluator {
                     self.tallies[i] += 1.0;
                 }
                 Metric::First { kind: k, filter }
-                    if k == kind
-                        && selected
-                        && filter.accepts(app, station)
-                        && self.firsts[i].is_none_or(|t| time < t) =>
+                    if k == kind && selected && filter.accepts(app, station) =>
                 {
-                    self.firsts[i] = Some(time);
+                    if self.firsts[i].is_none_or(|t| time < t) {
+                        self.firsts[i] = Some(time);
+                    }
                 }
                 _ => {}
             }

@@ -147,8 +147,8 @@ pub enum CommandAction {
     Upload {
         /// The image.
         image: AppImage,
-        /// The app's configuration (boxed: it is most of the variant's size).
-        config: Box<AppConfig>,
+        /// The app's configuration.
+        config: AppConfig,
         /// Replace an installed app's image.
         update: bool,
     },

@@ -405,7 +405,7 @@ impl<'s> Run<'s> {
         let t = self.sim.time();
         self.apply_commands(t);
         self.apply_faults(t);
-        let write_telemetry = self.steps.is_multiple_of(self.every);
+        let write_telemetry = self.steps % self.every == 0;
         let report = self.sim.step();
         self.steps += 1;
         self.record(&report, write_telemetry, sink)?;
@@ -637,7 +637,7 @@ impl<'s> Run<'s> {
                         .field("bytes", image.size_bytes() as u64)
                         .app(config.name.clone());
                     self.sim
-                        .upload_app(&name, image, sim_core::AppConfig::clone(config), *update)
+                        .upload_app(&name, image, config.clone(), *update)
                         .map_err(|x| crate::diag::error_chain(&x))
                 }
                 CommandAction::Start { app }

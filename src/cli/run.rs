@@ -152,7 +152,7 @@ pub fn run(args: Args) -> CliResult {
     };
     let show = !args.quiet && std::io::stdout().is_terminal();
     let progress = show.then(|| Progress::new(&scenario));
-    let started_utc = orbit::format_utc(hifitime::Epoch::now().unwrap_or(scenario.start));
+    let started_utc = orbit::format_utc(hifitime::Epoch::now().unwrap_or_else(|_| scenario.start));
     let wall = Instant::now();
     let mut steps = 0u64;
     while !run.done() {
@@ -160,7 +160,7 @@ pub fn run(args: Args) -> CliResult {
             .map_err(|e| output_error(&scenarios::diag::error_chain(&e)))?;
         steps += 1;
         if let Some(p) = &progress
-            && steps.is_multiple_of(256)
+            && steps % 256 == 0
         {
             p.update(&run, wall.elapsed().as_secs_f64());
         }

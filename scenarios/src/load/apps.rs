@@ -112,7 +112,7 @@ impl Loader<'_> {
         if let Some(d) = t.positive_duration("heartbeat_timeout") {
             c.heartbeat_timeout = Some(d.value);
         }
-        if let Some(l) = t.table("limits", format!("[limits] of app {:?}", name.value)) {
+        if let Some(l) = t.table("limits", &format!("[limits] of app {:?}", name.value)) {
             c.limits = limits(&l);
             l.finish();
         }

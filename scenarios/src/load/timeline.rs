@@ -140,7 +140,7 @@ impl Loader<'_> {
                 }
                 CommandAction::Upload {
                     image: image?,
-                    config: Box::new(config),
+                    config,
                     update,
                 }
             }

@@ -31,7 +31,7 @@ pub fn failure_message(o: &Outcome) -> String {
     format!(
         "{} = {}{}, expected {} {}",
         o.expr
-            .split_once(['<', '>', '=', '!'])
+            .split_once(|c| c == '<' || c == '>' || c == '=' || c == '!')
             .map_or(o.expr.as_str(), |(m, _)| m.trim()),
         crate::outputs::summary::value_text(o.value, o.unit),
         o.satellite
