@@ -29,6 +29,11 @@ fn regress_run_exit_codes_and_outputs() {
     );
     assert!(stdout.contains("FAIL never in safe mode: "), "{stdout}");
     assert!(stdout.contains("(expected == 0)"), "{stdout}");
+    // cloud-screen computes for most of the run (55 % of it): the summary names it
+    assert!(
+        stdout.contains("cpu hog: cloud-screen on eo-small held the CPU for "),
+        "{stdout}"
+    );
     let junit = std::fs::read_to_string(out_dir.join("junit.xml")).unwrap();
     assert!(junit.contains("<failure message="), "{junit}");
     for f in [
