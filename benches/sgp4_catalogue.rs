@@ -8,14 +8,19 @@
 //! Groups: `sgp4_catalogue` — wall time, the whole catalogue on 1 thread and on all threads;
 //! `sgp4_cpu` — CPU time of the process (all its threads, Linux), which other jobs on a
 //! shared machine disturb far less than wall time: the whole catalogue on 1 thread, then the
-//! first 1 000 objects of each orbit class on 1 thread. `benches/compare_python_sgp4.py`
-//! reports python-sgp4's wall and CPU time for the same sets.
+//! first 1 000 objects of each orbit class on 1 thread.
 //!
-//! The catalogue is written as TLE to `target/bench-data/catalogue.tle` and read back, so the
-//! benchmark propagates exactly the (TLE-rounded) objects that
-//! `benches/compare_python_sgp4.py` propagates with python-sgp4's `SatrecArray`. The bench
-//! also writes `target/bench-data/reference_states.csv` (first 200 objects at 5 times, TEME)
-//! for the script to confirm both sides compute the same states.
+//! The catalogue goes through `orbit::propagate_batch_into` in chunks of 1 000 objects into
+//! one results buffer allocated before timing and reused for every chunk and iteration, as a
+//! library user propagating a catalogue repeatedly would: nothing is allocated per
+//! propagation, and the process runs with the allocator's defaults (no tuning).
+//!
+//! `benches/sgp4_vs_python.py` runs this bench and python-sgp4's `SatrecArray` on the same
+//! objects and times, checks that both compute the same states, and prints the ratio. For
+//! that the catalogue is written as TLE to `target/bench-data/catalogue.tle` and read back, so
+//! the benchmark propagates exactly the (TLE-rounded) objects that python-sgp4 propagates,
+//! and the bench writes `target/bench-data/reference_states.csv` (the first 1 000 objects at 5
+//! times: TEME state, or the failure as Vallado's error code).
 //!
 //! # The catalogue (documented formula, seeded)
 //!
@@ -39,49 +44,22 @@
 use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use orbit::constants::{MU_EARTH_KM3_S2, WGS84_A_KM};
-use orbit::{Duration, ElementSet, Epoch, Propagator, parse_elements, parse_utc, propagate_batch};
+use orbit::{
+    BatchEntry, BatchTimes, Duration, ElementSet, Epoch, Propagator, Sgp4Failure, parse_elements,
+    parse_utc, propagate_batch_into,
+};
 use std::f64::consts::TAU;
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::PathBuf;
 
-// glibc's `mallopt` (malloc.h): `M_TRIM_THRESHOLD` (−1), `M_MMAP_THRESHOLD` (−3),
-// `M_ARENA_MAX` (−8).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-unsafe extern "C" {
-    fn mallopt(param: i32, value: i32) -> i32;
-}
-
-/// Lets glibc's malloc keep freed memory for reuse instead of returning it to the kernel, so
-/// that one chunk's results reuse the pages of the previous chunk's instead of faulting in
-/// fresh zeroed pages. The results take 80 bytes per propagation (115 MB per chunk); with
-/// glibc's defaults the freed chunk goes back to the kernel (trimmed from the main heap, and
-/// the rayon worker's own arena heaps are unmapped once empty, whatever the thresholds) and
-/// every chunk costs ~28 000 page faults per million propagations, ~25–30 ns per propagation
-/// on the benchmark machine. One arena, no trimming and mmap only above 32 MiB keep the
-/// memory. numpy avoids the same cost for python-sgp4's output arrays with transparent huge
-/// pages. Set `SKYTWIN_BENCH_GLIBC_MALLOC_DEFAULTS=1` to measure with glibc's defaults.
-fn keep_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("SKYTWIN_BENCH_GLIBC_MALLOC_DEFAULTS").is_none() {
-        const M_TRIM_THRESHOLD: i32 = -1;
-        const M_MMAP_THRESHOLD: i32 = -3;
-        const M_ARENA_MAX: i32 = -8;
-        // SAFETY: mallopt only changes malloc's tuning parameters, before any other thread
-        // exists; the values are valid (thresholds in bytes, the mmap one within glibc's
-        // 32 MiB maximum; one arena)
-        unsafe {
-            mallopt(M_TRIM_THRESHOLD, i32::MAX);
-            mallopt(M_MMAP_THRESHOLD, 32 << 20);
-            mallopt(M_ARENA_MAX, 1);
-        }
-    }
-}
-
 const OBJECTS: u64 = 30_000;
 const STEPS: i64 = 1_440;
-/// Objects per `propagate_batch` call (bounds the memory of the returned states).
+/// Objects per `propagate_batch_into` call (the results buffer holds one chunk: 1 000 × 1 440
+/// entries of 72 bytes, 104 MB).
 const CHUNK: usize = 1_000;
+/// Objects in `reference_states.csv`.
+const REFERENCE_OBJECTS: usize = 1_000;
 
 /// SplitMix64 (Steele, Lea & Flood 2014): x += 0x9E3779B97F4A7C15; z = x;
 /// z = (z ^ z>>30) · 0xBF58476D1CE4E5B9; z = (z ^ z>>27) · 0x94D049BB133111EB; z ^ z>>31.
@@ -172,7 +150,6 @@ fn bench_data_dir() -> PathBuf {
 
 /// Writes the catalogue as TLE, reads it back and initialises the propagators.
 fn catalogue(t0: Epoch) -> Vec<Propagator> {
-    keep_freed_memory();
     let mut text = String::new();
     for i in 0..OBJECTS {
         let (l1, l2) = synthetic(i, t0).to_tle_lines().expect("representable");
@@ -188,47 +165,67 @@ fn catalogue(t0: Epoch) -> Vec<Propagator> {
         .collect()
 }
 
-/// Reference states for the Python script's cross-check.
+/// Vallado's error code for a failure (`sgp4.cpp`): 1 mean eccentricity out of range, 3
+/// perturbed eccentricity out of range, 4 negative semi-latus rectum, 6 decayed; a non-finite
+/// state has no code (python-sgp4 gives NaN): 99.
+fn vallado_error_code(failure: &Sgp4Failure) -> u8 {
+    match failure {
+        Sgp4Failure::Eccentricity {
+            perturbed: false, ..
+        } => 1,
+        Sgp4Failure::Eccentricity {
+            perturbed: true, ..
+        } => 3,
+        Sgp4Failure::SemiLatusRectum => 4,
+        Sgp4Failure::Decayed { .. } => 6,
+        Sgp4Failure::NonFinite => 99,
+    }
+}
+
+/// Reference states for the Python script's cross-check: every propagation of the first
+/// `REFERENCE_OBJECTS` objects at 5 of the times, through the same batch call as the bench.
 fn write_reference_states(props: &[Propagator], times: &[Epoch]) {
-    let mut text = String::from("object_id,minute,x_km,y_km,z_km,vx_km_s,vy_km_s,vz_km_s\n");
-    for p in props.iter().take(200) {
-        for minute in [0_usize, 1, 360, 720, 1439] {
-            if let Ok(s) = p.state_at(times[minute]) {
+    const MINUTES: [usize; 5] = [0, 1, 360, 720, 1439];
+    let some_times = BatchTimes::new(&MINUTES.map(|m| times[m]));
+    let objects = &props[..REFERENCE_OBJECTS];
+    let mut states = vec![Err(Sgp4Failure::NonFinite); objects.len() * MINUTES.len()];
+    propagate_batch_into(objects, &some_times, &mut states).expect("buffer size");
+    let mut text = String::from("object_id,minute,error,x_km,y_km,z_km,vx_km_s,vy_km_s,vz_km_s\n");
+    for (k, state) in states.iter().enumerate() {
+        let id = objects[k / MINUTES.len()].object_id();
+        let minute = MINUTES[k % MINUTES.len()];
+        let _ = match state {
+            Ok(s) => {
                 let (r, v) = (s.pos_teme_km, s.vel_teme_km_s);
-                let _ = writeln!(
+                writeln!(
                     text,
-                    "{},{minute},{:.9},{:.9},{:.9},{:.12},{:.12},{:.12}",
-                    p.object_id(),
-                    r.x,
-                    r.y,
-                    r.z,
-                    v.x,
-                    v.y,
-                    v.z
-                );
+                    "{id},{minute},0,{:.9},{:.9},{:.9},{:.12},{:.12},{:.12}",
+                    r.x, r.y, r.z, v.x, v.y, v.z
+                )
             }
-        }
+            Err(f) => writeln!(text, "{id},{minute},{},,,,,,", vallado_error_code(f)),
+        };
     }
     std::fs::write(bench_data_dir().join("reference_states.csv"), text)
         .expect("write reference_states.csv");
 }
 
-/// Propagates every object to every time in chunks; returns a checksum so nothing is
-/// optimised away, and the number of failed propagations.
-fn propagate_all(props: &[Propagator], times: &[Epoch]) -> (f64, usize) {
-    let mut checksum = 0.0;
+/// Propagates every object to every time in chunks of `CHUNK` objects into `buffer` (at least
+/// `CHUNK × times` entries, reused for every chunk); returns the number of failed
+/// propagations.
+fn propagate_all(props: &[Propagator], times: &BatchTimes, buffer: &mut [BatchEntry]) -> usize {
     let mut failed = 0;
     for chunk in props.chunks(CHUNK) {
-        for row in propagate_batch(chunk, times) {
-            for state in row {
-                match state {
-                    Ok(s) => checksum += s.pos_teme_km.x,
-                    Err(_) => failed += 1,
-                }
-            }
-        }
+        let out = &mut buffer[..chunk.len() * times.len()];
+        failed += propagate_batch_into(chunk, times, out).expect("buffer size");
+        black_box(&*out);
     }
-    (checksum, failed)
+    failed
+}
+
+/// A results buffer for one chunk of the catalogue, allocated once before timing.
+fn chunk_buffer(times: &BatchTimes) -> Vec<BatchEntry> {
+    vec![Err(Sgp4Failure::NonFinite); CHUNK * times.len()]
 }
 
 fn sgp4_catalogue(c: &mut Criterion) {
@@ -238,7 +235,9 @@ fn sgp4_catalogue(c: &mut Criterion) {
         .map(|k| t0 + Duration::from_seconds(60.0 * k as f64))
         .collect();
     write_reference_states(&props, &times);
-    let (_, failed) = propagate_all(&props[..CHUNK], &times);
+    let times = BatchTimes::new(&times);
+    let mut buffer = chunk_buffer(&times);
+    let failed = propagate_all(&props[..CHUNK], &times, &mut buffer);
     eprintln!(
         "sgp4_catalogue: {OBJECTS} objects x {STEPS} steps; {failed} failed propagations in the first {CHUNK} objects"
     );
@@ -258,9 +257,7 @@ fn sgp4_catalogue(c: &mut Criterion) {
             .build()
             .unwrap();
         group.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, _| {
-            b.iter(|| {
-                pool.install(|| black_box(propagate_all(black_box(&props), black_box(&times))))
-            })
+            b.iter(|| pool.install(|| propagate_all(black_box(&props), &times, &mut buffer)))
         });
     }
     group.finish();
@@ -274,6 +271,8 @@ fn sgp4_cpu(c: &mut Criterion<ProcessCpuTime>) {
     let times: Vec<Epoch> = (0..STEPS)
         .map(|k| t0 + Duration::from_seconds(60.0 * k as f64))
         .collect();
+    let times = BatchTimes::new(&times);
+    let mut buffer = chunk_buffer(&times);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
@@ -283,7 +282,7 @@ fn sgp4_cpu(c: &mut Criterion<ProcessCpuTime>) {
     group.measurement_time(std::time::Duration::from_secs(60));
     group.throughput(Throughput::Elements(OBJECTS * STEPS as u64));
     group.bench_function(BenchmarkId::new("threads_1", "catalogue"), |b| {
-        b.iter(|| pool.install(|| black_box(propagate_all(black_box(&props), black_box(&times)))))
+        b.iter(|| pool.install(|| propagate_all(black_box(&props), &times, &mut buffer)))
     });
     group.measurement_time(std::time::Duration::from_secs(15));
     for (name, classes) in CLASSES {
@@ -296,9 +295,7 @@ fn sgp4_cpu(c: &mut Criterion<ProcessCpuTime>) {
             .collect();
         group.throughput(Throughput::Elements(subset.len() as u64 * STEPS as u64));
         group.bench_function(BenchmarkId::new("threads_1", name), |b| {
-            b.iter(|| {
-                pool.install(|| black_box(propagate_all(black_box(&subset), black_box(&times))))
-            })
+            b.iter(|| pool.install(|| propagate_all(black_box(&subset), &times, &mut buffer)))
         });
     }
     group.finish();

@@ -79,8 +79,13 @@ fn bench_models(c: &mut Criterion) {
             })
         });
 
-        let mut attitude =
-            AttitudeModel::new(t.attitude.clone(), t.mass_kg, q, Vector3::zeros()).unwrap();
+        let mut attitude = AttitudeModel::new(
+            t.attitude.clone(),
+            &t.mass_properties().unwrap().inertia_kg_m2,
+            q,
+            Vector3::zeros(),
+        )
+        .unwrap();
         g.bench_function(format!("attitude_nadir/{name}"), |b| {
             b.iter(|| {
                 attitude.step(
@@ -216,8 +221,13 @@ fn bench_models(c: &mut Criterion) {
             .unwrap();
             let mut rng = ChaCha8Rng::seed_from_u64(3);
             let mut sat = SatelliteHardware::new(t.clone(), None, q0, &mut rng).unwrap();
-            let mut attitude =
-                AttitudeModel::new(t.attitude.clone(), t.mass_kg, q0, Vector3::zeros()).unwrap();
+            let mut attitude = AttitudeModel::new(
+                t.attitude.clone(),
+                &t.mass_properties().unwrap().inertia_kg_m2,
+                q0,
+                Vector3::zeros(),
+            )
+            .unwrap();
             // Settle first (acquisition is not what this measures).
             for i in &orbit_inputs[..600] {
                 sat.step(ONE_SECOND, i, &mut rng);

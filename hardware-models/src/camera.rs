@@ -47,6 +47,32 @@ pub struct CameraParams {
 }
 
 impl CameraParams {
+    /// Camera axes in the body frame: x (columns →), y (rows ↓), z (boresight); `up_body` is
+    /// made orthogonal to the boresight.
+    pub fn axes_body(&self) -> [Vector3<f64>; 3] {
+        let z = self.boresight_body.normalize();
+        let up = self.up_body - z * self.up_body.dot(&z);
+        let y = -up.normalize();
+        let x = y.cross(&z);
+        [x, y, z]
+    }
+
+    /// Body-frame direction of the centre of pixel (column, row) (pinhole model), with the
+    /// camera axes from [`Self::axes_body`]:
+    ///   d ∝ x̂ (c + ½ − W/2) p + ŷ (r + ½ − H/2) p + ẑ f
+    pub fn pixel_dir_body(
+        &self,
+        axes_body: &[Vector3<f64>; 3],
+        col: f64,
+        row: f64,
+    ) -> Vector3<f64> {
+        let pitch = self.pixel_pitch_um * 1e-6;
+        let xs = (col + 0.5 - self.width_px as f64 / 2.0) * pitch;
+        let ys = (row + 0.5 - self.height_px as f64 / 2.0) * pitch;
+        let [x, y, z] = axes_body;
+        (x * xs + y * ys + z * (self.focal_length_mm * 1e-3)).normalize()
+    }
+
     /// Checks ranges.
     pub fn validate(&self) -> Result<(), HardwareError> {
         let m = "camera";
@@ -248,14 +274,11 @@ impl Camera {
     /// A camera sampling `texture`.
     pub fn new(params: CameraParams, texture: Arc<EarthTexture>) -> Result<Self, HardwareError> {
         params.validate()?;
-        let z = params.boresight_body.normalize();
-        let up = params.up_body - z * params.up_body.dot(&z);
-        let y = -up.normalize();
-        let x = y.cross(&z);
+        let axes_body = params.axes_body();
         Ok(Self {
             params,
             texture,
-            axes_body: [x, y, z],
+            axes_body,
         })
     }
 
@@ -269,15 +292,9 @@ impl Camera {
         self.params.image_bytes()
     }
 
-    /// Body-frame direction of the centre of pixel (column, row) (pinhole model):
-    ///   d ∝ x̂ (c + ½ − W/2) p + ŷ (r + ½ − H/2) p + ẑ f
+    /// Body-frame direction of the centre of pixel (column, row).
     fn pixel_dir_body(&self, col: f64, row: f64) -> Vector3<f64> {
-        let p = &self.params;
-        let pitch = p.pixel_pitch_um * 1e-6;
-        let xs = (col + 0.5 - p.width_px as f64 / 2.0) * pitch;
-        let ys = (row + 0.5 - p.height_px as f64 / 2.0) * pitch;
-        let [x, y, z] = &self.axes_body;
-        (x * xs + y * ys + z * (p.focal_length_mm * 1e-3)).normalize()
+        self.params.pixel_dir_body(&self.axes_body, col, row)
     }
 
     /// Takes a picture into `buffer` (row-major, channels interleaved; 16-bit samples little

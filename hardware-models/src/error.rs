@@ -75,6 +75,14 @@ pub enum HardwareError {
         /// Image height in pixels.
         height: u32,
     },
+    /// A hardware template's TOML is not a template: a syntax error, an unknown or missing
+    /// field, a wrong type (the TOML error says where; with line and column when text was
+    /// parsed).
+    #[error("hardware template: {source}")]
+    TemplateToml {
+        /// The TOML parser's or deserialiser's error.
+        source: toml::de::Error,
+    },
     /// A hardware template is invalid: every problem found (the first of each model's
     /// parameters, and every broken cross-reference), each naming its field.
     #[error("template `{name}` is invalid: {}", join(.problems))]

@@ -1,9 +1,10 @@
 //! Hardware models of a satellite for skytwin: power, thermal, link budget, onboard computer,
-//! attitude (rapier3d), camera payload and sensors.
+//! attitude, camera payload and sensors, and the spacecraft's geometry (rapier3d: mass
+//! properties, self-shadowing of the solar panels, obstruction of fields of view).
 //!
 //! Every model is plain input → output code in SI units with the unit in each name: a
 //! serde-deserialisable parameter struct (unknown fields rejected; complete sets for the
-//! built-in hardware templates in [`template`]), a state struct, and
+//! built-in hardware templates, TOML files read by [`template`]), a state struct, and
 //! `step(dt, &inputs[, rng]) -> outputs` (or `evaluate(&geometry)` for the stateless link
 //! budget). No clock and no global state: time comes in as [`hifitime::Duration`], randomness
 //! as a caller-provided seeded RNG. "ECI" means TEME of date, the frame SGP4 gives; orbit
@@ -16,7 +17,8 @@
 //! | [`thermal`] | lumped network, orbital heat loads, heaters, limits | [`thermal::ThermalModel`] |
 //! | [`link`] | antenna patterns, losses, C/N0, Eb/N0, ACM, data volume | [`link::LinkBudget`] |
 //! | [`computer`] | fuel budget, busy power, boot, watchdog | [`computer::Computer`] |
-//! | [`attitude`] | rapier rigid body, wheels, gravity gradient, pointing modes | [`attitude::AttitudeModel`] |
+//! | [`geometry`] | parts in rapier: mass properties, panel self-shadowing, field-of-view obstruction | [`geometry::SpacecraftGeometry`] |
+//! | [`attitude`] | rigid body (inertia from the geometry), wheels, gravity gradient, pointing modes | [`attitude::AttitudeModel`] |
 //! | [`camera`] | pinhole camera over the Earth texture | [`camera::Camera`] |
 //! | [`sensors`] | GNSS, sun sensor, gyro, temperatures | [`sensors::Sensors`] |
 //! | [`satellite`] | all of the above, coupled | [`satellite::SatelliteHardware`] |
@@ -57,6 +59,7 @@ pub mod camera;
 pub mod computer;
 pub mod environment;
 pub mod error;
+pub mod geometry;
 pub mod link;
 pub mod power;
 pub mod satellite;

@@ -26,6 +26,7 @@ use crate::camera::{Camera, CaptureInputs, CaptureMetadata};
 use crate::computer::{Computer, ComputerInputs, ComputerOutputs};
 use crate::environment::{solar_flux_w_m2, sun_direction};
 use crate::error::HardwareError;
+use crate::geometry::{ApertureView, MassProperties, SelfShadowing, SpacecraftGeometry};
 use crate::link::LinkBudget;
 use crate::power::{LoadId, PowerInputs, PowerOutputs, PowerSystem};
 use crate::sensors::{SensorReadings, SensorTruth, Sensors};
@@ -102,6 +103,10 @@ pub struct SatelliteHardware {
     pub camera: Option<Camera>,
     /// Sensors.
     pub sensors: Sensors,
+    geometry: Arc<SpacecraftGeometry>,
+    ground_antenna_view: ApertureView,
+    isl_antenna_view: ApertureView,
+    camera_view: ApertureView,
     wiring: Wiring,
     internal_heat_w: Vec<f64>,
     panel_temps_k: Vec<f64>,
@@ -132,12 +137,15 @@ impl SatelliteHardware {
         rng: &mut R,
     ) -> Result<Self, HardwareError> {
         template.validate()?;
-        let power = PowerSystem::new(template.power.clone())?;
+        let geometry = Arc::new(SpacecraftGeometry::new(&template.geometry)?);
+        let placement = template.placement(&geometry)?;
+        let shadowing = SelfShadowing::new(geometry.clone(), &placement.panel_faces);
+        let power = PowerSystem::with_self_shadowing(template.power.clone(), shadowing)?;
         let thermal = ThermalModel::new(template.thermal.clone())?;
         let computer = Computer::new(template.computer.clone())?;
         let attitude = AttitudeModel::new(
             template.attitude.clone(),
-            template.mass_kg,
+            &geometry.mass_properties().inertia_kg_m2,
             q_body_from_eci,
             Vector3::zeros(),
         )?;
@@ -218,6 +226,10 @@ impl SatelliteHardware {
             isl,
             camera,
             sensors,
+            geometry,
+            ground_antenna_view: ApertureView::new(&placement.ground_antenna),
+            isl_antenna_view: ApertureView::new(&placement.isl_antenna),
+            camera_view: ApertureView::new(&placement.camera),
             wiring,
             internal_heat_w: vec![0.0; nodes],
             panel_temps_k: vec![0.0; panels],
@@ -228,6 +240,64 @@ impl SatelliteHardware {
     /// The template the satellite was built from.
     pub fn template(&self) -> &HardwareTemplate {
         &self.template
+    }
+
+    /// The spacecraft's geometry (parts, poses, ray casts).
+    pub fn geometry(&self) -> &SpacecraftGeometry {
+        &self.geometry
+    }
+
+    /// Mass, centre of mass and inertia tensor, from the geometry.
+    pub fn mass_properties(&self) -> &MassProperties {
+        self.geometry.mass_properties()
+    }
+
+    fn antenna_view(&self, antenna: Antenna) -> &ApertureView {
+        match antenna {
+            Antenna::Ground => &self.ground_antenna_view,
+            Antenna::InterSatellite => &self.isl_antenna_view,
+        }
+    }
+
+    /// Whether the spacecraft itself blocks an antenna's line of sight toward a direction given
+    /// in ECI (any length), at the current attitude: the direction is in front of the antenna's
+    /// aperture and the ray from it hits another part ([`ApertureView::is_obstructed`];
+    /// geometric optics). A blocked link carries nothing.
+    pub fn antenna_line_of_sight_blocked(
+        &self,
+        antenna: Antenna,
+        line_of_sight_eci: &Vector3<f64>,
+    ) -> bool {
+        let dir_body = self.attitude.q_body_from_eci() * line_of_sight_eci;
+        self.antenna_view(antenna)
+            .is_obstructed(&self.geometry, &dir_body)
+    }
+
+    /// Fraction of an antenna's front hemisphere (solid-angle weighted, 4096 directions) that
+    /// the spacecraft blocks.
+    pub fn antenna_field_obstructed_fraction(&self, antenna: Antenna) -> f64 {
+        self.antenna_view(antenna).obstructed_fraction(
+            &self.geometry,
+            std::f64::consts::FRAC_PI_2,
+            4096,
+        )
+    }
+
+    /// Fraction of the camera's field of view that the spacecraft blocks, over a 16 × 16 grid
+    /// of pixel directions spanning the detector.
+    pub fn camera_field_obstructed_fraction(&self) -> f64 {
+        let p = &self.template.camera;
+        let axes = p.axes_body();
+        let (w, h) = (f64::from(p.width_px), f64::from(p.height_px));
+        let directions = (0..16).flat_map(|i| {
+            (0..16).map(move |j| {
+                let col = (i as f64 + 0.5) / 16.0 * w - 0.5;
+                let row = (j as f64 + 0.5) / 16.0 * h - 0.5;
+                p.pixel_dir_body(&axes, col, row)
+            })
+        });
+        self.camera_view
+            .obstructed_fraction_of(&self.geometry, directions.collect::<Vec<_>>())
     }
 
     /// Angle between an antenna's boresight and a line of sight given in ECI, rad (for

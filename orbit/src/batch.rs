@@ -1,28 +1,119 @@
-//! Batch propagation of many objects on all cores (rayon); results in input order.
+//! Batch propagation of many objects on all cores (rayon), results in input order.
+//!
+//! [`propagate_batch_into`] writes into a buffer the caller owns and reuses, and allocates
+//! nothing per propagation: a failure is a small `Copy` [`Sgp4Failure`] (the object and the
+//! instant are known from the entry's place), which [`Propagator::error_for`] turns into a
+//! full [`PropagationError`] when wanted. [`propagate_batch`] is the allocating convenience
+//! with one vector per object.
 
-use crate::propagate::{PropagationError, Propagator, TemeState};
+use crate::propagate::{PropagationError, Propagator, Sgp4Failure, TemeState};
 use crate::time::utc_nanoseconds_since_1900;
 use hifitime::Epoch;
 use rayon::prelude::*;
 
-/// Propagates every object to every time, in parallel over objects on the current rayon
-/// pool (run it inside `ThreadPool::install` to choose the number of threads). The outer
-/// vector follows `props`, each inner vector follows `times`. Each object's row is
-/// [`Propagator::states_at`]: the same values as [`Propagator::state_at`] at each time, so
-/// the result does not depend on the number of threads.
+/// One entry of a batch buffer: the state, or why there is none.
+pub type BatchEntry = Result<TemeState, Sgp4Failure>;
+
+/// The instants of a batch, with their UTC offsets computed once for every object and every
+/// call (build it once, propagate many chunks of a catalogue with it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchTimes {
+    times: Vec<Epoch>,
+    utc_ns: Vec<i128>,
+}
+
+impl BatchTimes {
+    /// The instants (UTC), in the order the results follow.
+    pub fn new(times: &[Epoch]) -> Self {
+        Self {
+            times: times.to_vec(),
+            utc_ns: times
+                .iter()
+                .map(|&t| utc_nanoseconds_since_1900(t))
+                .collect(),
+        }
+    }
+
+    /// The instants.
+    pub fn times(&self) -> &[Epoch] {
+        &self.times
+    }
+
+    /// The number of instants.
+    pub fn len(&self) -> usize {
+        self.times.len()
+    }
+
+    /// Whether there are no instants.
+    pub fn is_empty(&self) -> bool {
+        self.times.is_empty()
+    }
+}
+
+/// A batch buffer of the wrong size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "batch buffer holds {found} entries (expected {objects} objects x {times} times = {expected})"
+)]
+pub struct BatchBufferError {
+    /// Number of objects.
+    pub objects: usize,
+    /// Number of times.
+    pub times: usize,
+    /// objects × times.
+    pub expected: usize,
+    /// The buffer's length.
+    pub found: usize,
+}
+
+/// Propagates every object to every time into `out`, in parallel over objects on the current
+/// rayon pool (run it inside `ThreadPool::install` to choose the number of threads), and
+/// returns the number of failed propagations. `out` holds `props.len() × times.len()` entries,
+/// object-major: entry `i × times.len() + k` is object `i` at time `k`. Each object's row is
+/// [`Propagator::states_at`]'s values, so the result does not depend on the number of
+/// threads. Nothing is allocated per propagation.
+pub fn propagate_batch_into(
+    props: &[Propagator],
+    times: &BatchTimes,
+    out: &mut [BatchEntry],
+) -> Result<usize, BatchBufferError> {
+    let expected = props.len().saturating_mul(times.len());
+    if out.len() != expected {
+        return Err(BatchBufferError {
+            objects: props.len(),
+            times: times.len(),
+            expected,
+            found: out.len(),
+        });
+    }
+    if times.is_empty() {
+        return Ok(0);
+    }
+    Ok(out
+        .par_chunks_mut(times.len())
+        .zip(props.par_iter())
+        .map(|(row, p)| p.states_into(&times.times, &times.utc_ns, row))
+        .sum())
+}
+
+/// Propagates every object to every time, in parallel over objects on the current rayon pool:
+/// [`propagate_batch_into`] with one allocated vector per object and the failures turned into
+/// [`PropagationError`]s. The outer vector follows `props`, each inner vector follows `times`.
 pub fn propagate_batch(
     props: &[Propagator],
     times: &[Epoch],
 ) -> Vec<Vec<Result<TemeState, PropagationError>>> {
-    // each object runs through the times as `Propagator::states_at` does; the times' UTC
-    // offsets are shared by all objects
-    let utc_ns: Vec<i128> = times
-        .iter()
-        .map(|&t| utc_nanoseconds_since_1900(t))
-        .collect();
+    let batch_times = BatchTimes::new(times);
     props
         .par_iter()
-        .map(|p| p.states_at_utc_ns(times, &utc_ns))
+        .map(|p| {
+            let mut row = vec![Err(Sgp4Failure::NonFinite); times.len()];
+            p.states_into(&batch_times.times, &batch_times.utc_ns, &mut row);
+            row.into_iter()
+                .zip(times)
+                .map(|(entry, &t)| entry.map_err(|f| p.error_for(f, t)))
+                .collect()
+        })
         .collect()
 }
 
@@ -32,20 +123,10 @@ mod tests {
     use crate::elements::parse_elements;
     use hifitime::Duration;
 
-    /// Near-earth, 12 h resonant (Molniya 08195), 24 h resonant (GEO 28626) and a
-    /// non-resonant deep-space orbit (GTO 23177), from Vallado's verification set.
-    const OBJECTS: &str = "\
-1 00005U 58002B   00179.78495062  .00000023  00000-0  28098-4 0  4753
-2 00005  34.2682 348.7242 1859667 331.7664  19.3264 10.82419157413667
-1 25544U 98067A   20194.88612269 -.00002218  00000-0 -31515-4 0  9992
-2 25544  51.6461 221.2784 0001413  89.1723 280.4612 15.49507896236008
-1 08195U 75081A   06176.33215444  .00000099  00000-0  11873-3 0   813
-2 08195  64.1586 279.0717 6877146 264.7651  20.2257  2.00491383225656
-1 28626U 05008A   06176.46683397 -.00000205  00000-0  10000-3 0  2190
-2 28626   0.0019 286.9433 0000335  13.7918  55.6504  1.00270176  4891
-1 23177U 94040C   06175.45752052  .00000386  00000-0  76590-3 0    95
-2 23177   7.0496 179.8238 7258491 296.0482   8.3061  2.25906668 97438
-";
+    /// Near-earth (00005, ISS), 12 h resonant (Molniya 08195), 24 h resonant (GEO 28626), a
+    /// non-resonant deep-space orbit (GTO 23177) and one that decays 55 min after its epoch
+    /// (28872), from Vallado's verification set (`tests/data/batch/README.md`).
+    const OBJECTS: &str = include_str!("../tests/data/batch/objects.tle");
 
     fn objects() -> Vec<Propagator> {
         parse_elements(OBJECTS, "t")
@@ -74,6 +155,54 @@ mod tests {
             let batch = pool.install(|| propagate_batch(&props, &times));
             assert_eq!(batch, serial, "{threads} threads");
         }
+    }
+
+    #[test]
+    fn regress_batch_into_matches_serial_in_order_at_any_thread_count() {
+        // around the epoch of 28872, which decays: failures are written too
+        let props = objects();
+        let t0 = props[5].epoch();
+        let times: Vec<Epoch> = (-30..30)
+            .map(|k| t0 + Duration::from_seconds(300.0 * f64::from(k)))
+            .collect();
+        let serial: Vec<_> = props
+            .iter()
+            .flat_map(|p| times.iter().map(move |&t| p.state_at(t)))
+            .collect();
+        let batch_times = BatchTimes::new(&times);
+        let mut out = vec![Err(Sgp4Failure::NonFinite); props.len() * times.len()];
+        for threads in [1, 2, 3] {
+            out.fill(Err(Sgp4Failure::SemiLatusRectum));
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let failed = pool
+                .install(|| propagate_batch_into(&props, &batch_times, &mut out))
+                .unwrap();
+            assert_eq!(failed, serial.iter().filter(|s| s.is_err()).count());
+            for (k, (entry, expected)) in out.iter().zip(&serial).enumerate() {
+                let (p, t) = (&props[k / times.len()], times[k % times.len()]);
+                assert_eq!(&entry.map_err(|f| p.error_for(f, t)), expected, "{threads}");
+            }
+        }
+        assert!(serial.iter().any(|s| s.is_err()) && serial.iter().any(|s| s.is_ok()));
+        // a buffer of the wrong size is an error, not a panic
+        let mut short = vec![Err(Sgp4Failure::NonFinite); 3];
+        assert_eq!(
+            propagate_batch_into(&props, &batch_times, &mut short),
+            Err(BatchBufferError {
+                objects: 6,
+                times: 60,
+                expected: 360,
+                found: 3
+            })
+        );
+        // no times: nothing to do
+        assert_eq!(
+            propagate_batch_into(&props, &BatchTimes::new(&[]), &mut []),
+            Ok(0)
+        );
     }
 
     #[test]

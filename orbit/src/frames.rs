@@ -4,7 +4,9 @@
 //! Rotation conventions: `R3(θ)` rotates the *axes* by θ about z,
 //! `R3(θ) = [[cos θ, sin θ, 0], [−sin θ, cos θ, 0], [0, 0, 1]]` (Vallado 4th ed. §3.2).
 
-use crate::constants::{EARTH_ROTATION_RAD_S, NANOSECONDS_PER_DAY, WGS84_A_KM, WGS84_E2};
+use crate::constants::{
+    ARCSEC_TO_RAD, EARTH_ROTATION_RAD_S, NANOSECONDS_PER_DAY, WGS84_A_KM, WGS84_E2,
+};
 use crate::eop::EarthOrientation;
 use crate::time::utc_nanoseconds_since_1900;
 use hifitime::Epoch;
@@ -43,24 +45,46 @@ fn r3(theta: f64) -> Matrix3<f64> {
     Matrix3::new(c, s, 0.0, -s, c, 0.0, 0.0, 0.0, 1.0)
 }
 
+/// The TIO locator s′ in radians (IERS Conventions 2010 eq. 5.13): `s′ = −47 µas · t`, t in
+/// Julian centuries since J2000.0 (TT; taking the UTC instant instead moves s′ by < 10⁻¹⁶
+/// rad). It is −8.5 µas in 2018: 1.7 mm at geostationary distance.
+fn tio_locator_rad(t_utc: Epoch) -> f64 {
+    const NANOSECONDS_PER_CENTURY: f64 = 36_525.0 * NANOSECONDS_PER_DAY as f64;
+    let centuries =
+        (utc_nanoseconds_since_1900(t_utc) - J2000_FROM_1900_NS) as f64 / NANOSECONDS_PER_CENTURY;
+    -47e-6 * ARCSEC_TO_RAD * centuries
+}
+
 /// Polar-motion matrix `W` taking pseudo-Earth-fixed (PEF, about the CIP) coordinates to ITRF:
-/// `r_ITRF = R1(−y_p) R2(−x_p) r_PEF` (IERS Conventions 2010 eq. 5.3 without s′; the same
-/// product as Skyfield's `rot_x(yp) · rot_y(xp)`). With it the CIP lies at (x_p, −y_p, 1)
+/// `r_ITRF = R1(−y_p) R2(−x_p) R3(s′) r_PEF` (the transpose of IERS Conventions 2010 eq. 5.3,
+/// `W = R3(−s′) R2(x_p) R1(y_p)`, which takes ITRF to the intermediate frame; the same product
+/// as Skyfield's `rot_x(yp) · rot_y(xp) · rot_z(−s′)`). With it the CIP lies at (x_p, −y_p, 1)
 /// in ITRF, as the IERS defines.
-fn polar_motion_matrix(xp_rad: f64, yp_rad: f64) -> Matrix3<f64> {
+fn polar_motion_matrix(xp_rad: f64, yp_rad: f64, sprime_rad: f64) -> Matrix3<f64> {
     let (sx, cx) = detmath::sin_cos(xp_rad);
     let (sy, cy) = detmath::sin_cos(yp_rad);
     // R1(−y_p) = [[1, 0, 0], [0, cos y, −sin y], [0, sin y, cos y]]
     let r1 = Matrix3::new(1.0, 0.0, 0.0, 0.0, cy, -sy, 0.0, sy, cy);
     // R2(−x_p) = [[cos x, 0, sin x], [0, 1, 0], [−sin x, 0, cos x]]
     let r2 = Matrix3::new(cx, 0.0, sx, 0.0, 1.0, 0.0, -sx, 0.0, cx);
-    r1 * r2
+    r1 * r2 * r3(sprime_rad)
+}
+
+/// The polar-motion matrix at `t`, or None without an Earth orientation table (then ITRF is
+/// taken as PEF: no polar motion and no s′).
+fn polar_motion_at(t: Epoch, eop: &EarthOrientation) -> Option<Matrix3<f64>> {
+    if !eop.has_table() {
+        return None;
+    }
+    let (xp, yp) = eop.polar_motion_rad(t);
+    Some(polar_motion_matrix(xp, yp, tio_locator_rad(t)))
 }
 
 /// TEME → ITRF at UTC instant `t` (Vallado 4th ed. `teme2ecef`, eq. 3-90):
 /// `r_PEF = R3(θ_GMST) r_TEME`, `v_PEF = R3(θ_GMST) v_TEME − ω⊕ × r_PEF`,
 /// `r_ITRF = W r_PEF`, `v_ITRF = W v_PEF`, with ω⊕ = (0, 0, 7.292115146706979×10⁻⁵ rad/s)
-/// and W the polar-motion matrix. Positions in km, velocities in km/s.
+/// and W the polar-motion matrix with the TIO locator s′ (identity without an Earth
+/// orientation table). Positions in km, velocities in km/s.
 pub fn teme_to_itrf(
     pos_teme_km: &Vector3<f64>,
     vel_teme_km_s: &Vector3<f64>,
@@ -71,12 +95,10 @@ pub fn teme_to_itrf(
     let omega = Vector3::new(0.0, 0.0, EARTH_ROTATION_RAD_S);
     let pos_pef = st * pos_teme_km;
     let vel_pef = st * vel_teme_km_s - omega.cross(&pos_pef);
-    let (xp, yp) = eop.polar_motion_rad(t);
-    if xp == 0.0 && yp == 0.0 {
-        return (pos_pef, vel_pef);
+    match polar_motion_at(t, eop) {
+        Some(w) => (w * pos_pef, w * vel_pef),
+        None => (pos_pef, vel_pef),
     }
-    let w = polar_motion_matrix(xp, yp);
-    (w * pos_pef, w * vel_pef)
 }
 
 /// ITRF → TEME at UTC instant `t`, the exact inverse of [`teme_to_itrf`]:
@@ -88,12 +110,9 @@ pub fn itrf_to_teme(
     t: Epoch,
     eop: &EarthOrientation,
 ) -> (Vector3<f64>, Vector3<f64>) {
-    let (xp, yp) = eop.polar_motion_rad(t);
-    let (pos_pef, vel_pef) = if xp == 0.0 && yp == 0.0 {
-        (*pos_itrf_km, *vel_itrf_km_s)
-    } else {
-        let wt = polar_motion_matrix(xp, yp).transpose();
-        (wt * pos_itrf_km, wt * vel_itrf_km_s)
+    let (pos_pef, vel_pef) = match polar_motion_at(t, eop) {
+        Some(w) => (w.transpose() * pos_itrf_km, w.transpose() * vel_itrf_km_s),
+        None => (*pos_itrf_km, *vel_itrf_km_s),
     };
     let omega = Vector3::new(0.0, 0.0, EARTH_ROTATION_RAD_S);
     let ts = r3(gmst82_rad(t, eop)).transpose();
@@ -308,9 +327,12 @@ mod tests {
 
     #[test]
     fn val_analytic_polar_motion_moves_cip_to_xp_minus_yp() {
-        let w = polar_motion_matrix(1e-6, 2e-6);
+        let w = polar_motion_matrix(1e-6, 2e-6, -4e-11);
         let cip = w * Vector3::new(0.0, 0.0, 1.0);
         assert!((cip.x - 1e-6).abs() < 1e-15 && (cip.y + 2e-6).abs() < 1e-15);
+        // s′ turns the x axis about the pole: x_ITRF·(R3(s′) x̂) = cos s′, y component −sin s′
+        let x = polar_motion_matrix(0.0, 0.0, -4e-11) * Vector3::new(1.0, 0.0, 0.0);
+        assert!((x.y - 4e-11).abs() < 1e-20, "{x:?}");
     }
 
     #[test]

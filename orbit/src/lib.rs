@@ -29,6 +29,9 @@
 //!     min_elevation_rad: 10_f64.to_radians(),
 //! };
 //! let passes = find_passes(&iss, &wallops, t, t + Duration::from_seconds(86_400.0), &eop)?;
+//! // or stations from a CSV file (`name,lat_deg,lon_deg,alt_m[,min_elevation_deg]`)
+//! let stations = parse_stations("name,lat_deg,lon_deg,alt_m\nWallops,37.94,-75.47,10\n", "st.csv", 10.0)?;
+//! assert_eq!(stations[0], wallops);
 //! assert!(passes.iter().all(|p| p.aos <= p.tca && p.tca <= p.los));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -36,12 +39,14 @@
 pub mod access;
 pub mod batch;
 pub mod constants;
+mod csv_table;
 pub mod eclipse;
 pub mod elements;
 pub mod eop;
 pub mod frames;
 pub mod oem;
 pub mod propagate;
+pub mod stations;
 pub mod sun;
 pub mod text;
 pub mod time;
@@ -51,7 +56,8 @@ pub use access::eclipses::{EclipseInterval, EclipseSearch, find_eclipses, search
 pub use access::los::{DEFAULT_GRAZING_ALTITUDE_KM, line_of_sight};
 pub use access::passes::{Pass, PassSearch, find_passes, search_passes};
 pub use access::{AccessError, Station};
-pub use batch::propagate_batch;
+pub use batch::{BatchBufferError, BatchEntry, BatchTimes, propagate_batch, propagate_batch_into};
+pub use csv_table::CsvError;
 pub use eclipse::{ShadowState, illumination, shadow_state};
 pub use elements::{
     ElementFormat, ElementSet, ElementsError, load_elements, parse_elements, write_omm_json,
@@ -63,7 +69,8 @@ pub use frames::{
 };
 pub use hifitime::{Duration, Epoch, Unit};
 pub use nalgebra::Vector3;
-pub use propagate::{PropagationError, Propagator, Sgp4Mode, TemeState};
+pub use propagate::{PropagationError, Propagator, Sgp4Failure, Sgp4Mode, TemeState};
+pub use stations::{StationsError, load_stations, parse_stations};
 pub use sun::sun_position_teme_km;
 pub use time::{TimeParseError, TimeSpec, format_duration, format_utc, parse_duration, parse_utc};
 pub use walker::{WalkerDelta, WalkerError};

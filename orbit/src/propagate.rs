@@ -128,6 +128,31 @@ impl PropagationError {
     }
 }
 
+/// Why SGP4 gave no state at one instant, without the object and the instant (the caller
+/// knows both): a small `Copy` value, so that batch propagation
+/// ([`crate::batch::propagate_batch_into`]) writes failures into the caller's buffer without
+/// allocating. [`Propagator::error_for`] turns one into the full [`PropagationError`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Sgp4Failure {
+    /// The mean eccentricity left [−0.001, 1) under drag (Vallado error 1), or the perturbed
+    /// eccentricity left [0, 1] (error 3, deep space).
+    Eccentricity {
+        /// The eccentricity reached.
+        eccentricity: f64,
+        /// Whether it is the perturbed (deep-space) eccentricity.
+        perturbed: bool,
+    },
+    /// The semi-latus rectum became negative (Vallado error 4).
+    SemiLatusRectum,
+    /// The radius dropped below the Earth's (Vallado error 6).
+    Decayed {
+        /// Radius reached, km.
+        radius_km: f64,
+    },
+    /// The propagator produced a NaN or infinite value.
+    NonFinite,
+}
+
 #[derive(Debug)]
 struct Inner {
     object_id: String,
@@ -280,21 +305,30 @@ impl Propagator {
             .collect()
     }
 
-    /// [`Self::states_at`] with the times' UTC nanoseconds since 1900 already computed.
-    pub(crate) fn states_at_utc_ns(
+    /// The states at each of `times` (whose UTC nanoseconds since 1900 are `utc_ns`) written
+    /// into `out`, one entry per time, in order, without allocating: the same values as
+    /// [`Self::states_at`]. Returns the number of failures. The three slices must be equally
+    /// long (the batch code checks it).
+    pub(crate) fn states_into(
         &self,
         times: &[Epoch],
         utc_ns: &[i128],
-    ) -> Vec<Result<TemeState, PropagationError>> {
+        out: &mut [Result<TemeState, Sgp4Failure>],
+    ) -> usize {
         let mut resonance = self.inner.constants.initial_state();
-        times
-            .iter()
-            .zip(utc_ns)
-            .map(|(&t, &ns)| {
-                let minutes = minutes_from_ns(ns - self.inner.epoch_utc_ns);
-                self.state_from_minutes(t, minutes, &mut resonance)
-            })
-            .collect()
+        let mut failures = 0;
+        for ((slot, &t), &ns) in out.iter_mut().zip(times).zip(utc_ns) {
+            let minutes = minutes_from_ns(ns - self.inner.epoch_utc_ns);
+            *slot = self.propagate_minutes(minutes, &mut resonance).map(
+                |(pos_teme_km, vel_teme_km_s)| TemeState {
+                    epoch: t,
+                    pos_teme_km,
+                    vel_teme_km_s,
+                },
+            );
+            failures += usize::from(slot.is_err());
+        }
+        failures
     }
 
     /// The state `since_epoch` after the element set's epoch.
@@ -309,6 +343,46 @@ impl Propagator {
         minutes_from_ns(utc_nanoseconds_since_1900(t) - self.inner.epoch_utc_ns)
     }
 
+    /// The full error for a failure at UTC instant `t` (as written by
+    /// [`crate::batch::propagate_batch_into`]): names this object, the instant and the
+    /// minutes since epoch.
+    pub fn error_for(&self, failure: Sgp4Failure, t: Epoch) -> PropagationError {
+        self.error_at(failure, t, self.minutes_since_epoch(t))
+    }
+
+    fn error_at(&self, failure: Sgp4Failure, t: Epoch, minutes: f64) -> PropagationError {
+        let object_id = self.inner.object_id.clone();
+        let (time, minutes_since_epoch) = (t, minutes);
+        match failure {
+            Sgp4Failure::Eccentricity {
+                eccentricity,
+                perturbed,
+            } => PropagationError::Eccentricity {
+                object_id,
+                time,
+                minutes_since_epoch,
+                eccentricity,
+                perturbed,
+            },
+            Sgp4Failure::SemiLatusRectum => PropagationError::SemiLatusRectum {
+                object_id,
+                time,
+                minutes_since_epoch,
+            },
+            Sgp4Failure::Decayed { radius_km } => PropagationError::Decayed {
+                object_id,
+                time,
+                minutes_since_epoch,
+                radius_km,
+            },
+            Sgp4Failure::NonFinite => PropagationError::NonFinite {
+                object_id,
+                time,
+                minutes_since_epoch,
+            },
+        }
+    }
+
     /// SGP4 at `minutes` after the epoch, continuing the deep-space resonance integration
     /// from `resonance` (None for orbits without resonance; `initial_state()` to start).
     fn state_from_minutes(
@@ -317,61 +391,55 @@ impl Propagator {
         minutes: f64,
         resonance: &mut Option<sgp4::ResonanceState>,
     ) -> Result<TemeState, PropagationError> {
+        match self.propagate_minutes(minutes, resonance) {
+            Ok((pos_teme_km, vel_teme_km_s)) => Ok(TemeState {
+                epoch: t,
+                pos_teme_km,
+                vel_teme_km_s,
+            }),
+            Err(failure) => Err(self.error_at(failure, t, minutes)),
+        }
+    }
+
+    /// Position (km) and velocity (km/s) in TEME at `minutes` after the epoch, with the checks
+    /// the crate leaves out (finite state, radius above the Earth's).
+    #[inline]
+    fn propagate_minutes(
+        &self,
+        minutes: f64,
+        resonance: &mut Option<sgp4::ResonanceState>,
+    ) -> Result<(Vector3<f64>, Vector3<f64>), Sgp4Failure> {
         let inner = &*self.inner;
         let m = sgp4::MinutesSinceEpoch(minutes);
         let afspc = inner.mode == Sgp4Mode::AfspcCompatible;
-        let prediction = inner
+        let p = inner
             .constants
-            .propagate_from_state(m, resonance.as_mut(), afspc);
-        let id = || inner.object_id.clone();
-        let p = prediction.map_err(|e| match e {
-            sgp4::Error::OutOfRangeEccentricity { eccentricity, .. } => {
-                PropagationError::Eccentricity {
-                    object_id: id(),
-                    time: t,
-                    minutes_since_epoch: minutes,
-                    eccentricity,
-                    perturbed: false,
+            .propagate_from_state(m, resonance.as_mut(), afspc)
+            .map_err(|e| match e {
+                sgp4::Error::OutOfRangeEccentricity { eccentricity, .. } => {
+                    Sgp4Failure::Eccentricity {
+                        eccentricity,
+                        perturbed: false,
+                    }
                 }
-            }
-            sgp4::Error::OutOfRangePerturbedEccentricity { eccentricity, .. } => {
-                PropagationError::Eccentricity {
-                    object_id: id(),
-                    time: t,
-                    minutes_since_epoch: minutes,
-                    eccentricity,
-                    perturbed: true,
+                sgp4::Error::OutOfRangePerturbedEccentricity { eccentricity, .. } => {
+                    Sgp4Failure::Eccentricity {
+                        eccentricity,
+                        perturbed: true,
+                    }
                 }
-            }
-            sgp4::Error::NegativeSemiLatusRectum { .. } => PropagationError::SemiLatusRectum {
-                object_id: id(),
-                time: t,
-                minutes_since_epoch: minutes,
-            },
-        })?;
+                sgp4::Error::NegativeSemiLatusRectum { .. } => Sgp4Failure::SemiLatusRectum,
+            })?;
         let pos = Vector3::from(p.position);
         let vel = Vector3::from(p.velocity);
         if !(pos.iter().chain(vel.iter()).all(|v| v.is_finite())) {
-            return Err(PropagationError::NonFinite {
-                object_id: id(),
-                time: t,
-                minutes_since_epoch: minutes,
-            });
+            return Err(Sgp4Failure::NonFinite);
         }
         let radius_km = pos.norm();
         if radius_km < WGS72_RADIUS_KM {
-            return Err(PropagationError::Decayed {
-                object_id: id(),
-                time: t,
-                minutes_since_epoch: minutes,
-                radius_km,
-            });
+            return Err(Sgp4Failure::Decayed { radius_km });
         }
-        Ok(TemeState {
-            epoch: t,
-            pos_teme_km: pos,
-            vel_teme_km_s: vel,
-        })
+        Ok((pos, vel))
     }
 }
 

@@ -14,16 +14,18 @@
 //! r = R (cos λ, cos ε sin λ, sin ε sin λ)
 //! ```
 //!
-//! The result is referred to the equator and equinox of date. TEME differs from that by the
-//! equation of the equinoxes and the nutation in obliquity (≤ ~20″ together), far below the
-//! series' 0.01°, so it is used as TEME directly.
+//! The result is referred to the mean equator and equinox of date. TEME differs from that by
+//! the nutation (≤ ~20″), below the series' 0.01°, so it is used as TEME directly. Against
+//! Skyfield's apparent Sun from de421 (`tests/all/val_skyfield.rs`, 1007 dates from 1972 to
+//! 2049) the direction is within 0.01005° in the mean-of-date frame and 0.01015° in TEME (the
+//! series' 0.01° is slightly exceeded on 2025-04-22), the distance within 8×10⁻⁵.
 
 use crate::constants::AU_KM;
 use hifitime::Epoch;
 use nalgebra::Vector3;
 
 /// Geocentric position of the Sun in km, TEME (see the module documentation for the series
-/// and its precision: 0.01° in direction, about 1.5×10⁻⁴ in distance).
+/// and its precision: 0.01° in direction, about 10⁻⁴ in distance).
 pub fn sun_position_teme_km(t: Epoch) -> Vector3<f64> {
     let n = t.to_jde_tt_days() - 2_451_545.0;
     let l_deg = detmath::rem_euclid(280.460 + 0.985_647_4 * n, 360.0);
@@ -40,49 +42,6 @@ pub fn sun_position_teme_km(t: Epoch) -> Vector3<f64> {
 mod tests {
     use super::*;
     use crate::time::parse_utc;
-
-    #[test]
-    fn val_skyfield_sun_direction_and_distance() {
-        // Reference: Skyfield 1.55 with de421.bsp (skyfield-data 7.0.0), apparent geocentric
-        // Sun `earth.at(t).observe(sun).apparent().frame_xyz(TEME).km`, computed once
-        // (2006-04-02T00:00Z, 2018-01-01T00:00Z, 2021-10-15T06:30Z).
-        let cases = [
-            (
-                "2006-04-02T00:00:00Z",
-                [
-                    146_188_731.974_969_63,
-                    28_788_099.488_390_237,
-                    12_482_011.440_082_753,
-                ],
-            ),
-            (
-                "2018-01-01T00:00:00Z",
-                [
-                    26_833_725.840_021_864,
-                    -132_700_985.345_127_48,
-                    -57_521_589.519_329_086,
-                ],
-            ),
-            (
-                "2021-10-15T06:30:00Z",
-                [
-                    -138_186_258.948_956_46,
-                    -51_555_771.821_982_62,
-                    -22_346_818.136_166_46,
-                ],
-            ),
-        ];
-        for (time, [x, y, z]) in cases {
-            let ours = sun_position_teme_km(parse_utc(time).unwrap());
-            let reference = Vector3::new(x, y, z);
-            let angle_deg = ours.angle(&reference).to_degrees();
-            assert!(angle_deg < 0.01, "{time}: {angle_deg}°");
-            assert!(
-                (ours.norm() / reference.norm() - 1.0).abs() < 2e-4,
-                "{time}"
-            );
-        }
-    }
 
     #[test]
     fn val_analytic_equinox_and_solstice_directions() {

@@ -278,7 +278,7 @@ fn bench_simulation(c: &mut Criterion) {
             sim.add_satellite(
                 &name,
                 &e,
-                hardware_models::template::HardwareTemplate::cubesat_6u(),
+                hardware_models::template::HardwareTemplate::builtin("cubesat-6u").unwrap(),
             )
             .unwrap();
             sim.install_app(&name, &beacon, AppConfig::new("beacon"))

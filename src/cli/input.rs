@@ -2,11 +2,10 @@
 
 use super::error::{CliError, CliResult};
 use clap::ValueEnum;
-use orbit::elements::omm_csv::{duplicate_column, split_csv_line as omm_csv_fields};
-use orbit::text::utf8_text;
+use orbit::stations::check_station_name;
 use orbit::{
     AccessError, Duration, EarthOrientation, ElementSet, Epoch, Geodetic, Propagator, Sgp4Mode,
-    Station, TimeSpec, format_utc, load_elements, parse_duration,
+    Station, TimeSpec, format_utc, load_elements, load_stations, parse_duration, parse_stations,
 };
 use std::path::Path;
 
@@ -56,20 +55,6 @@ impl Sgp4ModeArg {
             Self::Afspc => "AFSPC-compatible mode",
         }
     }
-}
-
-/// A text file as UTF-8, or a bad-input error naming the file, line and column of the first
-/// invalid byte; `what` says what the file is ("stations file").
-pub fn read_text(path: &Path, what: &str) -> CliResult<String> {
-    let file = path.display();
-    let bytes = std::fs::read(path)
-        .map_err(|e| CliError::bad_input_msg(format!("{file}: cannot read {what}: {e}")))?;
-    utf8_text(bytes).map_err(|p| {
-        CliError::bad_input_msg(format!(
-            "{file}:{}: column {}: invalid UTF-8 (expected text)",
-            p.line, p.column
-        ))
-    })
 }
 
 /// Element sets from a file (TLE/3LE, OMM JSON or OMM CSV).
@@ -171,25 +156,6 @@ pub fn warn_outside_eop(eop: &EarthOrientation, path: Option<&Path>, jobs: &[Job
     }
 }
 
-/// The rules for a station name, shared by `--station` and stations files: it is written
-/// unquoted into CSV output, so it must be non-empty and hold no comma, double quote or
-/// control character.
-fn check_station_name(name: &str) -> Result<(), &'static str> {
-    if name.is_empty() {
-        return Err("a station name must not be empty");
-    }
-    if name.contains(',') {
-        return Err("a station name must not contain a comma");
-    }
-    if name.contains('"') {
-        return Err("a station name must not contain a double quote");
-    }
-    if name.chars().any(char::is_control) {
-        return Err("a station name must not contain control characters");
-    }
-    Ok(())
-}
-
 /// clap value parser for `--station NAME=LAT_DEG,LON_DEG[,ALT_M]`.
 pub fn station_spec(s: &str) -> Result<(String, f64, f64, f64), String> {
     const EXPECTED: &str =
@@ -220,22 +186,12 @@ pub fn station_spec(s: &str) -> Result<(String, f64, f64, f64), String> {
     } else {
         0.0
     };
-    check_station(lat, lon, alt).map_err(|e| format!("{s:?}: {e}"))?;
-    Ok((name.to_owned(), lat, lon, alt))
-}
-
-/// Range checks for a station: latitude ±90°, longitude −180..360°, altitude −12..100 km.
-fn check_station(lat_deg: f64, lon_deg: f64, alt_m: f64) -> Result<(), &'static str> {
-    if !(-90.0..=90.0).contains(&lat_deg) {
-        return Err("latitude must be between -90 and 90 degrees");
+    // the location rules of every station (the mask is checked with --min-elevation)
+    match station(name.to_owned(), lat, lon, alt, 0.0).validate() {
+        Err(AccessError::InvalidStation { reason, .. }) => Err(format!("{s:?}: {reason}")),
+        Err(other) => Err(format!("{s:?}: {other}")),
+        Ok(()) => Ok((name.to_owned(), lat, lon, alt)),
     }
-    if !(-180.0..=360.0).contains(&lon_deg) {
-        return Err("longitude must be between -180 and 360 degrees");
-    }
-    if !(-12_000.0..=100_000.0).contains(&alt_m) {
-        return Err("altitude must be between -12000 and 100000 m");
-    }
-    Ok(())
 }
 
 /// A station from degrees and metres.
@@ -267,122 +223,13 @@ pub fn stations_from_specs(
     Ok(stations)
 }
 
-/// The columns a stations file may have: the four required, then the optional one.
-const STATION_COLUMNS: [&str; 5] = ["name", "lat_deg", "lon_deg", "alt_m", "min_elevation_deg"];
-
-/// Stations from a CSV file with the header `name,lat_deg,lon_deg,alt_m` (any column order,
-/// an optional `min_elevation_deg` column overrides `--min-elevation` per station). A UTF-8
-/// byte-order mark is skipped; an unknown or repeated column is an error.
+/// Stations from a CSV file (`orbit::stations`: header `name,lat_deg,lon_deg,alt_m` in any
+/// order, an optional `min_elevation_deg` column overriding `--min-elevation` per station).
 pub fn stations_from_file(path: &Path, mask_deg: f64) -> CliResult<Vec<Station>> {
-    let text = read_text(path, "stations file")?;
-    stations_from_text(&text, &path.display().to_string(), mask_deg)
+    load_stations(path, mask_deg).map_err(CliError::bad_input)
 }
 
 /// [`stations_from_file`] for text already read; `file` names it in messages.
 pub fn stations_from_text(text: &str, file: &str, mask_deg: f64) -> CliResult<Vec<Station>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rows = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty());
-    let Some((header_line, header)) = rows.next() else {
-        return Err(CliError::bad_input_msg(format!(
-            "{file}: empty (expected the header name,lat_deg,lon_deg,alt_m)"
-        )));
-    };
-    let header: Vec<String> = omm_csv_fields(header)
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    if let Some(unknown) = header
-        .iter()
-        .find(|h| !STATION_COLUMNS.contains(&h.as_str()))
-    {
-        return Err(CliError::bad_input_msg(format!(
-            "{file}:{header_line}: unknown column {unknown:?} (expected the columns name,lat_deg,lon_deg,alt_m and optionally min_elevation_deg)"
-        )));
-    }
-    if let Some((first, _)) = duplicate_column(&header) {
-        return Err(CliError::bad_input_msg(format!(
-            "{file}:{header_line}: header names column {} twice (expected each column once)",
-            header[first]
-        )));
-    }
-    let column = |name: &str| header.iter().position(|h| h == name);
-    let (Some(ci_name), Some(ci_lat), Some(ci_lon), Some(ci_alt)) = (
-        column("name"),
-        column("lat_deg"),
-        column("lon_deg"),
-        column("alt_m"),
-    ) else {
-        return Err(CliError::bad_input_msg(format!(
-            "{file}:{header_line}: header {:?} (expected the columns name,lat_deg,lon_deg,alt_m)",
-            header.join(",")
-        )));
-    };
-    let ci_mask = column("min_elevation_deg");
-    let mut stations: Vec<Station> = Vec::new();
-    for (line, row) in rows {
-        let fields = omm_csv_fields(row);
-        if fields.len() != header.len() {
-            return Err(CliError::bad_input_msg(format!(
-                "{file}:{line}: {} fields (expected {}, as in the header)",
-                fields.len(),
-                header.len()
-            )));
-        }
-        let number = |index: usize, field: &str, what: &str| -> CliResult<f64> {
-            let text = fields[index].trim();
-            text.parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| {
-                    CliError::bad_input_msg(format!(
-                        "{file}:{line}: field {field}: expected {what}, found {text:?}"
-                    ))
-                })
-        };
-        let name = fields[ci_name].trim().to_owned();
-        if let Err(e) = check_station_name(&name) {
-            return Err(CliError::bad_input_msg(format!(
-                "{file}:{line}: field name: {e}, found {name:?} (expected a name without commas, double quotes or control characters)"
-            )));
-        }
-        let lat = number(ci_lat, "lat_deg", "a latitude in degrees")?;
-        let lon = number(ci_lon, "lon_deg", "a longitude in degrees")?;
-        let alt = number(
-            ci_alt,
-            "alt_m",
-            "a height above the WGS-84 ellipsoid in metres",
-        )?;
-        let mask = match ci_mask {
-            Some(i) if !fields[i].trim().is_empty() => {
-                number(i, "min_elevation_deg", "an elevation in degrees")?
-            }
-            _ => mask_deg,
-        };
-        if let Err(e) = check_station(lat, lon, alt) {
-            return Err(CliError::bad_input_msg(format!(
-                "{file}:{line}: station {name:?}: {e}"
-            )));
-        }
-        if !(-90.0..=90.0).contains(&mask) {
-            return Err(CliError::bad_input_msg(format!(
-                "{file}:{line}: field min_elevation_deg: expected -90 to 90 degrees, found {mask}"
-            )));
-        }
-        if stations.iter().any(|s| s.name == name) {
-            return Err(CliError::bad_input_msg(format!(
-                "{file}:{line}: field name: station {name:?} appears twice"
-            )));
-        }
-        stations.push(station(name, lat, lon, alt, mask));
-    }
-    if stations.is_empty() {
-        return Err(CliError::bad_input_msg(format!(
-            "{file}: no stations (expected rows after the header)"
-        )));
-    }
-    Ok(stations)
+    parse_stations(text, file, mask_deg).map_err(CliError::bad_input)
 }

@@ -8,7 +8,7 @@ Run from anywhere (paths are relative to the repository root):
 
 Reads  assets/elements/sample.tle and assets/stations.csv.
 Writes orbit/tests/data/skyfield/: objects.tle, stations.csv, finals2000A.subset, window.txt,
-       teme.csv, itrs.csv, geodetic.csv, passes.csv, sunlit.csv.
+       teme.csv, itrs.csv, geodetic.csv, passes.csv, sunlit.csv, sun.csv.
 
 Everything is computed offline from the data bundled in the `skyfield-data` package
 (de421.bsp, finals2000A.all), with UT1 and polar motion both taken from finals2000A.all.
@@ -55,6 +55,12 @@ MASKS_DEG = (0.0, 10.0)
 PASS_MIN_MEAN_MOTION_REV_DAY = 1.5
 SUNLIT_STEP_S = 30.0  # coarse step of find_discrete; shadow intervals last minutes
 FINALS_MARGIN_DAYS = 5
+# The Sun: from 1972 (UTC with whole leap seconds) to the end of 2049 (the low-precision series
+# holds from 1950 to 2050), every 28 d 7 h 13 min so that the instants walk through the times
+# of day and the seasons.
+SUN_START = datetime(1972, 1, 1, 0, 0, 0, tzinfo=UTC)
+SUN_END = datetime(2050, 1, 1, 0, 0, 0, tzinfo=UTC)
+SUN_STEP = timedelta(days=28, hours=7, minutes=13)
 
 DAY_S = 86400.0
 ASEC_RAD = np.pi / 180.0 / 3600.0
@@ -306,11 +312,24 @@ def main():
                                 "exit_shadow" if sunlit else "enter_shadow"])
     write_csv(OUT / "sunlit.csv", ["object_id", "time_utc", "transition"], sunlit_rows)
 
+    # The Sun: apparent geocentric position (light time, aberration, deflection) from de421,
+    # in Skyfield's TEME frame (AIAA 2006-6753 App. C: GMST 1982 from the true equator of date).
+    sun_times = []
+    t = SUN_START
+    while t < SUN_END:
+        sun_times.append(t)
+        t += SUN_STEP
+    ts_sun = ts.from_datetimes(sun_times)
+    sun_km = eph["earth"].at(ts_sun).observe(eph["sun"]).apparent().frame_xyz(TEME).km
+    write_csv(OUT / "sun.csv", ["time_utc", "x_km", "y_km", "z_km"],
+              [[fmt_time(dt)] + [f"{x:.6f}" for x in sun_km[:, k]]
+               for k, dt in enumerate(sun_times)])
+
     print(f"skyfield {skyfield.__version__}, skyfield-data {skyfield_data_version()},"
           f" sgp4 {sgp4.__version__}, numpy {np.__version__}")
     print(f"rows: {len(itrs_rows)} states, {len(pass_rows)} passes"
           f" ({skipped} rise/set pairs without culmination skipped),"
-          f" {len(sunlit_rows)} shadow transitions")
+          f" {len(sunlit_rows)} shadow transitions, {len(sun_times)} Sun positions")
     print(f"finals2000A.subset: MJD {first_mjd}..{last_mjd}, {len(subset.splitlines())} lines")
 
 

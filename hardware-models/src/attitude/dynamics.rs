@@ -1,10 +1,10 @@
-//! Rigid-body rotational dynamics in rapier3d-f64, advanced by a Lie–Poisson splitting.
+//! Rigid-body rotational dynamics, advanced by a Lie–Poisson splitting.
 //!
-//! The spacecraft is one dynamic rapier body with the full inertia tensor (parry computes the
-//! principal axes), gravity off and translations locked: orbital motion stays outside rapier.
-//! The state is the body's orientation (in rapier) and the total angular momentum of body plus
-//! wheels in body axes, L = J ω + h (Markley & Crassidis, *Fundamentals of Spacecraft Attitude
-//! Determination and Control*, 2014, eq. 3.147; J excludes the wheels' axial inertia).
+//! The state is the body's orientation and the total angular momentum of body plus wheels in
+//! body axes, L = J ω + h (Markley & Crassidis, *Fundamentals of Spacecraft Attitude
+//! Determination and Control*, 2014, eq. 3.147; J excludes the wheels' axial inertia). J, the
+//! inertia tensor about the centre of mass, comes from the spacecraft's geometry (rapier's mass
+//! properties of its parts, `geometry` module); orbital motion stays outside this model.
 //!
 //! One step of length δ is the symmetric kick–drift–kick composition (Strang splitting):
 //!   kick(δ/2):  L ← L + T_ext δ/2,   h ← h + τ_w δ/2
@@ -13,39 +13,23 @@
 //!               1(δ/2)  (McLachlan 1993, "Explicit Lie-Poisson integration and the Euler
 //!               equations", Phys. Rev. Lett. 71; Dullweber, Leimkuhler & McLachlan 1997,
 //!               J. Chem. Phys. 107). Each sub-flow is an exact rotation of the body about
-//!               principal axis i by θ = δ (L'ᵢ − h'ᵢ)/Iᵢ, applied to the rapier pose with
-//!               rapier's exponential-map integrator, while L' rotates by −θ about the same axis.
+//!               principal axis i by θ = δ (L'ᵢ − h'ᵢ)/Iᵢ, while L' rotates by −θ about the same
+//!               axis.
 //!   kick(δ/2)
 //! Every sub-flow leaves R·L (the inertial angular momentum) unchanged, so without external
 //! torque it is conserved to rounding; the method is second order and symplectic.
 //!
-//! Why not `PhysicsPipeline::step`: measured here, rapier 0.36's pipeline integrates gyroscopic
-//! motion with a first-order explicit step (symplectic Euler plus momentum-norm capping);
-//! a tumbling asymmetric body drifted 1.5e-4 in inertial angular momentum over 5600 s at
-//! 0.1 s steps (1.9e-5 at 0.01 s), against the 1e-9 required here, at 1.4 µs per call.
+//! Why not rapier's `PhysicsPipeline::step`: measured here, rapier 0.36's pipeline integrates
+//! gyroscopic motion with a first-order explicit step (symplectic Euler plus momentum-norm
+//! capping); a tumbling asymmetric body drifted 1.5e-4 in inertial angular momentum over
+//! 5600 s at 0.1 s steps (1.9e-5 at 0.01 s), against the 1e-9 required here, at 1.4 µs per
+//! call. (An earlier version also wrote a rapier rigid body every step that nothing read; it
+//! is gone: rapier's job is the geometry.)
 
 use nalgebra::{Matrix3, UnitQuaternion, Vector3};
-use rapier3d_f64::math::{Rotation as DQuat, Vec3 as DVec3};
-use rapier3d_f64::prelude::{MassProperties, RigidBodyBuilder, RigidBodyHandle, RigidBodySet};
 
 use super::rotation;
 use crate::error::HardwareError;
-
-pub(crate) fn to_glam(v: &Vector3<f64>) -> DVec3 {
-    DVec3::new(v.x, v.y, v.z)
-}
-
-pub(crate) fn from_glam(v: DVec3) -> Vector3<f64> {
-    Vector3::new(v.x, v.y, v.z)
-}
-
-pub(crate) fn quat_to_glam(q: &UnitQuaternion<f64>) -> DQuat {
-    DQuat::from_xyzw(q.i, q.j, q.k, q.w)
-}
-
-pub(crate) fn quat_from_glam(q: DQuat) -> UnitQuaternion<f64> {
-    UnitQuaternion::new_normalize(nalgebra::Quaternion::new(q.w, q.x, q.y, q.z))
-}
 
 /// Largest magnitude accepted for an element of an inertia tensor, kg·m² (the ISS is ~1e8).
 const MAX_INERTIA_KG_M2: f64 = 1e9;
@@ -53,8 +37,9 @@ const MAX_INERTIA_KG_M2: f64 = 1e9;
 /// Checks that `inertia_kg_m2` is a physical inertia tensor: finite elements of at most 1e9
 /// kg·m², symmetric, positive definite, principal moments satisfying the triangle inequality
 /// (A + B ≥ C for every permutation: a real mass distribution). Returns its eigen-decomposition
-/// (nalgebra's symmetric solver: glamx's 0.3 solver, which `MassProperties::with_inertia_matrix`
-/// uses, returned a wrong frame for a tensor with two equal moments, 5 % reconstruction error).
+/// (nalgebra's symmetric solver; glamx's 0.3 solver, which parry's
+/// `MassProperties::with_inertia_matrix` uses, was measured to return a wrong frame for a
+/// tensor with two equal moments, 5 % reconstruction error).
 pub(crate) fn check_inertia(
     inertia_kg_m2: &Matrix3<f64>,
 ) -> Result<nalgebra::SymmetricEigen<f64, nalgebra::U3>, HardwareError> {
@@ -122,12 +107,11 @@ fn sub_flow<const AXIS: usize>(
     l[k] = -sin * lj + cos * lk;
 }
 
-/// The spacecraft body: rapier state plus the total angular momentum in body axes.
+/// The spacecraft body: attitude and total angular momentum in body axes, with the inertia
+/// tensor's principal decomposition.
 #[derive(Clone)]
 pub struct RigidBodyAttitude {
-    bodies: RigidBodySet,
-    handle: RigidBodyHandle,
-    /// Inertia tensor reconstructed from rapier's principal decomposition, body frame, kg·m².
+    /// Inertia tensor recombined from its principal decomposition, body frame, kg·m².
     inertia_kg_m2: Matrix3<f64>,
     inertia_inv: Matrix3<f64>,
     /// Principal moments, kg·m².
@@ -138,8 +122,7 @@ pub struct RigidBodyAttitude {
     principal_to_body: Matrix3<f64>,
     /// The same rotation as a quaternion.
     q_body_from_principal: UnitQuaternion<f64>,
-    /// Attitude, body → ECI: the integrator's state, written into the rapier body at the end
-    /// of every step (`store_in_rapier`), so both always agree between steps.
+    /// Attitude, body → ECI: the integrator's state.
     q_eci_from_body: UnitQuaternion<f64>,
     /// Total angular momentum (body + wheels), body frame, N·m·s.
     momentum_body_nms: Vector3<f64>,
@@ -160,7 +143,6 @@ impl RigidBodyAttitude {
     /// about the centre of mass), at attitude `q_eci_from_body`, spinning at `omega_body_rad_s`
     /// with the wheels storing `wheel_momentum_body_nms`.
     pub fn new(
-        mass_kg: f64,
         inertia_kg_m2: &Matrix3<f64>,
         q_eci_from_body: &UnitQuaternion<f64>,
         omega_body_rad_s: &Vector3<f64>,
@@ -173,25 +155,16 @@ impl RigidBodyAttitude {
         }
         let frame = UnitQuaternion::from_matrix(&vectors);
         let principal = eigen.eigenvalues;
-        if !mass_kg.is_finite()
-            || mass_kg <= 0.0
-            || !q_eci_from_body.coords.iter().all(|c| c.is_finite())
+        if !q_eci_from_body.coords.iter().all(|c| c.is_finite())
             || !omega_body_rad_s.iter().all(|c| c.is_finite())
             || !wheel_momentum_body_nms.iter().all(|c| c.is_finite())
         {
             return Err(HardwareError::InvalidInput {
                 model: "attitude",
                 field: "initial state",
-                reason: "mass, attitude, rate and wheel momentum must be finite (mass > 0)",
+                reason: "attitude, rate and wheel momentum must be finite",
             });
         }
-        let mprops = MassProperties::with_principal_inertia_frame(
-            DVec3::ZERO,
-            mass_kg,
-            to_glam(&principal),
-            quat_to_glam(&frame),
-        );
-        let frame = quat_from_glam(mprops.principal_inertia_local_frame);
         let principal_to_body = frame.to_rotation_matrix().into_inner();
         let reconstructed =
             principal_to_body * Matrix3::from_diagonal(&principal) * principal_to_body.transpose();
@@ -204,21 +177,8 @@ impl RigidBodyAttitude {
         let inertia_inv = principal_to_body
             * Matrix3::from_diagonal(&principal.map(|x| 1.0 / x))
             * principal_to_body.transpose();
-        let rb = RigidBodyBuilder::dynamic()
-            .additional_mass_properties(mprops)
-            .gravity_scale(0.0)
-            .lock_translations()
-            .can_sleep(false)
-            .linear_damping(0.0)
-            .angular_damping(0.0)
-            .build();
-        let mut bodies = RigidBodySet::new();
-        let handle = bodies.insert(rb);
-        bodies[handle].set_rotation(quat_to_glam(q_eci_from_body), false);
         let momentum_body_nms = reconstructed * omega_body_rad_s + wheel_momentum_body_nms;
-        let mut s = Self {
-            bodies,
-            handle,
+        Ok(Self {
             inertia_kg_m2: reconstructed,
             inertia_inv,
             principal_kg_m2: principal,
@@ -227,12 +187,10 @@ impl RigidBodyAttitude {
             q_body_from_principal: frame,
             q_eci_from_body: *q_eci_from_body,
             momentum_body_nms,
-        };
-        s.store_in_rapier(wheel_momentum_body_nms);
-        Ok(s)
+        })
     }
 
-    /// Inertia tensor as used (rapier's principal decomposition recombined), body frame, kg·m².
+    /// Inertia tensor as used (its principal decomposition recombined), body frame, kg·m².
     pub fn inertia_kg_m2(&self) -> &Matrix3<f64> {
         &self.inertia_kg_m2
     }
@@ -242,7 +200,7 @@ impl RigidBodyAttitude {
         self.principal_kg_m2
     }
 
-    /// Rotation from body to ECI (equal to the rapier body's rotation between steps).
+    /// Rotation from body to ECI.
     pub fn q_eci_from_body(&self) -> UnitQuaternion<f64> {
         self.q_eci_from_body
     }
@@ -283,9 +241,8 @@ impl RigidBodyAttitude {
     /// body by θ = τ (L'ᵢ − h'ᵢ)/Iᵢ about principal axis i (the quaternion (cos θ/2, sin θ/2 eᵢ)
     /// in principal axes, composed on the right since the axis moves with the body:
     /// R ← R ⊗ P ⊗ (Π qᵢ) ⊗ P⁻¹, P = body ← principal) and turns L' by −θ about eᵢ, with
-    /// sin θ = 2 s c and cos θ = 1 − 2 s² from the half-angle (s, c). The rotations are the ones
-    /// rapier's exponential-map pose integrator applies (exp(θ R P eᵢ) R = R P exp(θ eᵢ) P⁻¹),
-    /// composed once per call instead of five times through rapier.
+    /// sin θ = 2 s c and cos θ = 1 − 2 s² from the half-angle (s, c); the five rotations are
+    /// composed into one quaternion per call (exp(θ R P eᵢ) R = R P exp(θ eᵢ) P⁻¹).
     pub(crate) fn drift(&mut self, wheel_momentum_body_nms: &Vector3<f64>, dt_s: f64) {
         let p = &self.principal_to_body;
         let mut l = p.tr_mul(&self.momentum_body_nms); // L' (principal axes)
@@ -305,28 +262,6 @@ impl RigidBodyAttitude {
             UnitQuaternion::new_normalize((self.q_eci_from_body * turn).into_inner());
         self.momentum_body_nms = p * l;
     }
-
-    /// Writes the attitude and the angular velocity (for the given wheel momentum) into the
-    /// rapier body.
-    pub(crate) fn store_in_rapier(&mut self, wheel_momentum_body_nms: &Vector3<f64>) {
-        let omega_body = self.omega_body_rad_s(wheel_momentum_body_nms);
-        let rotation = quat_to_glam(&self.q_eci_from_body);
-        let rb = &mut self.bodies[self.handle];
-        rb.set_rotation(rotation, false);
-        rb.set_angvel(rotation * to_glam(&omega_body), false);
-    }
-
-    /// The rapier body's rotation, body → ECI (equal to [`Self::q_eci_from_body`] between
-    /// steps).
-    pub fn rapier_rotation(&self) -> UnitQuaternion<f64> {
-        quat_from_glam(*self.bodies[self.handle].rotation())
-    }
-
-    /// rapier's angular velocity of the body, world (ECI) frame, rad/s (as of the end of the
-    /// last step).
-    pub fn rapier_angvel_eci_rad_s(&self) -> Vector3<f64> {
-        from_glam(self.bodies[self.handle].angvel())
-    }
 }
 
 #[cfg(test)]
@@ -341,9 +276,8 @@ mod tests {
     }
 
     #[test]
-    fn regress_rapier_principal_decomposition_reconstructs_the_tensor() {
+    fn regress_principal_decomposition_reconstructs_the_tensor() {
         let body = RigidBodyAttitude::new(
-            10.0,
             &inertia(),
             &UnitQuaternion::identity(),
             &Vector3::zeros(),
@@ -357,7 +291,6 @@ mod tests {
         );
         assert!(
             RigidBodyAttitude::new(
-                1.0,
                 &Matrix3::new(1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 3.0),
                 &UnitQuaternion::identity(),
                 &Vector3::zeros(),
@@ -370,7 +303,7 @@ mod tests {
     /// Torque-free motion of an axisymmetric body (I₁ = I₂ = A, I₃ = C) has a closed form:
     /// in body axes ω₃ is constant and (ω₁, ω₂) rotates at λ = (C − A)/A · ω₃
     /// (Wie, Space Vehicle Dynamics and Control, 2nd ed., §6.4). The tensor is given in a
-    /// rotated body frame so that it is full, exercising rapier's principal decomposition.
+    /// rotated body frame so that it is full, exercising the principal decomposition.
     #[test]
     fn val_analytic_axisymmetric_precession() {
         let (a, c): (f64, f64) = (0.10, 0.16);
@@ -390,7 +323,7 @@ mod tests {
             w0_principal.z,
         );
         let run = |dt: f64| {
-            let mut body = RigidBodyAttitude::new(10.0, &j, &q0, &w0, &Vector3::zeros()).unwrap();
+            let mut body = RigidBodyAttitude::new(&j, &q0, &w0, &Vector3::zeros()).unwrap();
             assert!((body.inertia_kg_m2() - j).norm() < 1e-14);
             for _ in 0..(t_end / dt).round() as usize {
                 body.drift(&Vector3::zeros(), dt);
@@ -402,7 +335,7 @@ mod tests {
             )
         };
         let (coarse, _) = run(0.04);
-        let (fine, mut body) = run(0.02);
+        let (fine, _) = run(0.02);
         println!("precession error after {t_end} s: {coarse:e} (0.04 s), {fine:e} (0.02 s)");
         assert!(fine < 5e-6, "{fine}");
         // Second-order convergence: halving the step divides the error by 4.
@@ -411,10 +344,5 @@ mod tests {
             "order: ratio {}",
             coarse / fine
         );
-        // rapier's body holds the same state.
-        body.store_in_rapier(&Vector3::zeros());
-        let world = body.q_eci_from_body() * body.omega_body_rad_s(&Vector3::zeros());
-        assert!((world - body.rapier_angvel_eci_rad_s()).norm() < 1e-15);
-        assert!(body.rapier_rotation().angle_to(&body.q_eci_from_body()) < 1e-15);
     }
 }

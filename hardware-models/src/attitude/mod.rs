@@ -1,5 +1,6 @@
-//! Attitude: rigid-body dynamics in rapier3d-f64, reaction wheels, gravity-gradient torque,
-//! pointing modes with a rate-limited quaternion-feedback controller, momentum dumping.
+//! Attitude: rigid-body dynamics (the inertia tensor from the spacecraft's geometry), reaction
+//! wheels, gravity-gradient torque, pointing modes with a rate-limited quaternion-feedback
+//! controller, momentum dumping.
 //!
 //! The caller gives, for each step, the orbit state at the start of the step (ECI = TEME), the
 //! Sun direction and the commanded mode; the model sub-steps at the control period, advancing
@@ -18,6 +19,7 @@ mod wheels;
 
 pub use control::{AttitudeMode, ControllerParams, MIN_CONTROL_PERIOD_S};
 pub use dynamics::RigidBodyAttitude;
+pub(crate) use dynamics::check_inertia;
 pub use settled::{FULL_STEP_INTERVAL_S, MAX_ERROR_RAD, MAX_RATE_ERROR_RAD_S};
 pub use wheels::{ReactionWheelParams, WheelArray};
 
@@ -48,12 +50,11 @@ fn default_true() -> bool {
     true
 }
 
-/// Parameters of the attitude subsystem.
+/// Parameters of the attitude subsystem (the inertia tensor is not one of them: it comes from
+/// the spacecraft's geometry, see [`AttitudeModel::new`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttitudeParams {
-    /// Inertia tensor about the centre of mass, body frame, kg·m² (rows; symmetric).
-    pub inertia_kg_m2: [[f64; 3]; 3],
     /// Reaction wheels (3 orthogonal or 4 in a pyramid, ...).
     pub wheels: Vec<ReactionWheelParams>,
     /// Controller gains and limits.
@@ -85,16 +86,8 @@ pub struct AttitudeParams {
 }
 
 impl AttitudeParams {
-    /// Inertia tensor as a matrix.
-    pub fn inertia_matrix(&self) -> Matrix3<f64> {
-        let j = &self.inertia_kg_m2;
-        Matrix3::new(
-            j[0][0], j[0][1], j[0][2], j[1][0], j[1][1], j[1][2], j[2][0], j[2][1], j[2][2],
-        )
-    }
-
-    /// Checks ranges and geometry: controller, pointing axes, the inertia tensor (symmetric
-    /// positive definite, triangle inequality) and the wheels (limits, axes spanning 3-D).
+    /// Checks ranges and geometry: controller, pointing axes and the wheels (limits, axes
+    /// spanning 3-D).
     pub fn validate(&self) -> Result<(), HardwareError> {
         let m = "attitude";
         self.controller.validate()?;
@@ -124,7 +117,6 @@ impl AttitudeParams {
                 reason: "primary and secondary pointing axes must not be parallel",
             });
         }
-        dynamics::check_inertia(&self.inertia_matrix())?;
         WheelArray::new(self.wheels.clone())?;
         if let Some(f) = self.auto_dump_fraction {
             check(
@@ -208,20 +200,21 @@ pub struct AttitudeModel {
 }
 
 impl AttitudeModel {
-    /// A spacecraft of `mass_kg` at attitude `q_body_from_eci` with body rate
-    /// `omega_body_rad_s` and empty wheels.
+    /// A spacecraft with the inertia tensor `inertia_kg_m2` (about the centre of mass, body
+    /// axes; from the geometry's mass properties,
+    /// [`MassProperties`](crate::geometry::MassProperties)) at attitude `q_body_from_eci` with
+    /// body rate `omega_body_rad_s` and empty wheels. The tensor must be symmetric, positive
+    /// definite and physical (triangle inequality of its principal moments).
     pub fn new(
         params: AttitudeParams,
-        mass_kg: f64,
+        inertia_kg_m2: &Matrix3<f64>,
         q_body_from_eci: UnitQuaternion<f64>,
         omega_body_rad_s: Vector3<f64>,
     ) -> Result<Self, HardwareError> {
         params.validate()?;
-        check(mass_kg > 0.0, "attitude", "mass_kg", mass_kg, "> 0 kg")?;
         let wheels = WheelArray::new(params.wheels.clone())?;
         let body = RigidBodyAttitude::new(
-            mass_kg,
-            &params.inertia_matrix(),
+            inertia_kg_m2,
             &q_body_from_eci.inverse(),
             &omega_body_rad_s,
             &wheels.momentum_body_nms(),
@@ -252,9 +245,14 @@ impl AttitudeModel {
         &self.params
     }
 
-    /// The rapier-backed rigid body.
+    /// The rigid body.
     pub fn body(&self) -> &RigidBodyAttitude {
         &self.body
+    }
+
+    /// Inertia tensor about the centre of mass, body axes, kg·m².
+    pub fn inertia_kg_m2(&self) -> &Matrix3<f64> {
+        self.body.inertia_kg_m2()
     }
 
     /// The wheels.
@@ -289,7 +287,6 @@ impl AttitudeModel {
         self.wheels.set_momentum_nms(momentum_nms);
         let after = self.wheels.momentum_body_nms();
         self.body.remove_momentum(&(before - after));
-        self.body.store_in_rapier(&after);
     }
 
     /// Requests a momentum dump at the start of the next step.
@@ -475,7 +472,6 @@ impl AttitudeModel {
             q_ref = q_ref_next;
         }
         self.scratch_torques = torques;
-        self.body.store_in_rapier(&self.wheels.momentum_body_nms());
         let q = self.body.q_eci_from_body();
         let attitude_error_rad = q_ref.map_or(0.0, |qr| {
             rotation::rotation_vector(&(qr.inverse() * q)).norm()

@@ -168,7 +168,6 @@ impl AttitudeModel {
         }
         self.wheels.set_momentum_nms(&momenta[..n]);
         self.body.set_state(&q, &momentum_body);
-        self.body.store_in_rapier(&self.wheels.momentum_body_nms());
         let s = &mut self.settled;
         s.since_full_s += dt_s;
         s.last_mode = Some(*mode);

@@ -22,9 +22,14 @@ fn orthogonal_wheels(max_torque_nm: f64, max_momentum_nms: f64) -> Vec<ReactionW
         .collect()
 }
 
-fn params(inertia: [[f64; 3]; 3], wheels: Vec<ReactionWheelParams>) -> AttitudeParams {
+fn m3(j: [[f64; 3]; 3]) -> Matrix3<f64> {
+    Matrix3::from_row_slice(&[
+        j[0][0], j[0][1], j[0][2], j[1][0], j[1][1], j[1][2], j[2][0], j[2][1], j[2][2],
+    ])
+}
+
+fn params(wheels: Vec<ReactionWheelParams>) -> AttitudeParams {
     AttitudeParams {
-        inertia_kg_m2: inertia,
         wheels,
         controller: ControllerParams {
             control_period_s: 0.1,
@@ -73,17 +78,17 @@ fn secs(s: f64) -> Duration {
 
 fn inertial_momentum(m: &AttitudeModel, out: &AttitudeOutputs) -> Vector3<f64> {
     // From the outputs: L = q⁻¹ (J ω + h)
-    let j = m.params().inertia_matrix();
+    let j = *m.inertia_kg_m2();
     out.q_body_from_eci.inverse() * (j * out.omega_body_rad_s + m.wheels().momentum_body_nms())
 }
 
 #[test]
 fn val_analytic_angular_momentum_conserved_over_an_orbit() {
     for dt_s in [1.0, 60.0] {
-        let p = params(SIX_U_INERTIA, orthogonal_wheels(0.002, 0.03));
+        let p = params(orthogonal_wheels(0.002, 0.03));
         let mut m = AttitudeModel::new(
             p,
-            10.0,
+            &m3(SIX_U_INERTIA),
             UnitQuaternion::from_euler_angles(0.3, -0.2, 1.0),
             Vector3::new(0.02, -0.03, 0.05),
         )
@@ -91,7 +96,7 @@ fn val_analytic_angular_momentum_conserved_over_an_orbit() {
         m.set_wheel_momentum_nms(&[0.01, -0.005, 0.008]);
         let out0 = m.step(Duration::ZERO, &inputs(0.0, AttitudeMode::Idle));
         let l0 = inertial_momentum(&m, &out0);
-        let j = m.params().inertia_matrix();
+        let j = *m.inertia_kg_m2();
         let energy =
             |out: &AttitudeOutputs| 0.5 * out.omega_body_rad_s.dot(&(j * out.omega_body_rad_s));
         let e0 = energy(&out0);
@@ -143,8 +148,8 @@ fn val_analytic_rest_to_rest_slew_matches_bang_bang() {
     // Torque-limited: 60° about z, t = 2 √(θ J / τ).
     let theta = 60f64.to_radians();
     let mut m = AttitudeModel::new(
-        params(inertia, orthogonal_wheels(tau, 0.05)),
-        10.0,
+        params(orthogonal_wheels(tau, 0.05)),
+        &m3(inertia),
         UnitQuaternion::identity(),
         Vector3::zeros(),
     )
@@ -159,9 +164,15 @@ fn val_analytic_rest_to_rest_slew_matches_bang_bang() {
     println!("torque-limited slew: {t:.2} s vs bang-bang {t_bang_bang:.2} s");
 
     // Rate-limited: 90° about y at ω_max = 0.05 rad/s: t = θ/ω + ω J / τ.
-    let mut p = params(inertia, orthogonal_wheels(tau, 0.05));
+    let mut p = params(orthogonal_wheels(tau, 0.05));
     p.controller.max_slew_rate_rad_s = 0.05;
-    let mut m = AttitudeModel::new(p, 10.0, UnitQuaternion::identity(), Vector3::zeros()).unwrap();
+    let mut m = AttitudeModel::new(
+        p,
+        &m3(inertia),
+        UnitQuaternion::identity(),
+        Vector3::zeros(),
+    )
+    .unwrap();
     let theta = 90f64.to_radians();
     let target = UnitQuaternion::from_axis_angle(&Vector3::y_axis(), theta).inverse();
     let t_analytic = theta / 0.05 + 0.05 * 0.154 / tau;
@@ -176,13 +187,19 @@ fn val_analytic_rest_to_rest_slew_matches_bang_bang() {
 #[test]
 fn val_analytic_wheel_momentum_never_exceeds_its_limit() {
     // Small wheels, a steady disturbance torque and repeated slews: the wheels saturate.
-    let mut p = params(SIX_U_INERTIA, wheels::tests::pyramid(54.7356));
+    let mut p = params(wheels::tests::pyramid(54.7356));
     for w in &mut p.wheels {
         w.max_momentum_nms = 0.004;
         w.max_torque_nm = 0.001;
     }
     p.gravity_gradient = true;
-    let mut m = AttitudeModel::new(p, 10.0, UnitQuaternion::identity(), Vector3::zeros()).unwrap();
+    let mut m = AttitudeModel::new(
+        p,
+        &m3(SIX_U_INERTIA),
+        UnitQuaternion::identity(),
+        Vector3::zeros(),
+    )
+    .unwrap();
     let mut saturated = false;
     let mut t = 0.0;
     for k in 0..3000 {
@@ -211,11 +228,11 @@ fn val_analytic_wheel_momentum_never_exceeds_its_limit() {
 
 #[test]
 fn val_analytic_momentum_dump_keeps_body_rate_and_empties_wheels() {
-    let mut p = params(SIX_U_INERTIA, orthogonal_wheels(0.002, 0.03));
+    let mut p = params(orthogonal_wheels(0.002, 0.03));
     p.auto_dump_fraction = Some(0.8);
     let mut m = AttitudeModel::new(
         p,
-        10.0,
+        &m3(SIX_U_INERTIA),
         UnitQuaternion::identity(),
         Vector3::new(0.0, 0.0, 0.01),
     )
@@ -251,12 +268,18 @@ fn val_analytic_momentum_dump_keeps_body_rate_and_empties_wheels() {
 
 #[test]
 fn val_analytic_nadir_pointing_tracks_the_orbit() {
-    let mut p = params(SIX_U_INERTIA, orthogonal_wheels(0.002, 0.03));
+    let mut p = params(orthogonal_wheels(0.002, 0.03));
     p.gravity_gradient = true;
     p.controller.control_period_s = 0.25;
     p.controller.rate_gain_per_s = 2.0;
     p.controller.pointing_gain_per_s = 0.5;
-    let mut m = AttitudeModel::new(p, 10.0, UnitQuaternion::identity(), Vector3::zeros()).unwrap();
+    let mut m = AttitudeModel::new(
+        p,
+        &m3(SIX_U_INERTIA),
+        UnitQuaternion::identity(),
+        Vector3::zeros(),
+    )
+    .unwrap();
     let mut t = 0.0;
     let mut worst_after_settling: f64 = 0.0;
     while t < 5600.0 {
@@ -275,8 +298,14 @@ fn val_analytic_nadir_pointing_tracks_the_orbit() {
 
 #[test]
 fn val_analytic_sun_pointing_and_target_tracking() {
-    let p = params(SIX_U_INERTIA, orthogonal_wheels(0.002, 0.03));
-    let mut m = AttitudeModel::new(p, 10.0, UnitQuaternion::identity(), Vector3::zeros()).unwrap();
+    let p = params(orthogonal_wheels(0.002, 0.03));
+    let mut m = AttitudeModel::new(
+        p,
+        &m3(SIX_U_INERTIA),
+        UnitQuaternion::identity(),
+        Vector3::zeros(),
+    )
+    .unwrap();
     let mut t = 0.0;
     let mut out = m.step(Duration::ZERO, &inputs(0.0, AttitudeMode::SunPointing));
     for _ in 0..300 {
@@ -321,10 +350,10 @@ fn val_analytic_sun_pointing_and_target_tracking() {
 
 #[test]
 fn regress_deterministic_and_bad_inputs_do_not_panic() {
-    let p = params(SIX_U_INERTIA, orthogonal_wheels(0.002, 0.03));
+    let p = params(orthogonal_wheels(0.002, 0.03));
     let mut a = AttitudeModel::new(
         p.clone(),
-        10.0,
+        &m3(SIX_U_INERTIA),
         UnitQuaternion::identity(),
         Vector3::zeros(),
     )
@@ -338,7 +367,15 @@ fn regress_deterministic_and_bad_inputs_do_not_panic() {
     bad.pos_eci_km = Vector3::new(f64::NAN, 0.0, 0.0);
     let out = a.step(secs(1.0), &bad);
     assert!(out.q_body_from_eci.coords.iter().all(|x| x.is_finite()));
-    let mut p2 = p;
-    p2.inertia_kg_m2[0][1] = 0.5;
-    assert!(AttitudeModel::new(p2, 10.0, UnitQuaternion::identity(), Vector3::zeros()).is_err());
+    let mut unphysical = SIX_U_INERTIA;
+    unphysical[0][1] = 0.5;
+    assert!(
+        AttitudeModel::new(
+            p,
+            &m3(unphysical),
+            UnitQuaternion::identity(),
+            Vector3::zeros()
+        )
+        .is_err()
+    );
 }

@@ -1,5 +1,9 @@
 //! Electrical power system: solar arrays, battery, loads, load shedding and safe mode.
 //!
+//! Each panel's power follows SMAD's panel equation times the fraction of the panel that the
+//! rest of the spacecraft leaves lit for the Sun direction (self-shadowing, tabulated from the
+//! geometry: [`PowerSystem::with_self_shadowing`]; none with [`PowerSystem::new`]).
+//!
 //! The bus is a regulated bus fed by the arrays through a peak-power tracker
 //! (`regulator_efficiency`) and by the battery. Over a step every input is held constant
 //! (zero-order hold); within the step the model is exact: when the battery becomes full or
@@ -16,10 +20,13 @@
 
 mod battery;
 mod loads;
+mod piecewise;
+mod shedding;
 mod solar_array;
 
 pub use battery::{Battery, BatteryParams, J_PER_WH};
 pub use loads::{LoadId, LoadModeParams, LoadParams, ShedCause};
+pub use shedding::{BROWNOUT_RESTORE_DISCHARGE_FRACTION, BROWNOUT_RESTORE_SOC_MARGIN};
 pub use solar_array::{CELL_REFERENCE_TEMP_K, SolarPanelParams};
 
 use hifitime::Duration;
@@ -28,20 +35,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::environment::{finite_or, finite_or_zero};
 use crate::error::{HardwareError, check};
+use crate::geometry::SelfShadowing;
 use loads::LoadState;
+use solar_array::PanelConstants;
 
 /// Seconds per Julian year (365.25 d), for array degradation.
 const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
-
-/// A load shed by a brownout is reconnected only if the battery discharge power it then needs
-/// stays at or below this fraction of `max_discharge_power_w` (it is shed above 100 %): a 10 %
-/// hysteresis band, so a load near the limit is not shed and reconnected every step.
-pub const BROWNOUT_RESTORE_DISCHARGE_FRACTION: f64 = 0.9;
-
-/// A load shed by a brownout that needs the battery to run is reconnected only when the
-/// battery holds at least this fraction of its capacity above its protection floor (loads are
-/// shed at the floor): the recovery hysteresis of an under-voltage lockout.
-pub const BROWNOUT_RESTORE_SOC_MARGIN: f64 = 0.02;
 
 /// Safe mode: entered at or below `enter_soc`, left at or above `exit_soc` (hysteresis).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -217,83 +216,21 @@ pub struct PowerSystem {
     ledger: EnergyLedger,
     initial_energy_j: f64,
     panel_harvested_w: Vec<f64>,
+    panel_lit_fraction: Vec<f64>,
     panels: Vec<PanelConstants>,
-}
-
-/// Per-panel constants of SMAD eq. 11-5, computed once.
-#[derive(Clone, Copy, Debug)]
-struct PanelConstants {
-    unit_normal_body: Vector3<f64>,
-    /// A · pf · η, m².
-    effective_area_m2: f64,
-    /// ln(1 − d), per year: (1 − d)^age = exp(age · ln(1 − d)).
-    log_retention_per_year: f64,
-}
-
-impl PanelConstants {
-    fn new(p: &SolarPanelParams) -> Self {
-        Self {
-            unit_normal_body: p.normal_body.normalize(),
-            effective_area_m2: p.area_m2 * p.packing_factor * p.cell_efficiency,
-            log_retention_per_year: (1.0 - p.degradation_per_year).ln(),
-        }
-    }
-
-    /// The panel's power at its terminals, W ([`SolarPanelParams::power_w`]'s equation), for
-    /// a finite unit Sun direction, a flux ≥ 0, an illumination in [0, 1] and the age factor
-    /// (1 − d)^age already evaluated.
-    fn power_w(
-        &self,
-        p: &SolarPanelParams,
-        sun_dir_body: &Vector3<f64>,
-        solar_flux_w_m2: f64,
-        illumination: f64,
-        cell_temp_k: f64,
-        age_factor: f64,
-    ) -> f64 {
-        let cos_incidence = self.unit_normal_body.dot(sun_dir_body).max(0.0);
-        let temp_factor = (1.0 + p.temp_coeff_per_k * (cell_temp_k - p.reference_temp_k)).max(0.0);
-        solar_flux_w_m2
-            * self.effective_area_m2
-            * temp_factor
-            * age_factor
-            * cos_incidence
-            * illumination
-    }
-}
-
-/// Which battery limit ends a piece of a step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Limit {
-    None,
-    Full,
-    Floor,
-}
-
-/// Constant bus flows during one piece of a step.
-#[derive(Clone, Copy, Debug)]
-struct Piece {
-    /// Power delivered to the loads, W.
-    load_w: f64,
-    /// Power from the bus into the battery charger, W (≥ 0).
-    charge_bus_w: f64,
-    /// Power from the battery to the bus, W (≥ 0).
-    discharge_bus_w: f64,
-    /// Length of the piece, s.
-    duration_s: f64,
-    /// Battery limit reached at the end of the piece.
-    limit: Limit,
+    shadowing: Option<SelfShadowing>,
 }
 
 impl PowerSystem {
     /// A power system at its initial state (battery at `initial_soc`, loads in their initial
-    /// modes, not in safe mode).
+    /// modes, not in safe mode), with no self-shadowing (every panel fully lit when it faces
+    /// the Sun).
     pub fn new(params: PowerParams) -> Result<Self, HardwareError> {
         params.validate()?;
         let battery = Battery::new(params.battery.clone())?;
         let loads = params.loads.iter().map(LoadState::new).collect();
         let initial_energy_j = battery.energy_j();
-        let panel_harvested_w = vec![0.0; params.solar_panels.len()];
+        let panel_count = params.solar_panels.len();
         let panels = params
             .solar_panels
             .iter()
@@ -306,9 +243,29 @@ impl PowerSystem {
             safe_mode: false,
             ledger: EnergyLedger::default(),
             initial_energy_j,
-            panel_harvested_w,
+            panel_harvested_w: vec![0.0; panel_count],
+            panel_lit_fraction: vec![1.0; panel_count],
             panels,
+            shadowing: None,
         })
+    }
+
+    /// As [`Self::new`], with each panel's power multiplied by its lit fraction for the Sun
+    /// direction of the step (`shadowing`, one table per panel in the order of
+    /// `PowerParams::solar_panels`, from the spacecraft's geometry).
+    pub fn with_self_shadowing(
+        params: PowerParams,
+        shadowing: SelfShadowing,
+    ) -> Result<Self, HardwareError> {
+        if shadowing.panel_count() != params.solar_panels.len() {
+            return Err(HardwareError::Inconsistent {
+                model: "power",
+                reason: "the self-shadowing tables must be one per solar panel",
+            });
+        }
+        let mut system = Self::new(params)?;
+        system.shadowing = Some(shadowing);
+        Ok(system)
     }
 
     /// Parameters.
@@ -427,6 +384,13 @@ impl PowerSystem {
         &self.panel_harvested_w
     }
 
+    /// Fraction of each panel the rest of the spacecraft left lit during the last step, 0..1
+    /// (same order as `PowerParams::solar_panels`; 1 for a panel facing away from the Sun or
+    /// without self-shadowing).
+    pub fn panel_lit_fraction(&self) -> &[f64] {
+        &self.panel_lit_fraction
+    }
+
     /// Advances the power system by `dt` with the inputs held constant.
     pub fn step(&mut self, dt: Duration, inputs: &PowerInputs<'_>) -> PowerOutputs {
         let dt_s = dt.to_seconds().max(0.0);
@@ -439,7 +403,7 @@ impl PowerSystem {
         let sun = finite_or_zero(&inputs.sun_dir_body);
         let illumination = finite_or(inputs.illumination, 0.0);
         // `SolarPanelParams::power_w`, with the constant factors precomputed and the age
-        // factor evaluated once per distinct degradation rate.
+        // factor evaluated once per distinct degradation rate, times the lit fraction.
         let illumination = illumination.clamp(0.0, 1.0);
         let age_years = age_years.max(0.0);
         let mut age = (f64::NAN, 1.0); // (ln(1 − d), (1 − d)^age) of the previous panel
@@ -463,7 +427,13 @@ impl PowerSystem {
                     (age_years * c.log_retention_per_year).exp(),
                 );
             }
-            let p = c.power_w(panel, &sun, flux, illumination, temp_k, age.1);
+            let lit = match &mut self.shadowing {
+                Some(s) if c.faces(&sun) => s.lit_fraction(i, &sun),
+                _ => 1.0,
+            };
+            self.panel_lit_fraction[i] = lit;
+            // (illumination × 1 is illumination: an unshadowed panel gives the same bits.)
+            let p = c.power_w(panel, &sun, flux, illumination * lit, temp_k, age.1);
             self.panel_harvested_w[i] = p; // scaled to the drawn fraction below
             array_available_w += p;
         }
@@ -480,17 +450,7 @@ impl PowerSystem {
             l.supplied_w = 0.0;
         }
 
-        // Integrate piecewise: a piece ends when the battery fills or reaches its floor, so at
-        // most three pieces per step (plus load shedding inside `next_piece`).
-        let mut remaining_s = dt_s;
-        for _ in 0..4 {
-            if remaining_s <= 0.0 {
-                break;
-            }
-            let piece = self.next_piece(array_available_w, remaining_s, &mut events);
-            self.apply(&piece, array_available_w);
-            remaining_s -= piece.duration_s;
-        }
+        self.integrate(array_available_w, dt_s, &mut events);
 
         let l = &self.ledger;
         let inv_dt = if dt_s > 0.0 { 1.0 / dt_s } else { 0.0 };
@@ -522,257 +482,6 @@ impl PowerSystem {
             regulator_loss_w,
             safe_mode: self.safe_mode,
             events,
-        }
-    }
-
-    /// Safe-mode transitions from the state of charge at the start of a step.
-    fn update_safe_mode(&mut self, events: &mut Vec<PowerEvent>) {
-        let soc = self.battery.soc();
-        let sm = &self.params.safe_mode;
-        if !self.safe_mode && soc <= sm.enter_soc {
-            self.safe_mode = true;
-            events.push(PowerEvent::SafeModeEntered { soc });
-        } else if self.safe_mode && soc >= sm.exit_soc {
-            self.safe_mode = false;
-            events.push(PowerEvent::SafeModeExited { soc });
-            // Loads shed by a brownout are not restored here but by `restore_brownout_loads`,
-            // which checks that the bus can carry them.
-            for (i, l) in self.loads.iter_mut().enumerate() {
-                if l.shed == Some(ShedCause::SafeMode) {
-                    l.shed = None;
-                    events.push(PowerEvent::LoadRestored { load: LoadId(i) });
-                }
-            }
-        }
-        if self.safe_mode {
-            let kept = sm.max_priority_kept;
-            for (i, (l, p)) in self.loads.iter_mut().zip(&self.params.loads).enumerate() {
-                if p.priority > kept && l.shed.is_none() {
-                    l.shed = Some(ShedCause::SafeMode);
-                    events.push(PowerEvent::LoadShed {
-                        load: LoadId(i),
-                        cause: ShedCause::SafeMode,
-                    });
-                }
-            }
-        }
-    }
-
-    /// Total demand of the powered loads, W.
-    fn load_demand_w(&self) -> f64 {
-        self.loads
-            .iter()
-            .zip(&self.params.loads)
-            .filter(|(l, _)| l.powered())
-            .map(|(l, p)| l.demand_w(p))
-            .sum()
-    }
-
-    /// Reconnects loads shed by a brownout, most important first (smallest priority number;
-    /// among equals the one declared first, the reverse of the shedding order), while the bus
-    /// can carry them with a margin, given the array power `bus_available_w` of this step:
-    ///   deficit = Σ demand (with the load) − bus_available
-    ///   restore if  deficit ≤ 0  (the arrays carry it), or
-    ///               deficit ≤ f_rate · P_discharge,max  and  E − E_floor ≥ m_soc · E_capacity
-    /// (f_rate = [`BROWNOUT_RESTORE_DISCHARGE_FRACTION`], m_soc =
-    /// [`BROWNOUT_RESTORE_SOC_MARGIN`]). The first load that does not fit stops the pass, so
-    /// the priority order holds. A load that is switched off costs nothing and is released
-    /// from shedding at once. In safe mode, loads that safe mode would shed stay shed.
-    fn restore_brownout_loads(&mut self, bus_available_w: f64, events: &mut Vec<PowerEvent>) {
-        if !self
-            .loads
-            .iter()
-            .any(|l| l.shed == Some(ShedCause::Brownout))
-        {
-            return;
-        }
-        let b = &self.params.battery;
-        let energy_ok = self.battery.available_j() >= BROWNOUT_RESTORE_SOC_MARGIN * b.capacity_j();
-        let max_deficit_w = BROWNOUT_RESTORE_DISCHARGE_FRACTION * b.max_discharge_power_w;
-        let kept = if self.safe_mode {
-            self.params.safe_mode.max_priority_kept
-        } else {
-            u8::MAX
-        };
-        let mut demand_w = self.load_demand_w();
-        // Candidates in restoration order, found by repeated minimum search (a handful of
-        // loads; no allocation).
-        let mut last: Option<(u8, usize)> = None;
-        loop {
-            let next = self
-                .loads
-                .iter()
-                .zip(&self.params.loads)
-                .enumerate()
-                .filter(|(_, (l, p))| l.shed == Some(ShedCause::Brownout) && p.priority <= kept)
-                .map(|(i, (_, p))| (p.priority, i))
-                .filter(|key| last.is_none_or(|k| *key > k))
-                .min();
-            let Some(key) = next else { break };
-            last = Some(key);
-            let i = key.1;
-            let l = &self.loads[i];
-            let extra_w = if l.on {
-                l.demand_w(&self.params.loads[i])
-            } else {
-                0.0
-            };
-            let deficit_w = demand_w + extra_w - bus_available_w;
-            let fits =
-                extra_w <= 0.0 || deficit_w <= 0.0 || (energy_ok && deficit_w <= max_deficit_w);
-            if !fits {
-                break;
-            }
-            self.loads[i].shed = None;
-            demand_w += extra_w;
-            events.push(PowerEvent::LoadRestored { load: LoadId(i) });
-        }
-    }
-
-    /// Sheds the least important powered load (largest priority number; among equals the one
-    /// declared last). Returns false when nothing is left to shed.
-    fn shed_one(&mut self, events: &mut Vec<PowerEvent>) -> bool {
-        let victim = self
-            .loads
-            .iter()
-            .zip(&self.params.loads)
-            .enumerate()
-            .filter(|(_, (l, p))| l.powered() && l.demand_w(p) > 0.0)
-            .max_by_key(|(i, (_, p))| (p.priority, *i))
-            .map(|(i, _)| i);
-        match victim {
-            Some(i) => {
-                self.loads[i].shed = Some(ShedCause::Brownout);
-                events.push(PowerEvent::LoadShed {
-                    load: LoadId(i),
-                    cause: ShedCause::Brownout,
-                });
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Flows for the next piece of the step, at most `remaining_s` long. Sheds loads when
-    /// neither the arrays nor the battery can carry them.
-    fn next_piece(
-        &mut self,
-        array_available_w: f64,
-        remaining_s: f64,
-        events: &mut Vec<PowerEvent>,
-    ) -> Piece {
-        let b = &self.params.battery;
-        let (eta_ch, eta_dis) = (b.charge_efficiency, b.discharge_efficiency);
-        let (max_charge_w, max_discharge_w) = (b.max_charge_power_w, b.max_discharge_power_w);
-        let bus_available_w = self.params.regulator_efficiency * array_available_w;
-        loop {
-            let load_w = self.load_demand_w();
-            if bus_available_w >= load_w {
-                // The surplus charges the battery within the charge-rate limit and the room
-                // left; the rest of the array power is curtailed.
-                let room_j = self.battery.room_j();
-                let charge_bus_w = if room_j > 0.0 {
-                    (bus_available_w - load_w).min(max_charge_w)
-                } else {
-                    0.0
-                };
-                let stored_w = eta_ch * charge_bus_w;
-                let (duration_s, limit) = if stored_w > 0.0 && stored_w * remaining_s >= room_j {
-                    ((room_j / stored_w).min(remaining_s), Limit::Full)
-                } else {
-                    (remaining_s, Limit::None)
-                };
-                return Piece {
-                    load_w,
-                    charge_bus_w,
-                    discharge_bus_w: 0.0,
-                    duration_s,
-                    limit,
-                };
-            }
-            // The deficit comes from the battery, within its discharge limit and floor.
-            let discharge_bus_w = load_w - bus_available_w;
-            let available_j = self.battery.available_j();
-            if discharge_bus_w > max_discharge_w || available_j <= 0.0 {
-                if self.shed_one(events) {
-                    continue;
-                }
-                // Every load is shed and there is still a deficit: impossible (zero demand is
-                // always covered), kept total for robustness.
-                return Piece {
-                    load_w: 0.0,
-                    charge_bus_w: 0.0,
-                    discharge_bus_w: 0.0,
-                    duration_s: remaining_s,
-                    limit: Limit::None,
-                };
-            }
-            let drawn_w = discharge_bus_w / eta_dis;
-            let (duration_s, limit) = if drawn_w * remaining_s >= available_j {
-                ((available_j / drawn_w).min(remaining_s), Limit::Floor)
-            } else {
-                (remaining_s, Limit::None)
-            };
-            return Piece {
-                load_w,
-                charge_bus_w: 0.0,
-                discharge_bus_w,
-                duration_s,
-                limit,
-            };
-        }
-    }
-
-    /// Applies one piece to the battery and the ledger. Every term is derived from the bus
-    /// balance  array·η_reg + discharge = loads + charge,  so each piece balances exactly; when
-    /// a limit is reached the battery is set exactly to it and the stored energy booked is the
-    /// difference.
-    fn apply(&mut self, p: &Piece, array_available_w: f64) {
-        let b = &self.params.battery;
-        let d = p.duration_s;
-        let load_j = p.load_w * d;
-        let before_j = self.battery.energy_j();
-        let (charge_bus_j, stored_j) = match p.limit {
-            Limit::Full => {
-                let stored_j = b.capacity_j() - before_j;
-                self.battery.set_energy_j(b.capacity_j());
-                (stored_j / b.charge_efficiency, stored_j)
-            }
-            _ => {
-                let charge_bus_j = p.charge_bus_w * d;
-                (charge_bus_j, b.charge_efficiency * charge_bus_j)
-            }
-        };
-        let (discharge_bus_j, drawn_j) = match p.limit {
-            Limit::Floor => {
-                let drawn_j = before_j - self.battery.floor_j();
-                self.battery.set_energy_j(self.battery.floor_j());
-                (drawn_j * b.discharge_efficiency, drawn_j)
-            }
-            _ => {
-                let discharge_bus_j = p.discharge_bus_w * d;
-                (discharge_bus_j, discharge_bus_j / b.discharge_efficiency)
-            }
-        };
-        if p.limit == Limit::None {
-            self.battery.add_energy_j(stored_j - drawn_j);
-        }
-        // Bus balance: the arrays supply what the loads and the charger take beyond the
-        // battery's contribution (SMAD §11.4 energy balance per piece).
-        let bus_from_array_j = load_j + charge_bus_j - discharge_bus_j;
-        let harvested_j = bus_from_array_j / self.params.regulator_efficiency;
-        let l = &mut self.ledger;
-        l.harvested_j += harvested_j;
-        l.curtailed_j += (array_available_w * d - harvested_j).max(0.0);
-        // Consumed = what the bus delivered (equal to load_j up to rounding at a limit).
-        l.consumed_j += bus_from_array_j + discharge_bus_j - charge_bus_j;
-        l.regulator_loss_j += harvested_j - bus_from_array_j;
-        l.charge_loss_j += charge_bus_j - stored_j;
-        l.discharge_loss_j += drawn_j - discharge_bus_j;
-        for (s, lp) in self.loads.iter_mut().zip(&self.params.loads) {
-            if s.powered() {
-                s.supplied_w += s.demand_w(lp) * d;
-            }
         }
     }
 }

@@ -97,6 +97,8 @@ impl SolarPanelParams {
     /// where S is the solar flux at the spacecraft, n̂ the panel normal and ŝ the unit Sun
     /// direction (both body frame). The cosine law is used down to grazing incidence
     /// (Kelly-cosine losses beyond ~60° are neglected); the temperature factor is floored at 0.
+    /// This is the unshadowed panel: the power system multiplies it by the fraction of the panel
+    /// the rest of the spacecraft leaves lit ([`crate::geometry::SelfShadowing`]).
     pub fn power_w(
         &self,
         sun_dir_body: &Vector3<f64>,
@@ -106,7 +108,7 @@ impl SolarPanelParams {
         age_years: f64,
     ) -> f64 {
         // the power system's own evaluation (it keeps the constants between steps)
-        let c = super::PanelConstants::new(self);
+        let c = PanelConstants::new(self);
         let age_factor = (age_years.max(0.0) * c.log_retention_per_year).exp();
         c.power_w(
             self,
@@ -116,5 +118,53 @@ impl SolarPanelParams {
             cell_temp_k,
             age_factor,
         )
+    }
+}
+
+/// Per-panel constants of SMAD eq. 11-5, computed once.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct PanelConstants {
+    unit_normal_body: Vector3<f64>,
+    /// A · pf · η, m².
+    pub(super) effective_area_m2: f64,
+    /// ln(1 − d), per year: (1 − d)^age = exp(age · ln(1 − d)).
+    pub(super) log_retention_per_year: f64,
+}
+
+impl PanelConstants {
+    pub(super) fn new(p: &SolarPanelParams) -> Self {
+        Self {
+            unit_normal_body: p.normal_body.normalize(),
+            effective_area_m2: p.area_m2 * p.packing_factor * p.cell_efficiency,
+            log_retention_per_year: (1.0 - p.degradation_per_year).ln(),
+        }
+    }
+
+    /// The panel's power at its terminals, W ([`SolarPanelParams::power_w`]'s equation), for
+    /// a finite unit Sun direction, a flux ≥ 0, an illumination in [0, 1] (the visible
+    /// fraction of the solar disc, times the fraction of the panel the rest of the spacecraft
+    /// leaves lit) and the age factor (1 − d)^age already evaluated.
+    pub(super) fn power_w(
+        &self,
+        p: &SolarPanelParams,
+        sun_dir_body: &Vector3<f64>,
+        solar_flux_w_m2: f64,
+        illumination: f64,
+        cell_temp_k: f64,
+        age_factor: f64,
+    ) -> f64 {
+        let cos_incidence = self.unit_normal_body.dot(sun_dir_body).max(0.0);
+        let temp_factor = (1.0 + p.temp_coeff_per_k * (cell_temp_k - p.reference_temp_k)).max(0.0);
+        solar_flux_w_m2
+            * self.effective_area_m2
+            * temp_factor
+            * age_factor
+            * cos_incidence
+            * illumination
+    }
+
+    /// Whether the Sun (unit direction, body frame) is in front of the cell side.
+    pub(super) fn faces(&self, sun_dir_body: &Vector3<f64>) -> bool {
+        self.unit_normal_body.dot(sun_dir_body) > 0.0
     }
 }

@@ -1,7 +1,24 @@
-//! Validation of a whole hardware template before any model is built.
+//! Validation of a whole hardware template before any model is built, and the placement of
+//! its solar panels and instruments on its geometry.
+
+use nalgebra::Vector3;
 
 use super::HardwareTemplate;
 use crate::error::{HardwareError, check};
+use crate::geometry::{Aperture, Face, PanelSampling, SpacecraftGeometry};
+
+/// Where a template's solar panels and instruments sit on its geometry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placement {
+    /// The face each solar panel covers, in the order of `power.solar_panels`.
+    pub panel_faces: Vec<Face>,
+    /// The face the ground-link antenna looks out of.
+    pub ground_antenna: Face,
+    /// The face the inter-satellite antenna looks out of.
+    pub isl_antenna: Face,
+    /// The face the camera looks out of.
+    pub camera: Face,
+}
 
 /// Replaces the model name of an error with the template section it came from (the three
 /// radio links share the link model).
@@ -56,13 +73,6 @@ impl HardwareTemplate {
                 problems.push(e);
             }
         };
-        keep(check(
-            self.mass_kg > 0.0 && self.mass_kg <= 1e6,
-            "template",
-            "mass_kg",
-            self.mass_kg,
-            "0 < value <= 1e6 kg",
-        ));
         keep(self.power.validate());
         keep(self.thermal.validate());
         keep(self.computer.validate());
@@ -147,6 +157,31 @@ impl HardwareTemplate {
             &self.power.regulator_thermal_node,
         ));
         keep(node("computer.thermal_node", &self.computer.thermal_node));
+
+        // Geometry: the parts, the placement of panels and instruments, the inertia tensor.
+        match self.geometry.validate() {
+            Err(e) => problems.push(e),
+            Ok(()) => match SpacecraftGeometry::new(&self.geometry) {
+                Err(e) => problems.push(e),
+                Ok(geometry) => {
+                    self.place(&geometry, &mut problems);
+                    let inertia = geometry.mass_properties().inertia_kg_m2;
+                    if let Err(e) = crate::attitude::check_inertia(&inertia) {
+                        problems.push(match e {
+                            HardwareError::InvalidParameter {
+                                value, expected, ..
+                            } => HardwareError::InvalidParameter {
+                                model: "geometry",
+                                field: "parts (the inertia tensor they give)".into(),
+                                value,
+                                expected,
+                            },
+                            other => other,
+                        });
+                    }
+                }
+            },
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -154,6 +189,157 @@ impl HardwareTemplate {
                 name: self.name.clone(),
                 problems,
             })
+        }
+    }
+}
+
+/// One problem with the number of parts that carry something that must be carried once.
+fn carried_once(field: String, count: usize) -> Result<(), HardwareError> {
+    check(
+        count == 1,
+        "geometry",
+        field,
+        count as f64,
+        "exactly one part carrying it (value: the number of parts)",
+    )
+}
+
+impl HardwareTemplate {
+    /// The faces the template's solar panels and instruments sit on in `geometry` (built from
+    /// `self.geometry`): each panel covers the face of its part whose outward normal is the
+    /// panel's `normal_body`, each instrument looks out of the face of its part whose outward
+    /// normal is its boresight. The error lists every problem (as [`Self::validate`]).
+    pub fn placement(&self, geometry: &SpacecraftGeometry) -> Result<Placement, HardwareError> {
+        let mut problems = Vec::new();
+        match self.place(geometry, &mut problems) {
+            Some(p) if problems.is_empty() => Ok(p),
+            _ => Err(HardwareError::InvalidTemplate {
+                name: self.name.clone(),
+                problems,
+            }),
+        }
+    }
+
+    /// [`Self::placement`], pushing each problem onto `problems`.
+    fn place(
+        &self,
+        geometry: &SpacecraftGeometry,
+        problems: &mut Vec<HardwareError>,
+    ) -> Option<Placement> {
+        let g = &self.geometry;
+        let panels = &self.power.solar_panels;
+        for part in &g.parts {
+            for name in &part.solar_panels {
+                if !panels.iter().any(|p| &p.name == name) {
+                    problems.push(HardwareError::UnknownName {
+                        model: "geometry.parts.solar_panels",
+                        kind: "solar panel",
+                        name: name.clone(),
+                    });
+                }
+            }
+        }
+        let mut panel_faces = Vec::with_capacity(panels.len());
+        for panel in panels {
+            let carriers = g
+                .parts
+                .iter()
+                .filter(|p| p.solar_panels.contains(&panel.name))
+                .count();
+            if let Err(e) = carried_once(format!("parts.solar_panels[{}]", panel.name), carriers) {
+                problems.push(e);
+                continue;
+            }
+            let Some(part) = g.panel_part(&panel.name) else {
+                continue;
+            };
+            let field = |f: &str| format!("solar_panels[{}].{f}", panel.name);
+            match geometry.face_toward(part, &panel.normal_body) {
+                Err(best_cos) => problems.push(HardwareError::InvalidParameter {
+                    model: "power",
+                    field: field("normal_body"),
+                    value: best_cos,
+                    expected: "the outward normal of a flat face of the geometry part carrying \
+                               the panel (value: the best cosine)",
+                }),
+                Ok(face) => {
+                    if let Err(e) = check(
+                        panel.area_m2 <= face.area_m2() * (1.0 + 1e-9),
+                        "power",
+                        field("area_m2"),
+                        panel.area_m2,
+                        "at most the area of the geometry face the panel covers",
+                    ) {
+                        problems.push(e);
+                    } else if PanelSampling::new(geometry, face).point_count() == 0 {
+                        problems.push(HardwareError::InvalidParameter {
+                            model: "geometry",
+                            field: format!("parts.solar_panels[{}]", panel.name),
+                            value: 0.0,
+                            expected: "a panel face not entirely covered by other parts \
+                                       (value: the uncovered sample points)",
+                        });
+                    } else {
+                        panel_faces.push(face);
+                    }
+                }
+            }
+        }
+        let r = &self.radio;
+        let instruments: [(Aperture, &Vector3<f64>, &'static str, &'static str); 3] = [
+            (
+                Aperture::GroundAntenna,
+                &r.ground_antenna_boresight_body,
+                "radio",
+                "ground_antenna_boresight_body",
+            ),
+            (
+                Aperture::IslAntenna,
+                &r.isl_antenna_boresight_body,
+                "radio",
+                "isl_antenna_boresight_body",
+            ),
+            (
+                Aperture::Camera,
+                &self.camera.boresight_body,
+                "camera",
+                "boresight_body",
+            ),
+        ];
+        let mut apertures = Vec::with_capacity(3);
+        for (aperture, boresight, model, field) in instruments {
+            let carriers = g
+                .parts
+                .iter()
+                .filter(|p| p.apertures.contains(&aperture))
+                .count();
+            if let Err(e) = carried_once(format!("parts.apertures[{}]", aperture.name()), carriers)
+            {
+                problems.push(e);
+                continue;
+            }
+            let Some(part) = g.aperture_part(aperture) else {
+                continue;
+            };
+            match geometry.face_toward(part, boresight) {
+                Ok(face) => apertures.push(face),
+                Err(best_cos) => problems.push(HardwareError::InvalidParameter {
+                    model,
+                    field: field.into(),
+                    value: best_cos,
+                    expected: "the outward normal of a flat face of the geometry part with \
+                               the aperture (value: the best cosine)",
+                }),
+            }
+        }
+        match (panel_faces.len() == panels.len(), apertures.as_slice()) {
+            (true, [ground, isl, camera]) => Some(Placement {
+                panel_faces,
+                ground_antenna: *ground,
+                isl_antenna: *isl,
+                camera: *camera,
+            }),
+            _ => None,
         }
     }
 }

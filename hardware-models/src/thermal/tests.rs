@@ -357,7 +357,9 @@ fn strict_backward_euler(m: &ThermalModel, h: f64, q: &[f64]) -> Vec<f64> {
 /// Newton to 1e-12 K at every step (measured 2e-9 K).
 #[test]
 fn val_simplified_newton_matches_strict_newton_with_one_factorisation() {
-    let params = crate::template::HardwareTemplate::cubesat_6u().thermal;
+    let params = crate::template::HardwareTemplate::builtin("cubesat-6u")
+        .unwrap()
+        .thermal;
     let mut m = ThermalModel::new(params.clone()).unwrap();
     let mut strict = ThermalModel::new(params).unwrap();
     let mut heat = vec![0.0; m.temps_k().len()];

@@ -12,4 +12,5 @@ mod power_orbit;
 mod robustness;
 mod satellite;
 mod settled;
+mod shadow;
 mod templates;

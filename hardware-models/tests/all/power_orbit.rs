@@ -190,7 +190,7 @@ fn fly(soc0: f64, dt_s: f64, heavy: bool) -> (PowerSystem, Reference, f64, f64, 
     let prop = iss();
     let start = prop.epoch();
     let period_s = 86_400.0 / 15.541_900_8;
-    let mut params = HardwareTemplate::cubesat_6u().power;
+    let mut params = HardwareTemplate::builtin("cubesat-6u").unwrap().power;
     params.battery.initial_soc = soc0;
     // Distinct efficiencies, so that a swap of the two would show.
     params.battery.charge_efficiency = 0.96;

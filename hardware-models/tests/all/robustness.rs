@@ -195,7 +195,7 @@ fn regress_bad_template_values_give_errors_not_panics() {
 
 #[test]
 fn regress_bad_step_inputs_and_initial_states_do_not_panic() {
-    let t = HardwareTemplate::cubesat_6u();
+    let t = HardwareTemplate::builtin("cubesat-6u").unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     // A non-finite initial attitude is an input error.
     let nan_q = UnitQuaternion::new_unchecked(nalgebra::Quaternion::new(f64::NAN, 0.0, 0.0, 0.0));

@@ -77,8 +77,8 @@ fn fly(
 fn regress_a_day_in_orbit_stays_physical() {
     let mut failures = Vec::new();
     for template in [
-        HardwareTemplate::cubesat_6u(),
-        HardwareTemplate::smallsat_100kg(),
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+        HardwareTemplate::builtin("smallsat-100kg").unwrap(),
     ] {
         let name = template.name.clone();
         let nodes: Vec<_> = template.thermal.nodes.clone();
@@ -114,8 +114,18 @@ fn regress_a_day_in_orbit_stays_physical() {
 
 #[test]
 fn regress_same_seed_same_run() {
-    let a = fly(HardwareTemplate::cubesat_6u(), 3000.0, 10.0, 11);
-    let b = fly(HardwareTemplate::cubesat_6u(), 3000.0, 10.0, 11);
+    let a = fly(
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+        3000.0,
+        10.0,
+        11,
+    );
+    let b = fly(
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+        3000.0,
+        10.0,
+        11,
+    );
     assert_eq!(a.0.thermal.temps_k(), b.0.thermal.temps_k());
     assert_eq!(a.0.power.ledger(), b.0.power.ledger());
     assert_eq!(

@@ -93,7 +93,13 @@ fn fly(template: &HardwareTemplate, steps: &[Step], settled: bool) -> Trace {
         &steps[0].vel,
     )
     .unwrap();
-    let mut m = AttitudeModel::new(params, template.mass_kg, q0, Vector3::zeros()).unwrap();
+    let mut m = AttitudeModel::new(
+        params,
+        &template.mass_properties().unwrap().inertia_kg_m2,
+        q0,
+        Vector3::zeros(),
+    )
+    .unwrap();
     let mut trace = Trace {
         momenta: Vec::with_capacity(steps.len()),
         q: Vec::with_capacity(steps.len()),
@@ -134,8 +140,8 @@ fn val_settled_steps_match_the_full_dynamics_over_a_day() {
         steady[k] = since > 300;
     }
     for template in [
-        HardwareTemplate::cubesat_6u(),
-        HardwareTemplate::smallsat_100kg(),
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+        HardwareTemplate::builtin("smallsat-100kg").unwrap(),
     ] {
         let fast = fly(&template, &steps, true);
         let full = fly(&template, &steps, false);

@@ -18,6 +18,67 @@ fn all() -> Vec<HardwareTemplate> {
 }
 
 #[test]
+fn regress_builtin_templates_are_the_toml_files_read_like_a_users() {
+    use hardware_models::HardwareError;
+    use std::error::Error;
+    for name in HardwareTemplate::builtin_names() {
+        let text = HardwareTemplate::builtin_toml(name).unwrap();
+        let from_text = HardwareTemplate::from_toml_str(text).unwrap();
+        assert_eq!(&from_text.name, name);
+        assert_eq!(HardwareTemplate::builtin(name).unwrap(), from_text);
+        let table: toml::Table = toml::from_str(text).unwrap();
+        assert_eq!(HardwareTemplate::from_toml_table(table).unwrap(), from_text);
+        // The file on disk is the embedded text.
+        let path = format!(
+            "{}/../assets/hardware/{name}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        assert_eq!(std::fs::read_to_string(path).unwrap(), text);
+    }
+    assert!(HardwareTemplate::builtin_toml("cubesat-3u").is_none());
+
+    // An edited tree (a scenario override by dotted path) goes through the same checks.
+    let mut table: toml::Table =
+        toml::from_str(HardwareTemplate::builtin_toml("cubesat-6u").unwrap()).unwrap();
+    table["power"]["battery"]["capacity_wh"] = toml::Value::Float(154.0);
+    let doubled = HardwareTemplate::from_toml_table(table.clone()).unwrap();
+    assert_eq!(doubled.power.battery.capacity_wh, 154.0);
+    table["power"]["battery"]["capacity_wh"] = toml::Value::Float(-1.0);
+    let err = HardwareTemplate::from_toml_table(table.clone()).unwrap_err();
+    assert!(
+        matches!(&err, HardwareError::InvalidTemplate { problems, .. } if problems.len() == 1),
+        "{err}"
+    );
+    table["power"]["battery"]
+        .as_table_mut()
+        .unwrap()
+        .insert("capacity_kwh".into(), toml::Value::Float(1.0));
+    let err = HardwareTemplate::from_toml_table(table).unwrap_err();
+    let HardwareError::TemplateToml { .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(err.to_string().contains("capacity_kwh"), "{err}");
+    assert!(err.source().unwrap().is::<toml::de::Error>());
+
+    // From text, a misspelt field is reported with its line.
+    let text = HardwareTemplate::builtin_toml("smallsat-100kg")
+        .unwrap()
+        .replace("boot_time_s = 30.0", "boot_time_sec = 30.0");
+    let err = HardwareTemplate::from_toml_str(&text)
+        .unwrap_err()
+        .to_string();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("boot_time_sec"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains("boot_time_sec") && err.contains(&format!("line {line}")),
+        "{err}"
+    );
+}
+
+#[test]
 fn regress_builtin_templates_build_every_model() {
     assert!(HardwareTemplate::builtin("cubesat-3u").is_none());
     let texture = EarthTexture::from_rgb(8, 4, vec![128; 96]).unwrap();
@@ -85,7 +146,7 @@ fn regress_templates_round_trip_through_json_and_toml() {
     }
     // Unknown fields are rejected with the field's name.
     let mut value: serde_json::Value =
-        serde_json::to_value(HardwareTemplate::cubesat_6u()).unwrap();
+        serde_json::to_value(HardwareTemplate::builtin("cubesat-6u").unwrap()).unwrap();
     value["computer"]["clock_mhz"] = serde_json::json!(800);
     let err = serde_json::from_value::<HardwareTemplate>(value).unwrap_err();
     assert!(err.to_string().contains("clock_mhz"), "{err}");
@@ -93,7 +154,30 @@ fn regress_templates_round_trip_through_json_and_toml() {
 
 #[test]
 fn val_analytic_template_headline_numbers() {
-    let six = HardwareTemplate::cubesat_6u();
+    let six = HardwareTemplate::builtin("cubesat-6u").unwrap();
+    // Mass from the parts: the bus takes what the other parts leave of 10 kg and 100 kg.
+    for (t, mass_kg) in [
+        (&six, 10.0),
+        (&HardwareTemplate::builtin("smallsat-100kg").unwrap(), 100.0),
+    ] {
+        let m = t.mass_properties().unwrap();
+        let parts: f64 = t.geometry.parts.iter().map(|p| p.mass()).sum();
+        assert!((m.mass_kg - mass_kg).abs() < 1e-12 && (parts - mass_kg).abs() < 1e-12);
+        let j = &m.inertia_kg_m2;
+        println!(
+            "{}: {:.3} kg, centre of mass {:.4?} m, J diag {:.4} {:.4} {:.4}, off-diagonal \
+             {:.1e} {:.1e} {:.1e} kg·m²",
+            t.name,
+            m.mass_kg,
+            m.center_of_mass_body_m.as_slice(),
+            j[(0, 0)],
+            j[(1, 1)],
+            j[(2, 2)],
+            j[(0, 1)],
+            j[(0, 2)],
+            j[(1, 2)]
+        );
+    }
     // Peak array power sun-normal at BOL, 28 °C: S · Σ(A · pf) · η.
     let cells: f64 = six
         .power
@@ -103,7 +187,7 @@ fn val_analytic_template_headline_numbers() {
         .sum();
     let peak = 1361.0 * cells * 0.295;
     assert!((35.0..50.0).contains(&peak), "6U peak {peak} W");
-    let small = HardwareTemplate::smallsat_100kg();
+    let small = HardwareTemplate::builtin("smallsat-100kg").unwrap();
     let cells: f64 = small
         .power
         .solar_panels
@@ -158,7 +242,7 @@ fn val_analytic_template_headline_numbers() {
         let wheels = WheelArray::new(t.attitude.wheels.clone()).unwrap();
         let m = AttitudeModel::new(
             t.attitude.clone(),
-            t.mass_kg,
+            &t.mass_properties().unwrap().inertia_kg_m2,
             UnitQuaternion::identity(),
             Vector3::zeros(),
         )
@@ -182,7 +266,7 @@ fn val_analytic_template_slews_follow_bang_coast_bang() {
     for t in all() {
         let mut m = AttitudeModel::new(
             t.attitude.clone(),
-            t.mass_kg,
+            &t.mass_properties().unwrap().inertia_kg_m2,
             UnitQuaternion::identity(),
             Vector3::zeros(),
         )
@@ -240,7 +324,7 @@ fn val_analytic_template_slews_follow_bang_coast_bang() {
 #[test]
 fn regress_validate_reports_every_problem_with_its_field() {
     use hardware_models::HardwareError;
-    let mut t = HardwareTemplate::cubesat_6u();
+    let mut t = HardwareTemplate::builtin("cubesat-6u").unwrap();
     t.power.battery.capacity_wh = -77.0;
     t.thermal.nodes[2].heat_capacity_j_k = f64::NAN;
     t.radio.isl.tx_power_w = 0.0;
@@ -280,7 +364,7 @@ fn regress_validate_reports_every_problem_with_its_field() {
     );
     assert_eq!(built.unwrap_err().to_string(), err.to_string());
     // From a scenario file: TOML can spell NaN.
-    let text = toml::to_string(&HardwareTemplate::smallsat_100kg())
+    let text = toml::to_string(&HardwareTemplate::builtin("smallsat-100kg").unwrap())
         .unwrap()
         .replace("capacity_wh = 600.0", "capacity_wh = nan");
     let t: HardwareTemplate = toml::from_str(&text).unwrap();
@@ -292,4 +376,137 @@ fn regress_validate_reports_every_problem_with_its_field() {
     for t in all() {
         t.validate().unwrap();
     }
+}
+
+/// Geometry problems are reported like every other, each naming the field a user would edit.
+#[test]
+fn regress_validate_reports_geometry_problems() {
+    use hardware_models::HardwareError;
+    use hardware_models::geometry::Aperture;
+    let mut t = HardwareTemplate::builtin("cubesat-6u").unwrap();
+    // The +y wing no longer carries its panel; the −y wing's part names an unknown one.
+    t.geometry.parts[1].solar_panels.clear();
+    t.geometry.parts[2].solar_panels.push("wing_plus_z".into());
+    // The body panel now faces +x: the bus's +x face is smaller than the panel.
+    t.power.solar_panels[0].normal_body = Vector3::x();
+    // Nothing carries the camera's aperture any more; the ISL antenna looks along a diagonal.
+    t.geometry
+        .parts
+        .iter_mut()
+        .for_each(|p| p.apertures.retain(|a| *a != Aperture::Camera));
+    t.radio.isl_antenna_boresight_body = Vector3::new(1.0, 1.0, 0.0);
+    // A part of negative size.
+    t.geometry.parts[6].shape = hardware_models::geometry::ShapeParams::Box {
+        size_m: Vector3::new(0.034, -0.032, 0.02),
+    };
+    let err = t.validate().unwrap_err();
+    let HardwareError::InvalidTemplate { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    let texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    println!("{}", texts.join("\n"));
+    // The part of negative size stops the geometry checks that need the parts built.
+    assert_eq!(texts.len(), 1, "{err}");
+    assert!(texts[0].contains("parts[sun_sensor].shape.size_m"), "{err}");
+
+    t.geometry.parts[6].shape = hardware_models::geometry::ShapeParams::Box {
+        size_m: Vector3::new(0.034, 0.032, 0.02),
+    };
+    let err = t.validate().unwrap_err();
+    let HardwareError::InvalidTemplate { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    let texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    println!("{}", texts.join("\n"));
+    for expected in [
+        "geometry.parts.solar_panels: unknown solar panel `wing_plus_z`",
+        "parameter `solar_panels[body_minus_z].area_m2` = 0.0827",
+        "parameter `parts.solar_panels[wing_plus_y]` = 0",
+        "parameter `isl_antenna_boresight_body` = 0.707",
+        "parameter `parts.apertures[camera]` = 0",
+    ] {
+        assert!(
+            texts.iter().any(|t| t.contains(expected)),
+            "missing `{expected}` in:\n{}",
+            texts.join("\n")
+        );
+    }
+    assert_eq!(texts.len(), 5, "{err}");
+    // Building reports the same.
+    let built = SatelliteHardware::new(
+        t,
+        None,
+        UnitQuaternion::identity(),
+        &mut ChaCha8Rng::seed_from_u64(0),
+    );
+    assert_eq!(built.unwrap_err().to_string(), err.to_string());
+}
+
+/// The built-in templates' instruments: nothing blocks the camera's field; an antenna's front
+/// hemisphere is blocked only near its horizon, so in nadir pointing every ground station above
+/// the Earth's limb (within 70.2° of nadir from 400 km: asin(6378 / 6778)) is in view.
+#[test]
+fn regress_builtin_fields_of_view() {
+    use hardware_models::satellite::Antenna;
+    let limb_rad = (6378.0f64 / 6778.0).asin();
+    for t in all() {
+        // Body axes = ECI axes: a line of sight in ECI is the same vector in the body frame.
+        let sat = SatelliteHardware::new(
+            t.clone(),
+            None,
+            UnitQuaternion::identity(),
+            &mut ChaCha8Rng::seed_from_u64(0),
+        )
+        .unwrap();
+        assert_eq!(sat.camera_field_obstructed_fraction(), 0.0, "{}", t.name);
+        let ground = sat.antenna_field_obstructed_fraction(Antenna::Ground);
+        let isl = sat.antenna_field_obstructed_fraction(Antenna::InterSatellite);
+        println!(
+            "{}: front hemisphere blocked: ground antenna {:.2} %, ISL antenna {:.2} %",
+            t.name,
+            100.0 * ground,
+            100.0 * isl
+        );
+        assert!(ground < 0.05 && isl < 0.05);
+        let boresight = t.radio.ground_antenna_boresight_body.normalize();
+        let e1 = boresight.cross(&Vector3::x()).normalize();
+        let e2 = boresight.cross(&e1);
+        for k in 0..=40 {
+            let off = limb_rad * k as f64 / 40.0;
+            for m in 0..72 {
+                let az = (m as f64 * 5.0).to_radians();
+                let d = boresight * off.cos() + (e1 * az.cos() + e2 * az.sin()) * off.sin();
+                assert!(
+                    !sat.antenna_line_of_sight_blocked(Antenna::Ground, &d),
+                    "{}: blocked {:.1}° off nadir at azimuth {}°",
+                    t.name,
+                    off.to_degrees(),
+                    m * 5
+                );
+            }
+        }
+        // Behind the aperture nothing is tested, and the camera baffle of the 6U stands on the
+        // same face as its patch: at grazing elevation toward it the patch's view is blocked.
+        assert!(!sat.antenna_line_of_sight_blocked(Antenna::Ground, &-boresight));
+    }
+    let six = SatelliteHardware::new(
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+        None,
+        UnitQuaternion::identity(),
+        &mut ChaCha8Rng::seed_from_u64(0),
+    )
+    .unwrap();
+    // From the patch centre (0.1, 0, 0.054) along −x, 8.5° above the face: the ray reaches the
+    // baffle (x ≤ −0.06) at z = 0.078, below its top (0.09; its top edge is 12.7° up).
+    let toward_baffle = Vector3::new(-1.0, 0.0, 0.15);
+    assert!(six.antenna_line_of_sight_blocked(Antenna::Ground, &toward_baffle));
+    // The same direction with the satellite turned 180° about z points away from it: clear.
+    let turned = SatelliteHardware::new(
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+        None,
+        UnitQuaternion::from_axis_angle(&Vector3::z_axis(), std::f64::consts::PI),
+        &mut ChaCha8Rng::seed_from_u64(0),
+    )
+    .unwrap();
+    assert!(!turned.antenna_line_of_sight_blocked(Antenna::Ground, &toward_baffle));
 }

@@ -5,7 +5,7 @@
 //! expected.
 
 mod omm;
-pub mod omm_csv;
+mod omm_csv;
 pub mod omm_json;
 pub mod tle;
 pub mod validate;
@@ -214,6 +214,17 @@ pub enum ElementsError {
         expected: usize,
         /// Number of fields found.
         found: usize,
+    },
+    /// OMM CSV text the `csv` crate cannot read.
+    #[error("{file}:{line}: invalid CSV")]
+    Csv {
+        /// File name.
+        file: String,
+        /// 1-based line (0 if unknown).
+        line: usize,
+        /// The `csv` crate's error.
+        #[source]
+        source: crate::csv_table::CsvError,
     },
     /// A CSV header that names a column twice.
     #[error(

@@ -1,5 +1,8 @@
-//! Passes and eclipses checked against an independent brute-force scan at 1 s, plus the
-//! window-edge rules (partial passes, clipped eclipses) and line of sight along real orbits.
+//! The pass and eclipse searches (sampling and root finding) checked against a 1 s scan of the
+//! same elevation and shadow functions (`regress_*`: the scan calls the geometry under test, so
+//! these check the search, not the geometry; `val_skyfield.rs` checks the geometry against
+//! Skyfield), plus the window-edge rules (partial passes, clipped eclipses) and line of sight
+//! along real orbits against a closed form.
 
 use orbit::{
     Duration, EarthOrientation, Epoch, Geodetic, Propagator, ShadowState, Station, find_eclipses,
@@ -63,7 +66,7 @@ fn scan(start: Epoch, seconds: i64, inside: impl Fn(Epoch) -> bool) -> Vec<(Epoc
 }
 
 #[test]
-fn val_bruteforce_passes_match_one_second_scan() {
+fn regress_pass_search_matches_a_one_second_scan_of_the_same_elevation() {
     let p = prop(ISS);
     let start = p.epoch();
     let end = start + Duration::from_seconds(86_400.0);
@@ -187,7 +190,7 @@ fn val_analytic_geostationary_is_one_window_long_pass() {
 }
 
 #[test]
-fn val_bruteforce_eclipses_match_one_second_scan() {
+fn regress_eclipse_search_matches_a_one_second_scan_of_the_same_shadow_state() {
     let p = prop(ISS);
     let start = p.epoch();
     let end = start + Duration::from_seconds(86_400.0);

@@ -1,12 +1,15 @@
 //! Vallado's SGP4 verification set (`tests/data/vallado/`, see its README): every row of
-//! `tcppver.out` within 1 mm and 1 µm/s, and every error case stopped at the right step with
-//! the right error.
+//! `tcppver.out` (improved mode) and of `tcppver_afspc.csv` (AFSPC-compatible mode, Vallado's
+//! code through python-sgp4, `tools/vallado/generate_afspc.py`) within 1 mm and 1 µm/s, and
+//! every error case stopped at the right step with the right error. Each test counts the rows
+//! it compared and fails unless that is every row the file holds.
 
 use orbit::elements::tle::checksum;
-use orbit::{Duration, ElementsError, PropagationError, Propagator, parse_elements};
+use orbit::{Duration, ElementsError, PropagationError, Propagator, Sgp4Mode, parse_elements};
 
 const TLE_FILE: &str = include_str!("../data/vallado/SGP4-VER.TLE");
 const TCPPVER: &str = include_str!("../data/vallado/tcppver.out");
+const TCPPVER_AFSPC: &str = include_str!("../data/vallado/tcppver_afspc.csv");
 
 /// One case of SGP4-VER.TLE: its two lines (69 columns, CR removed), file line numbers and
 /// the start/stop/step in minutes.
@@ -95,6 +98,41 @@ enum Kind {
     Decayed,
 }
 
+/// Minutes since epoch at which a propagation failed.
+fn minutes_since_epoch(e: &PropagationError) -> f64 {
+    match e {
+        PropagationError::Eccentricity {
+            minutes_since_epoch,
+            ..
+        }
+        | PropagationError::SemiLatusRectum {
+            minutes_since_epoch,
+            ..
+        }
+        | PropagationError::Decayed {
+            minutes_since_epoch,
+            ..
+        }
+        | PropagationError::NonFinite {
+            minutes_since_epoch,
+            ..
+        } => *minutes_since_epoch,
+        PropagationError::InvalidElements { .. } => f64::NAN,
+    }
+}
+
+/// Vallado's error codes (`sgp4.cpp`): 1 mean eccentricity out of range, 3 perturbed
+/// eccentricity out of range, 4 negative semi-latus rectum, 6 decayed.
+fn kind_of_code(code: u8) -> Kind {
+    match code {
+        1 => Kind::Eccentricity,
+        3 => Kind::PerturbedEccentricity,
+        4 => Kind::SemiLatusRectum,
+        6 => Kind::Decayed,
+        other => panic!("unexpected Vallado error code {other}"),
+    }
+}
+
 fn kind(e: &PropagationError) -> Kind {
     match e {
         PropagationError::Eccentricity {
@@ -147,6 +185,7 @@ fn val_vallado_every_case_matches_tcppver() {
         } else {
             ref_rows
         };
+        let rows_before = rows;
         for (k, &t) in visit.iter().enumerate() {
             let result =
                 prop.state_after(Duration::from_total_nanoseconds((t * 60e9).round() as i128));
@@ -169,26 +208,7 @@ fn val_vallado_every_case_matches_tcppver() {
                 }
                 (None, Ok(_)) => panic!("case {number} t={t}: reference stopped, we did not"),
                 (None, Err(e)) => {
-                    let minutes = match &e {
-                        PropagationError::Eccentricity {
-                            minutes_since_epoch,
-                            ..
-                        }
-                        | PropagationError::SemiLatusRectum {
-                            minutes_since_epoch,
-                            ..
-                        }
-                        | PropagationError::Decayed {
-                            minutes_since_epoch,
-                            ..
-                        }
-                        | PropagationError::NonFinite {
-                            minutes_since_epoch,
-                            ..
-                        } => *minutes_since_epoch,
-                        PropagationError::InvalidElements { .. } => f64::NAN,
-                    };
-                    assert!((minutes - t).abs() < 1e-6);
+                    assert!((minutes_since_epoch(&e) - t).abs() < 1e-6);
                     assert_eq!(
                         e.time().unwrap(),
                         set.epoch + Duration::from_total_nanoseconds((t * 60e9).round() as i128)
@@ -198,6 +218,11 @@ fn val_vallado_every_case_matches_tcppver() {
                 }
             }
         }
+        assert_eq!(
+            rows - rows_before,
+            ref_rows.len(),
+            "case {number}: rows of tcppver.out left uncompared"
+        );
     }
     assert_eq!(errors_seen.len(), expected_errors.len(), "{errors_seen:?}");
     for ((i, k, t), (ei, ek, et)) in errors_seen.iter().zip(&expected_errors) {
@@ -207,11 +232,138 @@ fn val_vallado_every_case_matches_tcppver() {
             "case {i}: error at {t}, expected {et}"
         );
     }
-    assert!(rows > 500, "{rows} rows compared");
+    // every state row of the file, less 33334's stale one
+    let file_rows: usize = reference.iter().map(|(_, r)| r.len()).sum();
+    assert_eq!(file_rows, 667);
+    assert_eq!(rows, file_rows - 1, "rows of tcppver.out left uncompared");
     eprintln!(
         "{rows} rows; worst |dr| {:.4} mm, |dv| {:.4} um/s",
         worst_dr_km * 1e6,
         worst_dv_km_s * 1e9
+    );
+}
+
+/// One row of `tcppver_afspc.csv`: the case's catalogue number, minutes since epoch, Vallado's
+/// error code (0: the state follows) and the state (km, km/s).
+struct AfspcRow {
+    number: u64,
+    tsince_min: f64,
+    error: u8,
+    r_km: [f64; 3],
+    v_km_s: [f64; 3],
+}
+
+/// The rows of `tcppver_afspc.csv` grouped by case, in file order.
+fn afspc_reference() -> Vec<Vec<AfspcRow>> {
+    let mut reader = csv::Reader::from_reader(TCPPVER_AFSPC.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec![
+            "object_id",
+            "tsince_min",
+            "error",
+            "x_km",
+            "y_km",
+            "z_km",
+            "vx_km_s",
+            "vy_km_s",
+            "vz_km_s"
+        ]
+    );
+    let mut cases: Vec<Vec<AfspcRow>> = Vec::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let number = |i: usize| -> f64 { record[i].parse().unwrap() };
+        let row = AfspcRow {
+            number: record[0].parse().unwrap(),
+            tsince_min: number(1),
+            error: record[2].parse().unwrap(),
+            r_km: if &record[2] == "0" {
+                [number(3), number(4), number(5)]
+            } else {
+                [f64::NAN; 3]
+            },
+            v_km_s: if &record[2] == "0" {
+                [number(6), number(7), number(8)]
+            } else {
+                [f64::NAN; 3]
+            },
+        };
+        // a new case starts where the catalogue number changes (the two 20413 cases are
+        // not adjacent)
+        match cases.last_mut() {
+            Some(case) if case[0].number == row.number => case.push(row),
+            _ => cases.push(vec![row]),
+        }
+    }
+    cases
+}
+
+#[test]
+fn val_vallado_afspc_mode_matches_vallados_code_in_afspc_mode() {
+    let cases = cases();
+    let reference = afspc_reference();
+    assert_eq!(reference.len(), cases.len());
+    let file_rows: usize = reference.iter().map(Vec::len).sum();
+    assert_eq!(file_rows, 673);
+    let (mut rows, mut errors, mut worst_dr_km, mut worst_dv_km_s) = (0, 0, 0.0_f64, 0.0_f64);
+    let mut worst_mode_difference_km = 0.0_f64;
+    for (case, ref_rows) in cases.iter().zip(&reference) {
+        let number = case.number;
+        let set = parse_elements(&with_valid_checksums(case), "SGP4-VER.TLE")
+            .unwrap()
+            .remove(0);
+        let afspc = Propagator::with_mode(&set, Sgp4Mode::AfspcCompatible).unwrap();
+        let improved = Propagator::new(&set).unwrap();
+        // the generator visited the times Vallado's driver visits, and stopped at the error
+        let visit = times(case);
+        assert!(ref_rows.len() <= visit.len(), "case {number}");
+        for (row, &t) in ref_rows.iter().zip(&visit) {
+            assert_eq!(row.number, number, "case order");
+            assert!((row.tsince_min - t).abs() < 1e-6, "case {number}: {t}");
+            let since = Duration::from_total_nanoseconds((t * 60e9).round() as i128);
+            match (row.error, afspc.state_after(since)) {
+                (0, Ok(state)) => {
+                    let dr = (state.pos_teme_km - orbit::Vector3::from(row.r_km)).norm();
+                    let dv = (state.vel_teme_km_s - orbit::Vector3::from(row.v_km_s)).norm();
+                    assert!(dr <= 1e-6, "case {number} t={t}: |dr| = {} mm", dr * 1e6);
+                    assert!(dv <= 1e-9, "case {number} t={t}: |dv| = {} um/s", dv * 1e9);
+                    worst_dr_km = worst_dr_km.max(dr);
+                    worst_dv_km_s = worst_dv_km_s.max(dv);
+                    if let Ok(other) = improved.state_after(since) {
+                        worst_mode_difference_km = worst_mode_difference_km
+                            .max((other.pos_teme_km - state.pos_teme_km).norm());
+                    }
+                }
+                (0, Err(e)) => panic!("case {number} t={t}: reference has a state, we have {e}"),
+                (code, Ok(_)) => {
+                    panic!("case {number} t={t}: reference stops with error {code}, we do not")
+                }
+                (code, Err(e)) => {
+                    assert_eq!(kind(&e), kind_of_code(code), "case {number} t={t}");
+                    assert!((minutes_since_epoch(&e) - t).abs() < 1e-6);
+                    errors += 1;
+                }
+            }
+            rows += 1;
+        }
+        // a case without an error row ran to the end of its grid
+        if ref_rows.last().is_some_and(|r| r.error == 0) {
+            assert_eq!(ref_rows.len(), visit.len(), "case {number}");
+        }
+    }
+    assert_eq!(rows, file_rows, "rows of tcppver_afspc.csv left uncompared");
+    assert_eq!(errors, 7);
+    // the modes really differ (case 23599, the Lyddane node fix: ~1 km after a day)
+    assert!(
+        worst_mode_difference_km > 0.5,
+        "{worst_mode_difference_km} km"
+    );
+    eprintln!(
+        "AFSPC mode: {rows} rows ({errors} errors); worst |dr| {:.4} mm, |dv| {:.4} um/s; up to {:.3} km from improved mode",
+        worst_dr_km * 1e6,
+        worst_dv_km_s * 1e9,
+        worst_mode_difference_km
     );
 }
 

@@ -63,9 +63,13 @@ impl Loader<'_> {
                 self.ctx.push(
                     self.ctx
                         .diag(
-                            name.span.clone(),
+                            // a whole replaced table is the likely culprit
+                            overrides
+                                .iter()
+                                .find(|o| o.value.is_table())
+                                .map_or(name.span.clone(), |o| o.value_span.clone()),
                             "the overridden template does not read back",
-                            "",
+                            "expected the fields of the template's type here",
                         )
                         .caused_by(e),
                 );
@@ -129,7 +133,11 @@ impl Loader<'_> {
         v: &Spanned<DeValue<'_>>,
         out: &mut Vec<Override>,
     ) {
-        if let DeValue::Table(t) = v.get_ref() {
+        // a table with a `type` is a whole value (a tagged choice such as an antenna pattern
+        // or a rate rule), replaced as one; any other table is a path
+        if let DeValue::Table(t) = v.get_ref()
+            && !t.iter().any(|(k, _)| k.get_ref() == "type")
+        {
             for (k, sub) in t.iter() {
                 let mut p = path.clone();
                 p.push(k.get_ref().to_string());
@@ -147,7 +155,7 @@ impl Loader<'_> {
             None => self.ctx.error(
                 v.span(),
                 format!("`{}` cannot be used as an override", path.join(".")),
-                "expected a number, a string, a boolean or an array of them",
+                "expected a number, a string, a boolean, an array of them, or a table with a `type`",
             ),
         }
     }
@@ -285,7 +293,12 @@ fn to_toml(v: &DeValue<'_>) -> Option<toml::Value> {
                 .map(|x| to_toml(x.get_ref()))
                 .collect::<Option<Vec<_>>>()?,
         ),
-        DeValue::Datetime(_) | DeValue::Table(_) => return None,
+        DeValue::Table(t) => toml::Value::Table(
+            t.iter()
+                .map(|(k, x)| Some((k.get_ref().to_string(), to_toml(x.get_ref())?)))
+                .collect::<Option<toml::Table>>()?,
+        ),
+        DeValue::Datetime(_) => return None,
     })
 }
 
@@ -312,6 +325,8 @@ fn coerce(old: &toml::Value, new: &toml::Value) -> Option<toml::Value> {
         | (V::Integer(_), V::Integer(_))
         | (V::String(_), V::String(_))
         | (V::Boolean(_), V::Boolean(_)) => Some(new.clone()),
+        // a whole tagged table: its fields are checked when the template is read back
+        (V::Table(_), V::Table(_)) => Some(new.clone()),
         (V::Array(a), V::Array(b)) => {
             let Some(proto) = a.first() else {
                 return Some(new.clone());

@@ -283,11 +283,11 @@ impl Loader<'_> {
         let start_t = start
             .as_ref()
             .map_or(Epoch::from_tai_seconds(0.0), |s| s.value);
-        let satellites = self.satellites(root, start_t);
+        let declared = self.satellites(root, start_t);
         let stations = self.stations(root);
         let areas = self.areas(root);
-        let sat_names: Vec<String> = satellites.iter().map(|s| s.name.clone()).collect();
-        let groups = satellites::groups(&satellites);
+        let sat_names: Vec<String> = declared.iter().map(|s| s.name.clone()).collect();
+        let groups = satellites::groups(&declared);
         let apps = self.apps(root, &sat_names, &groups, &areas);
         let mut app_names: Vec<String> = Vec::new();
         for a in &apps {
@@ -296,7 +296,9 @@ impl Loader<'_> {
             }
         }
         let commands = self.commands(root, start_t, &sat_names, &mut app_names);
-        let faults = self.faults(root, start_t, &satellites, &app_names, &stations);
+        let faults = self.faults(root, start_t, &declared, &app_names, &stations);
+        let satellites: Vec<crate::model::SatelliteDef> =
+            declared.into_iter().filter_map(|d| d.def).collect();
         let nodes = crate::model::node_names(&satellites);
         let names = Names {
             nodes,

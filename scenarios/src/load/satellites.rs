@@ -13,43 +13,80 @@ use crate::reader::{Ctx, Sp, Table};
 /// Default template when a satellite names none.
 pub const DEFAULT_HARDWARE: &str = "cubesat-6u";
 
+/// A satellite as declared: its name and walker always (so that the rest of the file can
+/// refer to it even when its elements or hardware have a problem), its definition when
+/// everything about it is valid.
+#[derive(Debug)]
+pub struct Declared {
+    /// Name.
+    pub name: String,
+    /// The walker it belongs to.
+    pub group: Option<String>,
+    /// The satellite, if valid.
+    pub def: Option<SatelliteDef>,
+}
+
+/// A walker's satellite names: `NAME-00`, `NAME-01`, … (three digits past 100).
+fn walker_names(name: &str, count: usize) -> Vec<String> {
+    let width = if count > 100 { 3 } else { 2 };
+    (0..count).map(|k| format!("{name}-{k:0width$}")).collect()
+}
+
 impl Loader<'_> {
     /// Every satellite, walkers expanded, in file order of the sections: `[[satellite]]` first,
     /// then `[[walker]]`.
-    pub(super) fn satellites(&mut self, root: &Table<'_, '_>, start: Epoch) -> Vec<SatelliteDef> {
-        let mut out: Vec<SatelliteDef> = Vec::new();
+    pub(super) fn satellites(&mut self, root: &Table<'_, '_>, start: Epoch) -> Vec<Declared> {
+        let mut out: Vec<Declared> = Vec::new();
         let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
         for t in root.tables("satellite", "[[satellite]]") {
             let name = t.req_name("name");
             let elements = self.elements(&t);
             let hardware = self.hardware(&t);
             t.finish();
-            if let (Some(name), Some(elements), Some(hardware)) = (name, elements, hardware) {
-                spans.push(name.span.clone());
-                out.push(SatelliteDef {
-                    name: name.value,
-                    elements,
-                    hardware,
-                    group: None,
-                });
-            }
+            let Some(name) = name else { continue };
+            spans.push(name.span.clone());
+            out.push(Declared {
+                name: name.value.clone(),
+                group: None,
+                def: elements
+                    .zip(hardware)
+                    .map(|(elements, hardware)| SatelliteDef {
+                        name: name.value,
+                        elements,
+                        hardware,
+                        group: None,
+                    }),
+            });
         }
         for t in root.tables("walker", "[[walker]]") {
             let name = t.req_name("name");
+            let total = t
+                .has("total")
+                .then(|| t.int_in("total", 1, 10_000))
+                .flatten();
             let sets = self.walker(&t, start);
             let hardware = self.hardware(&t);
             t.finish();
-            if let (Some(name), Some(sets), Some(hardware)) = (name, sets, hardware) {
-                let width = if sets.len() > 100 { 3 } else { 2 };
-                for (k, set) in sets.into_iter().enumerate() {
-                    spans.push(name.span.clone());
-                    out.push(SatelliteDef {
-                        name: format!("{}-{k:0width$}", name.value),
-                        elements: set,
-                        hardware: hardware.clone(),
-                        group: Some(name.value.clone()),
-                    });
-                }
+            let Some(name) = name else { continue };
+            let count = sets
+                .as_ref()
+                .map_or(total.map_or(0, |t| t.value as usize), Vec::len);
+            let mut sets = sets.map(|v| v.into_iter());
+            for sat_name in walker_names(&name.value, count) {
+                spans.push(name.span.clone());
+                let set = sets.as_mut().and_then(Iterator::next);
+                out.push(Declared {
+                    def: set
+                        .zip(hardware.clone())
+                        .map(|(elements, hardware)| SatelliteDef {
+                            name: sat_name.clone(),
+                            elements,
+                            hardware,
+                            group: Some(name.value.clone()),
+                        }),
+                    name: sat_name,
+                    group: Some(name.value.clone()),
+                });
             }
         }
         let mut seen = BTreeSet::new();
@@ -249,7 +286,7 @@ impl Loader<'_> {
 }
 
 /// The walkers: name and satellite indices.
-pub fn groups(satellites: &[SatelliteDef]) -> Vec<(String, Vec<usize>)> {
+pub fn groups(satellites: &[Declared]) -> Vec<(String, Vec<usize>)> {
     let mut out: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, s) in satellites.iter().enumerate() {
         if let Some(g) = &s.group {

@@ -6,7 +6,7 @@ use sim_core::AttitudeMode;
 use toml::de::DeValue;
 
 use super::Loader;
-use crate::model::{CommandAction, FaultDef, FaultKind, FaultTiming, SatelliteDef, TimedCommand};
+use crate::model::{CommandAction, FaultDef, FaultKind, FaultTiming, TimedCommand};
 use crate::reader::{Ctx, Sp, Table, as_array, parse_duration_at};
 
 /// A time in a scenario: an RFC 3339 UTC time, or `"+DUR"` after the start (`"+90m"`).
@@ -171,7 +171,7 @@ impl Loader<'_> {
         &mut self,
         root: &Table<'_, '_>,
         start: Epoch,
-        satellites: &[SatelliteDef],
+        satellites: &[super::satellites::Declared],
         app_names: &[String],
         stations: &[Station],
     ) -> Vec<FaultDef> {
@@ -232,15 +232,19 @@ impl Loader<'_> {
                     let fraction = t.req_f64_in("fraction", 0.0..=1.0, "a fraction of the panel from 0 to 1");
                     let satellite = satellite?;
                     let panel = panel?;
-                    let panels: Vec<String> = satellites[satellite].hardware.power.solar_panels.iter().map(|p| p.name.clone()).collect();
-                    index_of(ctx, &panel, &panels, "solar panel")?;
+                    // checked against the satellite's hardware when that is valid
+                    if let Some(def) = &satellites[satellite].def {
+                        let panels: Vec<String> = def.hardware.power.solar_panels.iter().map(|p| p.name.clone()).collect();
+                        index_of(ctx, &panel, &panels, "solar panel")?;
+                    }
                     Some(FaultKind::SolarString { satellite, panel: panel.value, fraction: fraction?.value })
                 }
                 "wheel_failure" => {
                     let satellite = sat(&t);
                     let wheel = t.req_str("wheel");
                     let satellite = satellite?;
-                    let wheels: Vec<String> = satellites[satellite].hardware.attitude.wheels.iter().map(|w| w.name.clone()).collect();
+                    let def = satellites[satellite].def.as_ref()?;
+                    let wheels: Vec<String> = def.hardware.attitude.wheels.iter().map(|w| w.name.clone()).collect();
                     let wheel = index_of(ctx, &wheel?, &wheels, "reaction wheel")?;
                     Some(FaultKind::WheelFailure { satellite, wheel })
                 }

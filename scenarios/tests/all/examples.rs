@@ -148,3 +148,95 @@ fn regress_same_scenario_and_seed_give_identical_files_at_any_thread_count() {
         assert!(bytes == &fb[name], "{name} differs between 1 and 2 threads");
     }
 }
+
+/// The telemetry rows of a run: time, satellite and the named columns.
+fn telemetry_column(dir: &Path, column: &str) -> Vec<(String, f64)> {
+    let text = std::fs::read_to_string(dir.join("telemetry.csv")).expect("telemetry");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let k = header.iter().position(|h| *h == column).expect("column");
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[k].parse().unwrap_or(f64::NAN))
+        })
+        .collect()
+}
+
+#[test]
+fn regress_component_failures_take_effect() {
+    // every solar panel loses all its output at +1h; a reaction wheel fails at +1h
+    let text = crate::common::with_header(
+        r#"[[fault]]
+kind = "solar_string"
+satellite = "sat"
+panel = "body_minus_z"
+fraction = 1.0
+at = "+1h"
+
+[[fault]]
+kind = "solar_string"
+satellite = "sat"
+panel = "wing_plus_y"
+fraction = 1.0
+at = "+1h"
+
+[[fault]]
+kind = "solar_string"
+satellite = "sat"
+panel = "wing_minus_y"
+fraction = 1.0
+at = "+1h"
+
+[[fault]]
+kind = "wheel_failure"
+satellite = "sat"
+wheel = "rw_x"
+at = "+1h"
+
+[output]
+telemetry_interval = "60s"
+"#,
+    )
+    .replace("duration = \"10m\"", "duration = \"4h\"");
+    let s = crate::common::load(&text).unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("dir");
+    run_into(&s, dir.path(), &RunOptions::default());
+    let power = telemetry_column(dir.path(), "array_power_w");
+    let (before, after): (Vec<_>, Vec<_>) = power
+        .iter()
+        .partition(|(t, _)| t.as_str() < "2018-01-20T07:00:01");
+    assert!(
+        before.iter().any(|(_, p)| *p > 1.0),
+        "the arrays deliver power before the fault"
+    );
+    assert!(
+        after.iter().all(|(_, p)| *p == 0.0),
+        "no array power after every string failed"
+    );
+    let error = telemetry_column(dir.path(), "attitude_error_deg");
+    let worst_before = error
+        .iter()
+        .filter(|(t, _)| t.as_str() < "2018-01-20T07:00:00")
+        .map(|x| x.1)
+        .fold(0.0, f64::max);
+    let worst_after = error
+        .iter()
+        .filter(|(t, _)| t.as_str() > "2018-01-20T07:00:00")
+        .map(|x| x.1)
+        .fold(0.0, f64::max);
+    assert!(
+        worst_before < 1.0,
+        "nadir pointing holds with three wheels: {worst_before}"
+    );
+    assert!(
+        worst_after > 5.0 * worst_before.max(0.1),
+        "one axis lost with the x wheel: {worst_after}"
+    );
+    let events = std::fs::read_to_string(dir.path().join("events.jsonl")).expect("events");
+    assert_eq!(events.matches("\"kind\":\"fault_injected\"").count(), 4);
+    assert!(
+        events.contains("\"what\":\"wheel_failure\",\"wheel\":\"rw_x\"")
+            || events.contains("\"wheel\":\"rw_x\"")
+    );
+}

@@ -290,3 +290,42 @@ oem = false
     assert!(!s.output.oem);
     assert_eq!(s.hash.len(), 64);
 }
+
+#[test]
+fn regress_a_bad_satellite_does_not_cascade_into_every_reference() {
+    // the walker's hardware override is wrong; the app, command and assertion that name its
+    // satellites must not add problems of their own
+    let text = with_header(
+        r#"[[walker]]
+name = "w"
+inclination_deg = 53
+altitude_km = 1200
+total = 3
+planes = 1
+phasing = 0
+[walker.hardware_overrides]
+radio.isl.rate.Fixed.rate_bps = 9600.0
+
+[[app]]
+image = "../../assets/apps/beacon.wasm"
+on = ["w-02", "w"]
+
+[[command]]
+at = "+1m"
+satellite = "w-01"
+action = "stop"
+app = "beacon"
+
+[[assert]]
+check = "min(battery_soc) >= 0.2"
+satellite = "w-00"
+"#,
+    );
+    let (message, line, col, label, rendered) = only_problem(&text);
+    assert!(
+        message.contains("radio.isl.rate.Fixed.rate_bps"),
+        "{rendered}"
+    );
+    assert!(label.contains("rate_bps"), "{rendered}");
+    assert_eq!((line, col), position(&text, "rate_bps = 9600"));
+}

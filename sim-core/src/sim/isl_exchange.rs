@@ -101,6 +101,12 @@ impl Simulation {
         }
         let (a, b) = (&self.satellites[i], &self.satellites[j]);
         let (pa, pb) = (a.pos_eci_km, b.pos_eci_km);
+        // A part of either spacecraft in the line of sight: no link.
+        if a.hw.antenna_line_of_sight_blocked(Antenna::InterSatellite, &(pb - pa))
+            || b.hw.antenna_line_of_sight_blocked(Antenna::InterSatellite, &(pa - pb))
+        {
+            return 0;
+        }
         let tx =
             a.hw.antenna_off_boresight_rad(Antenna::InterSatellite, &(pb - pa));
         let rx =

@@ -180,17 +180,24 @@ impl Satellite {
                 env.t,
                 env.eop,
             );
+            let line_of_sight = site_eci - orbit.pos_eci_km;
             let off = self
                 .hw
-                .antenna_off_boresight_rad(Antenna::Ground, &(site_eci - orbit.pos_eci_km));
+                .antenna_off_boresight_rad(Antenna::Ground, &line_of_sight);
             let g = |tx: f64, rx: f64| LinkGeometry {
                 range_km,
                 elevation_rad: Some(el),
                 tx_off_boresight_rad: tx,
                 rx_off_boresight_rad: rx,
             };
-            downlink_bps = self.hw.downlink.evaluate(&g(off, 0.0)).rate_bps.max(0.0);
-            uplink_bps = self.hw.uplink.evaluate(&g(0.0, off)).rate_bps.max(0.0);
+            // A part of the spacecraft in the antenna's line of sight: no link.
+            if !self
+                .hw
+                .antenna_line_of_sight_blocked(Antenna::Ground, &line_of_sight)
+            {
+                downlink_bps = self.hw.downlink.evaluate(&g(off, 0.0)).rate_bps.max(0.0);
+                uplink_bps = self.hw.uplink.evaluate(&g(0.0, off)).rate_bps.max(0.0);
+            }
         }
         let station = best.map(|(_, s, _)| s.name.clone());
         if station != self.contact {

@@ -351,6 +351,14 @@ impl Simulation {
             eop: &self.eop,
         };
         let sats = &mut self.satellites;
+        // one worker (or one satellite): step on this thread, without waking a pool twice a step
+        let one_thread = self
+            .pool
+            .as_ref()
+            .is_some_and(|p| p.current_num_threads() == 1);
+        if one_thread || sats.len() <= 1 {
+            return sats.iter_mut().map(|s| s.step_local(&env)).collect();
+        }
         match &self.pool {
             Some(pool) => pool.install(|| {
                 sats.par_iter_mut()

@@ -61,8 +61,12 @@ fn val_analytic_cpu_load_draws_busy_power() {
     // app keeps the CPU busy; the next step's computer power is the busy power.
     let hv = hv();
     let mut sim = sim(&hv, 1);
-    sim.add_satellite("SAT", &elements("NOAA 19"), HardwareTemplate::cubesat_6u())
-        .unwrap();
+    sim.add_satellite(
+        "SAT",
+        &elements("NOAA 19"),
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+    )
+    .unwrap();
     let idle = sim.run_until(start() + Unit::Second * 5);
     assert!(
         idle.iter()
@@ -95,8 +99,12 @@ fn val_analytic_cpu_load_draws_busy_power() {
 fn regress_beacon_downlinks_only_in_contact() {
     let hv = hv();
     let mut sim = sim(&hv, 2);
-    sim.add_satellite("SAT", &elements("NOAA 19"), HardwareTemplate::cubesat_6u())
-        .unwrap();
+    sim.add_satellite(
+        "SAT",
+        &elements("NOAA 19"),
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+    )
+    .unwrap();
     sim.install_app(
         "SAT",
         &hv.load_image(&app_image("beacon.wasm")).unwrap(),
@@ -134,6 +142,45 @@ fn regress_beacon_downlinks_only_in_contact() {
     assert_eq!(faults, 0);
 }
 
+/// A plate 50 mm in front of the 6U's nadir face stands in the ground antenna's line of sight
+/// to every station: contacts happen (geometry), nothing goes down (the link is blocked).
+#[test]
+fn regress_blocked_antenna_carries_nothing() {
+    use hardware_models::geometry::{PartParams, ShapeParams};
+    use nalgebra::Vector3;
+    let mut template = HardwareTemplate::builtin("cubesat-6u").unwrap();
+    template.geometry.parts.push(PartParams {
+        name: "plate".into(),
+        shape: ShapeParams::Box {
+            size_m: Vector3::new(0.366, 0.226, 0.004),
+        },
+        center_body_m: Vector3::new(0.0, 0.0, 0.1),
+        rotation: None,
+        mass_kg: Some(0.1),
+        density_kg_m3: None,
+        solar_panels: vec![],
+        apertures: vec![],
+    });
+    let hv = hv();
+    let mut sim = sim(&hv, 2);
+    sim.add_satellite("SAT", &elements("NOAA 19"), template)
+        .unwrap();
+    sim.install_app(
+        "SAT",
+        &hv.load_image(&app_image("beacon.wasm")).unwrap(),
+        AppConfig::new("beacon"),
+    )
+    .unwrap();
+    let reports = sim.run_until(start() + Unit::Hour * 3);
+    let delivered: usize = reports.iter().map(|r| r.delivered.len()).sum();
+    let contacts = events(&reports)
+        .iter()
+        .filter(|e| matches!(e.kind, SimEventKind::ContactStart { .. }))
+        .count();
+    assert!(contacts >= 4, "{contacts}");
+    assert_eq!(delivered, 0);
+}
+
 /// A command app whose image carries `bytes` of data (to make uploads long).
 fn big_image(bytes: usize) -> Vec<u8> {
     let pages = bytes / 65536 + 2;
@@ -150,8 +197,12 @@ fn regress_large_upload_takes_several_passes() {
     // 8 MB at the 6U's 64 kbit/s uplink is 1000 s of contact: more than one pass.
     let hv = hv();
     let mut sim = sim(&hv, 3);
-    sim.add_satellite("SAT", &elements("NOAA 19"), HardwareTemplate::cubesat_6u())
-        .unwrap();
+    sim.add_satellite(
+        "SAT",
+        &elements("NOAA 19"),
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+    )
+    .unwrap();
     let img = hv.load_image(&big_image(8_000_000)).unwrap();
     sim.upload_app("SAT", &img, AppConfig::new("big"), false)
         .unwrap();
@@ -197,10 +248,14 @@ fn regress_relay_over_isl_and_migration() {
     let hv = hv();
     let mut sim = sim(&hv, 4);
     let noaa = elements("NOAA 19");
-    sim.add_satellite("A", &noaa, HardwareTemplate::cubesat_6u())
+    sim.add_satellite("A", &noaa, HardwareTemplate::builtin("cubesat-6u").unwrap())
         .unwrap();
-    sim.add_satellite("B", &shifted(&noaa, 2.0), HardwareTemplate::cubesat_6u())
-        .unwrap();
+    sim.add_satellite(
+        "B",
+        &shifted(&noaa, 2.0),
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+    )
+    .unwrap();
     let relay = hv.load_image(&app_image("relay.wasm")).unwrap();
     sim.install_app(
         "A",
@@ -279,8 +334,12 @@ fn regress_relay_over_isl_and_migration() {
 fn regress_hardware_reboot_and_brownout_restart_apps() {
     let hv = hv();
     let mut sim = sim(&hv, 5);
-    sim.add_satellite("SAT", &elements("NOAA 19"), HardwareTemplate::cubesat_6u())
-        .unwrap();
+    sim.add_satellite(
+        "SAT",
+        &elements("NOAA 19"),
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+    )
+    .unwrap();
     sim.install_app(
         "SAT",
         &hv.load_image(&fixture("ticker.wat")).unwrap(),
@@ -289,7 +348,10 @@ fn regress_hardware_reboot_and_brownout_restart_apps() {
     .unwrap();
     sim.run_until(start() + Unit::Second * 10);
     sim.satellite_mut("SAT").unwrap().request_reboot();
-    let boot_s = HardwareTemplate::cubesat_6u().computer.boot_time_s;
+    let boot_s = HardwareTemplate::builtin("cubesat-6u")
+        .unwrap()
+        .computer
+        .boot_time_s;
     let r = sim.run_until(start() + Unit::Second * 60);
     let ticks: Vec<_> = r
         .iter()
@@ -339,8 +401,12 @@ fn regress_attitude_request_reaches_the_controller() {
     // An app asks for sun pointing; the controller slews (mode 1 in telemetry, error shrinking).
     let hv = hv();
     let mut sim = sim(&hv, 6);
-    sim.add_satellite("SAT", &elements("NOAA 19"), HardwareTemplate::cubesat_6u())
-        .unwrap();
+    sim.add_satellite(
+        "SAT",
+        &elements("NOAA 19"),
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+    )
+    .unwrap();
     let img = hv
         .load_image(&wat(r#"(module
             (import "skytwin_v1" "attitude_request" (func $att (param i32 f64 f64 f64 f64) (result i32)))
@@ -385,7 +451,7 @@ fn fleet_run(threads: usize) -> String {
         sim.add_satellite(
             name,
             &shifted(&noaa, k as f64),
-            HardwareTemplate::cubesat_6u(),
+            HardwareTemplate::builtin("cubesat-6u").unwrap(),
         )
         .unwrap();
         sim.install_app(
@@ -492,8 +558,12 @@ fn val_camera_images_the_lit_earth_below() {
             radius_km: 400.0,
         },
     });
-    sim.add_satellite("SAT", &elements("NOAA 19"), HardwareTemplate::cubesat_6u())
-        .unwrap();
+    sim.add_satellite(
+        "SAT",
+        &elements("NOAA 19"),
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+    )
+    .unwrap();
     let img = hv.load_image(&app_image("eo-imager.wasm")).unwrap();
     sim.install_app(
         "SAT",
