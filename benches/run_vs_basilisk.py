@@ -11,7 +11,7 @@ rate, measuring its CPU time with `time.process_time()` around `ExecuteSimulatio
 prints both per-step CPU costs, their ratio and skytwin's speed in multiples of real time.
 
     python3 -m venv /tmp/bench-venv
-    /tmp/bench-venv/bin/pip install -r benches/requirements.txt
+    /tmp/bench-venv/bin/pip install -r benches/requirements-basilisk.txt
     cargo build --release --locked
     /tmp/bench-venv/bin/python benches/run_vs_basilisk.py --skytwin target/release/skytwin
 

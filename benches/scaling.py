@@ -8,7 +8,7 @@ Builds nothing: give it a release `skytwin` binary.
     python3 benches/scaling.py --skytwin target/release/skytwin
 
 Each scenario is generated here (written to a temporary directory, printed with --print):
-a Walker-delta constellation at 550 km and 53° (T/P/1, planes of up to 50 satellites), every
+a Walker-delta constellation at 550 km and 53° (T/P/1, planes of up to 50 satellites; T/1/0 for one satellite), every
 satellite a `cubesat-6u` with all its models and the `beacon` app, the five stations of
 assets/stations.csv with a 5° mask, telemetry every 60 s, 1 s steps. The simulated time
 shrinks as the constellation grows (a 1,000-satellite run flies 10 minutes), so that each run
@@ -44,7 +44,7 @@ def walker_scenario(total, planes, duration):
     """A Walker-delta constellation of `total` 6U cubesats, each with the beacon app."""
     lines = [
         f'name = "walker-{total}"',
-        f'description = "Walker 53°: {total}/{planes}/1 at 550 km, beacon on every satellite"',
+        f'description = "Walker 53°: {total}/{planes}/{1 if planes > 1 else 0} at 550 km, beacon on every satellite"',
         'start = "2018-01-20T06:00:00Z"',
         f'duration = "{duration}"',
         'step = "1s"',
@@ -56,7 +56,7 @@ def walker_scenario(total, planes, duration):
         "altitude_km = 550.0",
         f"total = {total}",
         f"planes = {planes}",
-        "phasing = 1",
+        f"phasing = {1 if planes > 1 else 0}",  # F < P
         'hardware = "cubesat-6u"',
     ]
     for name, lat, lon, alt in STATIONS:
