@@ -11,10 +11,18 @@ use orbit::time::civil_from_days;
 /// Nanoseconds per second.
 pub const NS_PER_S: i64 = 1_000_000_000;
 
+/// hifitime's UTC duration of the POSIX epoch 1970-01-01T00:00:00 UTC (its
+/// `UNIX_REF_EPOCH.to_utc_duration()`): 25 567 days of 86 400 s after 1900-01-01, in ns.
+const UNIX_REF_UTC_NS: i128 = 25_567 * 86_400 * 1_000_000_000;
+
 /// POSIX nanoseconds of an epoch (UTC, leap seconds not counted). Saturates outside the
 /// `i64` range (years 1677..2262).
+///
+/// The same as hifitime's `to_unix_duration`, which also converts its Unix reference epoch
+/// to UTC (a search of the leap-second table) on every call; here that reference is a
+/// constant, so a call costs one conversion instead of two (it runs twice per satellite step).
 pub fn epoch_to_unix_ns(t: Epoch) -> i64 {
-    clamp_i128(t.to_unix_duration().total_nanoseconds())
+    clamp_i128(t.to_utc_duration().total_nanoseconds() - UNIX_REF_UTC_NS)
 }
 
 /// The epoch of POSIX nanoseconds `t_unix_ns` (UTC).
@@ -65,6 +73,28 @@ mod tests {
         // 2017-01-01T00:00:00Z is 1483228800 (= 2016-12-31 + 86400 s).
         let t = Epoch::from_gregorian_utc_at_midnight(2017, 1, 1);
         assert_eq!(epoch_to_unix_ns(t), 1_483_228_800 * NS_PER_S);
+    }
+
+    #[test]
+    fn val_hifitime_unix_ns_equals_to_unix_duration() {
+        // hifitime's own conversion, in both time scales an epoch may carry, across the leap
+        // seconds of 2015 and 2016 and over the range the simulation uses.
+        let mut times = vec![
+            Epoch::from_gregorian_utc(2015, 6, 30, 23, 59, 59, 999_999_999),
+            Epoch::from_gregorian_utc_at_midnight(2015, 7, 1),
+            Epoch::from_gregorian_utc(2016, 12, 31, 23, 59, 59, 500_000_000),
+            Epoch::from_gregorian_utc_at_midnight(2017, 1, 1),
+            Epoch::from_gregorian_utc_at_midnight(1970, 1, 1),
+            Epoch::from_gregorian_utc_at_midnight(1972, 1, 1),
+        ];
+        let start = Epoch::from_gregorian_utc(2018, 1, 20, 6, 0, 0, 0);
+        times.extend((0..2000).map(|k| start + Duration::from_seconds(f64::from(k) * 97_531.25)));
+        for t in times {
+            for t in [t, t.to_time_scale(hifitime::TimeScale::TAI)] {
+                let theirs = clamp_i128(t.to_unix_duration().total_nanoseconds());
+                assert_eq!(epoch_to_unix_ns(t), theirs, "{t}");
+            }
+        }
     }
 
     #[test]

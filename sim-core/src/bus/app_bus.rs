@@ -124,6 +124,11 @@ impl AppBus {
         self.peers = peers;
     }
 
+    /// Adds one satellite to those reachable over ISL.
+    pub(crate) fn add_peer(&mut self, peer: String) {
+        self.peers.insert(peer);
+    }
+
     /// Whether `satellite` is reachable over ISL.
     pub(crate) fn is_peer(&self, satellite: &str) -> bool {
         self.peers.contains(satellite)

@@ -161,6 +161,11 @@ impl OnboardComputer {
         lock(&self.bus).set_peers(peers.into_iter().collect());
     }
 
+    /// Adds one satellite to those reachable over ISL.
+    pub fn add_peer(&self, peer: String) {
+        lock(&self.bus).add_peer(peer);
+    }
+
     /// Installs the camera service (`camera_info`, `camera_capture`).
     pub fn set_camera(&self, camera: Box<dyn CameraService>) {
         lock(&self.bus).set_camera(camera);

@@ -169,11 +169,17 @@ impl Simulation {
             eop: self.eop.clone(),
         };
         let sat = Satellite::new(name, prop, template, setup)?;
-        self.satellites.push(sat);
-        let names: Vec<String> = self.satellites.iter().map(|s| s.name.clone()).collect();
+        // Every satellite's peers are all the satellites (itself included): the new one gets
+        // the whole list, the others one name more (rebuilding every list on every addition
+        // cost O(n³) string copies: 25 s of CPU for 1,000 satellites).
         for s in &self.satellites {
-            s.computer.set_peers(names.iter().cloned());
+            s.computer.add_peer(name.to_string());
         }
+        self.satellites.push(sat);
+        let names = self.satellites.iter().map(|s| s.name.clone());
+        self.satellites[self.satellites.len() - 1]
+            .computer
+            .set_peers(names);
         Ok(self.satellites.len() - 1)
     }
 
