@@ -670,7 +670,10 @@ impl<'s> Run<'s> {
 
     fn lifecycle(&mut self, sat: usize, app: &str, action: &CommandAction) -> Result<(), String> {
         let name = self.names[sat].clone();
-        let s = self.sim.satellite_mut(&name).map_err(|e| crate::diag::error_chain(&e))?;
+        let s = self
+            .sim
+            .satellite_mut(&name)
+            .map_err(|e| crate::diag::error_chain(&e))?;
         let obc = s.computer_mut();
         let id: AppId = obc
             .app_id(app)
