@@ -254,10 +254,10 @@ fn update_lines(
         let gt: Vec<Vec3> = t.ground_itrf_km.iter().map(|&p| scene_vec(p)).collect();
         push_polyline(&mut ground.0, &mut ground.1, &gt, |_| GROUND_TRACK_COLOUR);
     }
-    if let Some(m) = meshes.get_mut(lines) {
+    if let Some(mut m) = meshes.get_mut(lines) {
         *m = line_mesh(pos, col);
     }
-    if let Some(m) = meshes.get_mut(track) {
+    if let Some(mut m) = meshes.get_mut(track) {
         *m = line_mesh(ground.0, ground.1);
     }
 }

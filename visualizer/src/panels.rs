@@ -163,6 +163,15 @@ fn panels(
     Ok(())
 }
 
+/// A filled disc of `radius` points in the status colour (egui's bundled fonts have no "●").
+fn status_dot(ui: &mut egui::Ui, radius: f32, colour: Color32) {
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(2.0 * radius + 2.0, 2.0 * radius + 2.0),
+        egui::Sense::hover(),
+    );
+    ui.painter().circle_filled(rect.center(), radius, colour);
+}
+
 /// A status in words.
 pub fn status_words(st: SatStatus) -> String {
     let mut w = Vec::new();
@@ -320,7 +329,7 @@ fn satellite_list(
             for &i in &hits[range] {
                 let stt = scene.status.get(i).copied().unwrap_or_default();
                 ui.horizontal(|ui| {
-                    ui.label(RichText::new("●").color(colour32(status_colour(stt))));
+                    status_dot(ui, 4.0, colour32(status_colour(stt)));
                     let sel = st.selected == Some(i);
                     if ui
                         .selectable_label(sel, &setup.satellites[i])
@@ -382,11 +391,7 @@ fn detail_panel(
     let Some(setup) = &scene.setup else { return };
     let status = scene.status.get(i).copied().unwrap_or_default();
     ui.horizontal(|ui| {
-        ui.label(
-            RichText::new("●")
-                .size(18.0)
-                .color(colour32(status_colour(status))),
-        );
+        status_dot(ui, 7.0, colour32(status_colour(status)));
         ui.heading(scene.name(i));
     });
     ui.label(status_words(status));

@@ -200,7 +200,7 @@ fn upload_markers(markers: Res<Markers>, mut meshes: ResMut<Assets<Mesh>>) {
     if !markers.is_changed() {
         return;
     }
-    let Some(mesh) = markers.mesh.as_ref().and_then(|h| meshes.get_mut(h)) else {
+    let Some(mut mesh) = markers.mesh.as_ref().and_then(|h| meshes.get_mut(h)) else {
         return;
     };
     let b = &markers.buffers;
