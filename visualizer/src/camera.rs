@@ -116,9 +116,10 @@ pub fn subsolar_lon_deg(sun_dir_teme: [f64; 3], earth_rotation_rad: f64) -> f64 
     y.atan2(x).to_degrees()
 }
 
-/// Places the camera at the first snapshot.
+/// Places the camera at the first snapshot that is not on the way to a jump's time.
 fn place_camera(scene: Res<Scene>, start: Res<StartView>, mut cams: Query<&mut OrbitCamera>) {
-    if scene.time.is_none() {
+    // not while a jump (`--at`) is under way: above the point at the time it shows
+    if scene.time.is_none() || scene.clock.is_none_or(|c| c.seeking.is_some()) {
         return;
     }
     for mut cam in &mut cams {

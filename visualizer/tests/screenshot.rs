@@ -307,8 +307,10 @@ fn val_almanac_screenshots_under_lavapipe() {
     assert!(out.status.success(), "the selection screenshot failed");
     let img = image::open(&selected).unwrap().to_rgb8();
     let share = panel_share(&img, W - 280, W - 20, 120, H - 220);
+    // the panel's plots have fills of their own: a quarter of its area in the plain panel
+    // fill (against under 5 % without a selection) is the panel
     assert!(
-        share > 0.3,
+        share > 0.15,
         "no panel at the right ({:.0} % panel fill)",
         100.0 * share
     );
