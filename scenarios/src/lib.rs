@@ -32,6 +32,6 @@ pub mod reader;
 pub mod run;
 
 pub use diag::{Diagnostic, InvalidScenario, SourceFile};
-pub use load::{LoadCache, LoadError, load_example, load_file, load_text};
+pub use load::{LoadCache, LoadError, load_argument, load_example, load_file, load_text};
 pub use model::Scenario;
 pub use run::{Run, RunError, RunOptions, RunResult, Sink};

@@ -12,6 +12,7 @@ mod output;
 mod passes;
 mod propagate;
 mod run;
+mod view;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -41,6 +42,9 @@ enum Command {
     Eclipses(eclipses::Args),
     /// Run or inspect app images on a simulated satellite.
     App(app::Args),
+    /// Watch a scenario in the interactive 3D viewer (runs skytwin-view, built with the
+    /// workspace: cargo build --release -p visualizer).
+    View(view::Args),
 }
 
 /// Parses the arguments, runs the command and returns its exit code.
@@ -54,6 +58,7 @@ pub fn main() -> ExitCode {
         Command::Passes(args) => passes::run(args),
         Command::Eclipses(args) => eclipses::run(args),
         Command::App(args) => app::run(args),
+        Command::View(args) => view::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -59,17 +59,7 @@ fn hypervisor() -> CliResult<Hypervisor> {
 
 /// Loads a scenario file, or a bundled example when no such file exists and the name is one.
 pub fn load(path: Option<&Path>, hv: &Hypervisor, cache: &LoadCache) -> CliResult<Scenario> {
-    let result = match path {
-        None => scenarios::load_example("eo-cubesat", hv, cache),
-        Some(p) if !p.exists() && p.components().count() == 1 => {
-            match scenarios::load_example(&p.to_string_lossy(), hv, cache) {
-                Err(LoadError::NoSuchExample { .. }) => scenarios::load_file(p, hv, cache),
-                other => other,
-            }
-        }
-        Some(p) => scenarios::load_file(p, hv, cache),
-    };
-    result.map_err(|e| match e {
+    scenarios::load_argument(path, hv, cache).map_err(|e| match e {
         LoadError::Invalid(inv) => {
             eprintln!("{}", inv.render(std::io::stderr().is_terminal()));
             CliError::Exit(super::error::EXIT_BAD_INPUT)

@@ -13,3 +13,4 @@ mod propagate;
 mod run;
 mod sgp4_mode;
 mod streaming;
+mod view;

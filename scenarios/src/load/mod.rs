@@ -110,6 +110,26 @@ pub fn load_file(path: &Path, hv: &Hypervisor, cache: &LoadCache) -> Result<Scen
     load_text(&path.display().to_string(), text, &base, &Disk, hv, cache)
 }
 
+/// What `skytwin run` and `skytwin view` load for their SCENARIO argument: nothing → the
+/// default bundled example (`eo-cubesat`); a name with no such file → the bundled example of
+/// that name when there is one; otherwise the file.
+pub fn load_argument(
+    path: Option<&Path>,
+    hv: &Hypervisor,
+    cache: &LoadCache,
+) -> Result<Scenario, LoadError> {
+    match path {
+        None => load_example(EXAMPLES[0].0, hv, cache),
+        Some(p) if !p.exists() && p.components().count() == 1 => {
+            match load_example(&p.to_string_lossy(), hv, cache) {
+                Err(LoadError::NoSuchExample { .. }) => load_file(p, hv, cache),
+                other => other,
+            }
+        }
+        Some(p) => load_file(p, hv, cache),
+    }
+}
+
 /// Loads a bundled example scenario (`eo-cubesat`, `walker-relay`, ...), with the bundled
 /// copies of the files it refers to.
 pub fn load_example(name: &str, hv: &Hypervisor, cache: &LoadCache) -> Result<Scenario, LoadError> {

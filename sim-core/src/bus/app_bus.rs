@@ -61,7 +61,8 @@ struct QueuedDownlink {
 /// Everything shared between a satellite and its apps.
 pub struct AppBus {
     satellite: String,
-    peers: BTreeSet<String>,
+    /// Shared by every satellite of a simulation (one set, not one copy per satellite).
+    peers: Arc<BTreeSet<String>>,
     snapshot: StateSnapshot,
     safe_mode: bool,
     attitude: Option<AttitudeRequest>,
@@ -96,7 +97,7 @@ impl AppBus {
     pub fn new(satellite: &str, storage_total_bytes: u64) -> Self {
         Self {
             satellite: satellite.to_string(),
-            peers: BTreeSet::new(),
+            peers: Arc::default(),
             snapshot: StateSnapshot::default(),
             safe_mode: false,
             attitude: None,
@@ -120,13 +121,8 @@ impl AppBus {
     }
 
     /// Sets the names of the satellites reachable over ISL.
-    pub(crate) fn set_peers(&mut self, peers: BTreeSet<String>) {
+    pub(crate) fn set_peers(&mut self, peers: Arc<BTreeSet<String>>) {
         self.peers = peers;
-    }
-
-    /// Adds one satellite to those reachable over ISL.
-    pub(crate) fn add_peer(&mut self, peer: String) {
-        self.peers.insert(peer);
     }
 
     /// Whether `satellite` is reachable over ISL.

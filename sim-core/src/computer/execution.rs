@@ -114,6 +114,7 @@ pub(crate) struct StoreSpec {
     pub table_elements: u64,
     pub quantum: u64,
     pub refused_grows: Arc<std::sync::atomic::AtomicU32>,
+    pub memory_bytes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// A fresh store for an app, with its limiter, a full fuel tank and the yield interval.
@@ -134,6 +135,7 @@ pub(crate) fn new_store(
             held_bytes: 0,
             approved_bytes: 0,
             refused_grows: spec.refused_grows.clone(),
+            memory_bytes: spec.memory_bytes.clone(),
             last_refusal: None,
         },
         memory: None,

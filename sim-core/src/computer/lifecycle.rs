@@ -116,6 +116,7 @@ impl OnboardComputer {
             live_since_ns: self.cursor_ns,
             tick_instructions: 0,
             refused_grows: Arc::new(std::sync::atomic::AtomicU32::new(0)),
+            memory_bytes: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         });
         Ok(id)
     }
@@ -411,6 +412,7 @@ impl OnboardComputer {
             table_elements: a.config.limits.table_elements,
             quantum,
             refused_grows: a.refused_grows.clone(),
+            memory_bytes: a.memory_bytes.clone(),
         };
         let store = match new_store(&a.image, &self.bus, a.slot, &self.ram, &spec) {
             Ok(s) => s,

@@ -7,7 +7,7 @@
 //! code and host-call costs) and jumping over idle time to the next wake-up. This file holds
 //! the computer's state and its queries; `lifecycle.rs` its commands, `step.rs` its step.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use hifitime::Epoch;
@@ -70,6 +70,8 @@ pub(super) struct AppSlot {
     pub live_since_ns: i64,
     pub tick_instructions: u64,
     pub refused_grows: Arc<std::sync::atomic::AtomicU32>,
+    /// Linear memory its stores hold, bytes.
+    pub memory_bytes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// A satellite's onboard computer running apps.
@@ -158,12 +160,13 @@ impl OnboardComputer {
 
     /// Sets the names of the satellites reachable over ISL (addresses `isl_send` accepts).
     pub fn set_peers<I: IntoIterator<Item = String>>(&self, peers: I) {
-        lock(&self.bus).set_peers(peers.into_iter().collect());
+        self.share_peers(Arc::new(peers.into_iter().collect()));
     }
 
-    /// Adds one satellite to those reachable over ISL.
-    pub fn add_peer(&self, peer: String) {
-        lock(&self.bus).add_peer(peer);
+    /// Sets the peers to a set shared with other computers (a simulation's satellites share
+    /// one set of names instead of holding a copy each).
+    pub fn share_peers(&self, peers: Arc<BTreeSet<String>>) {
+        lock(&self.bus).set_peers(peers);
     }
 
     /// Installs the camera service (`camera_info`, `camera_capture`).
@@ -251,6 +254,7 @@ impl OnboardComputer {
             downlink_queued_bytes: shared.downlink.queued_bytes,
             downlink_delivered_bytes: shared.downlink.delivered_bytes,
             refused_memory_grows: a.refused_grows.load(std::sync::atomic::Ordering::Relaxed),
+            memory_bytes: a.memory_bytes.load(std::sync::atomic::Ordering::Relaxed),
         })
     }
 

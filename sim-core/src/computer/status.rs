@@ -55,6 +55,8 @@ pub struct AppStatus {
     pub downlink_delivered_bytes: u64,
     /// Refused `memory.grow` calls.
     pub refused_memory_grows: u32,
+    /// Linear memory the app holds now, bytes (0 when it is not loaded).
+    pub memory_bytes: u64,
 }
 
 /// Instructions one app executed in a step.

@@ -84,12 +84,21 @@ pub(crate) struct AppLimiter {
     pub approved_bytes: u64,
     /// Refused `memory.grow`s, shared with the app's slot (survives the store).
     pub refused_grows: Arc<AtomicU32>,
+    /// Bytes of linear memory the app's stores hold, shared with the app's slot: each store
+    /// adds what it grows and takes it back when dropped.
+    pub memory_bytes: Arc<AtomicU64>,
     pub last_refusal: Option<Refusal>,
 }
 
 impl Drop for AppLimiter {
     fn drop(&mut self) {
         self.ram.release(self.held_bytes);
+        let held = self.held_bytes;
+        let _ = self
+            .memory_bytes
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |cur| {
+                Some(cur.saturating_sub(held))
+            });
     }
 }
 
@@ -124,6 +133,7 @@ impl ResourceLimiter for AppLimiter {
         }
         self.held_bytes += delta;
         self.approved_bytes = delta;
+        self.memory_bytes.fetch_add(delta, Ordering::Relaxed);
         Ok(true)
     }
 
@@ -136,6 +146,11 @@ impl ResourceLimiter for AppLimiter {
         let bytes = std::mem::take(&mut self.approved_bytes);
         self.ram.release(bytes);
         self.held_bytes = self.held_bytes.saturating_sub(bytes);
+        let _ = self
+            .memory_bytes
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |cur| {
+                Some(cur.saturating_sub(bytes))
+            });
         self.refused_grows.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

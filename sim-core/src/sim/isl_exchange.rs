@@ -31,6 +31,7 @@ impl Simulation {
     fn send_isl_queues(&mut self, t_end: Epoch) -> Vec<bool> {
         let names: Vec<String> = self.satellites.iter().map(|s| s.name.clone()).collect();
         let mut active = vec![false; self.satellites.len()];
+        self.isl_links.clear();
         for i in 0..self.satellites.len() {
             let mut budget: Option<u64> = None;
             while let Some(front) = self.satellites[i].isl_tx.front() {
@@ -57,6 +58,9 @@ impl Simulation {
                 if n > 0 && i != j {
                     active[i] = true;
                     active[j] = true;
+                    if !self.isl_links.contains(&(i, j)) {
+                        self.isl_links.push((i, j));
+                    }
                 }
                 front.bytes_left -= n;
                 budget = Some(bytes - n);

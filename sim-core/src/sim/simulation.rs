@@ -6,6 +6,7 @@
 //! that connects satellites (`isl_exchange.rs`). Results are merged in satellite order, so the
 //! output is the same at any thread count.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use hardware_models::template::HardwareTemplate;
@@ -89,6 +90,13 @@ pub struct Simulation {
     pub(super) in_flight: Vec<InFlight>,
     pub(super) seq: u64,
     pub(super) pool: Option<rayon::ThreadPool>,
+    /// Satellites were added since the computers last got the peer names: they get one
+    /// shared set before the next step (not a copy per satellite at every addition, which
+    /// made adding N satellites cost O(N²) names).
+    pub(super) peers_stale: bool,
+    /// (sender, receiver) satellite indices whose inter-satellite link carried data at the
+    /// last step boundary, in satellite order.
+    pub(super) isl_links: Vec<(usize, usize)>,
 }
 
 impl std::fmt::Debug for Simulation {
@@ -132,6 +140,8 @@ impl Simulation {
             in_flight: Vec::new(),
             seq: 0,
             pool,
+            peers_stale: false,
+            isl_links: Vec::new(),
         })
     }
 
@@ -169,18 +179,15 @@ impl Simulation {
             eop: self.eop.clone(),
         };
         let sat = Satellite::new(name, prop, template, setup)?;
-        // Every satellite's peers are all the satellites (itself included): the new one gets
-        // the whole list, the others one name more (rebuilding every list on every addition
-        // cost O(n³) string copies: 25 s of CPU for 1,000 satellites).
-        for s in &self.satellites {
-            s.computer.add_peer(name.to_string());
-        }
         self.satellites.push(sat);
-        let names = self.satellites.iter().map(|s| s.name.clone());
-        self.satellites[self.satellites.len() - 1]
-            .computer
-            .set_peers(names);
+        self.peers_stale = true;
         Ok(self.satellites.len() - 1)
+    }
+
+    /// The inter-satellite links that carried data at the last step boundary: (sender,
+    /// receiver) satellite indices, each pair once, in satellite order (a viewer draws them).
+    pub fn isl_links(&self) -> &[(usize, usize)] {
+        &self.isl_links
     }
 
     /// Adds a ground station.
@@ -324,6 +331,7 @@ impl Simulation {
     /// results merged in satellite order, then the exchanges between satellites at the step
     /// boundary.
     pub fn step(&mut self) -> StepReport {
+        self.share_peers();
         let t = self.time;
         let t_end = t + self.config.step;
         let locals = self.step_satellites();
@@ -337,6 +345,20 @@ impl Simulation {
         self.exchange_isl(t_end, &mut report);
         self.time = t_end;
         report
+    }
+
+    /// Gives every computer the names of the satellites it can address over ISL (all of
+    /// them), as one shared set, when satellites were added since the last time.
+    fn share_peers(&mut self) {
+        if !self.peers_stale {
+            return;
+        }
+        let names: Arc<BTreeSet<String>> =
+            Arc::new(self.satellites.iter().map(|s| s.name.clone()).collect());
+        for s in &self.satellites {
+            s.computer.share_peers(names.clone());
+        }
+        self.peers_stale = false;
     }
 
     /// Runs every satellite's own step ([`Satellite::step_local`]) on the worker threads; the

@@ -403,8 +403,12 @@ fn regress_hardware_reboot_and_brownout_restart_apps() {
 fn regress_hung_computer_is_reset_by_the_hardware_watchdog() {
     let hv = hv();
     let mut sim = sim(&hv, 5);
-    sim.add_satellite("SAT", &elements("NOAA 19"), HardwareTemplate::cubesat_6u())
-        .unwrap();
+    sim.add_satellite(
+        "SAT",
+        &elements("NOAA 19"),
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+    )
+    .unwrap();
     sim.install_app(
         "SAT",
         &hv.load_image(&fixture("ticker.wat")).unwrap(),
@@ -415,9 +419,7 @@ fn regress_hung_computer_is_reset_by_the_hardware_watchdog() {
         events(r)
             .iter()
             .filter_map(|e| match &e.kind {
-                SimEventKind::Hardware { what } if what.starts_with("computer") => {
-                    Some((e.time, what.clone()))
-                }
+                SimEventKind::ComputerPower(c) => Some((e.time, format!("computer {c:?}"))),
                 _ => None,
             })
             .collect()
@@ -428,7 +430,7 @@ fn regress_hung_computer_is_reset_by_the_hardware_watchdog() {
     sim.satellite_mut("SAT").unwrap().hang_computer();
     let r = sim.run_until(hung_at + Unit::Minute * 2);
     let hw = computer_events(&r);
-    let template = HardwareTemplate::cubesat_6u().computer;
+    let template = HardwareTemplate::builtin("cubesat-6u").unwrap().computer;
     assert_eq!(hw[0].1, "computer WatchdogReset");
     // The model counts whole 1 s steps without a kick, from the step that begins at the
     // hang; the reset happens in (and is stamped with the start of) the step whose end
