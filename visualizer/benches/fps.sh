@@ -6,12 +6,12 @@
 # Needs xvfb-run, libvulkan1 and mesa-vulkan-drivers.
 #
 #   cargo build --release -p visualizer
-#   visualizer/benches/fps.sh [SECONDS]
+#   visualizer/benches/fps.sh [SECONDS]      (VIEWER_BIN=path/to/skytwin-view to time another build)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 seconds=${1:-20}
-bin="${CARGO_TARGET_DIR:-$root/target}/release/skytwin-view"
+bin="${VIEWER_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/skytwin-view}"
 [ -x "$bin" ] || { echo "build it first: cargo build --release -p visualizer" >&2; exit 2; }
 icd=$(ls /usr/share/vulkan/icd.d/lvp_icd*.json | head -n 1)
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(date -u +%FT%TZ)"

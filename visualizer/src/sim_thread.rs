@@ -531,6 +531,8 @@ struct Driver<'s> {
     shown: Epoch,
     seek: Option<Epoch>,
     behind: bool,
+    /// When the run last could not reach the paced time within its budget.
+    last_short: Option<Instant>,
     /// (wall, simulated) at the last measurement of the achieved warp, and the value.
     rate_mark: (Instant, Epoch),
     achieved_warp: f64,
@@ -574,6 +576,7 @@ impl<'s> Driver<'s> {
             shown: scenario.start,
             seek: None,
             behind: false,
+            last_short: None,
             rate_mark: (now, scenario.start),
             achieved_warp: 0.0,
             timeline: None,
@@ -903,11 +906,16 @@ impl<'s> Driver<'s> {
                 self.anchor = (Instant::now(), t);
             }
         } else if !self.paused && !self.run.done() {
-            self.behind = !reached;
-            if self.behind {
+            if !reached {
                 // do not let the lag pile up: go on from where the run is
                 self.anchor = (Instant::now(), self.shown);
+                self.last_short = Some(Instant::now());
             }
+            // behind while it fell short within the last second (a re-anchored run may catch
+            // up with its new, closer target for a moment: that is no keeping up)
+            self.behind = self
+                .last_short
+                .is_some_and(|t| t.elapsed() < WallDuration::from_secs(1));
         } else {
             self.behind = false;
         }
