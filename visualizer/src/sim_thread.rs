@@ -274,7 +274,8 @@ const AREA_SPHERE_RADIUS_KM: f64 = 6378.137;
 /// "destination point" formula, Williams' Aviation Formulary): with δ = d/R,
 /// `φ₂ = asin(sin φ₁ cos δ + cos φ₁ sin δ cos θ)`,
 /// `λ₂ = λ₁ + atan2(sin θ sin δ cos φ₁, cos δ − sin φ₁ sin φ₂)`.
-/// Box: its four edges, each sampled every degree or less.
+/// Box and polygon: their edges, each sampled every degree or less (a polygon's the short way
+/// round in longitude).
 pub fn area_outline(shape: &AreaShape) -> Vec<[f64; 3]> {
     let ground = |lat_rad: f64, lon_rad: f64| {
         let p = geodetic_to_itrf(&Geodetic {
@@ -319,26 +320,53 @@ pub fn area_outline(shape: &AreaShape) -> Vec<[f64; 3]> {
                 (lat_max_rad, lon_min_rad),
                 (lat_min_rad, lon_min_rad),
             ];
-            let mut out = Vec::new();
-            for w in corners.windows(2) {
-                let ((a_lat, a_lon), (b_lat, b_lon)) = (w[0], w[1]);
-                let span_deg = (b_lat - a_lat)
-                    .abs()
-                    .max((b_lon - a_lon).abs())
-                    .to_degrees();
-                let n = span_deg.ceil().max(1.0) as usize;
-                for k in 0..n {
-                    let f = k as f64 / n as f64;
-                    out.push(ground(
-                        a_lat + (b_lat - a_lat) * f,
-                        a_lon + (b_lon - a_lon) * f,
-                    ));
-                }
+            sampled_edges(&corners, ground)
+        }
+        AreaShape::Polygon { ref vertices } => {
+            // Each edge the short way round in longitude, as the inside test takes it
+            // (antimeridian-safe): the next vertex's longitude is unwrapped onto the last.
+            let mut corners: Vec<(f64, f64)> = Vec::with_capacity(vertices.len() + 1);
+            for &(lat, lon) in vertices.iter().chain(vertices.first()) {
+                let lon = match corners.last() {
+                    Some(&(_, prev)) => {
+                        prev + (lon - prev + std::f64::consts::PI).rem_euclid(std::f64::consts::TAU)
+                            - std::f64::consts::PI
+                    }
+                    None => lon,
+                };
+                corners.push((lat, lon));
             }
-            out.push(out[0]);
-            out
+            if corners.len() < 2 {
+                return Vec::new();
+            }
+            sampled_edges(&corners, ground)
         }
     }
+}
+
+/// The ground points along a chain of (lat, lon) corners, each edge sampled every degree or
+/// less (linear in latitude and longitude), closed on the first point.
+fn sampled_edges(corners: &[(f64, f64)], ground: impl Fn(f64, f64) -> [f64; 3]) -> Vec<[f64; 3]> {
+    let mut out = Vec::new();
+    for w in corners.windows(2) {
+        let ((a_lat, a_lon), (b_lat, b_lon)) = (w[0], w[1]);
+        let span_deg = (b_lat - a_lat)
+            .abs()
+            .max((b_lon - a_lon).abs())
+            .to_degrees();
+        let n = span_deg.ceil().max(1.0) as usize;
+        for k in 0..n {
+            let f = k as f64 / n as f64;
+            out.push(ground(
+                a_lat + (b_lat - a_lat) * f,
+                a_lon + (b_lon - a_lon) * f,
+            ));
+        }
+    }
+    if let Some(&first) = out.first() {
+        out.push(first);
+    }
+    out
 }
 
 /// What the run's sink keeps for the viewer between snapshots.
@@ -1253,5 +1281,36 @@ fn app_state_text(s: &AppState) -> (String, bool, bool) {
             restart_at_unix_ns.is_none(),
         ),
         AppState::Off => ("computer off".into(), false, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lon_deg(p: &[f64; 3]) -> f64 {
+        p[1].atan2(p[0]).to_degrees()
+    }
+
+    #[test]
+    fn regress_polygon_outline_is_closed_and_takes_the_short_way_across_the_antimeridian() {
+        let deg = |lat: f64, lon: f64| (lat.to_radians(), lon.to_radians());
+        let shape = AreaShape::Polygon {
+            vertices: vec![
+                deg(-10.0, 175.0),
+                deg(-10.0, -175.0),
+                deg(10.0, -175.0),
+                deg(10.0, 175.0),
+            ],
+        };
+        let outline = area_outline(&shape);
+        assert_eq!(outline.first(), outline.last());
+        // 10° + 20° + 10° + 20° of edges at ≤ 1° per sample, plus the closing point.
+        assert_eq!(outline.len(), 61);
+        // Every point within the 10°-wide band around the antimeridian, none across the globe.
+        assert!(
+            outline.iter().all(|p| lon_deg(p).abs() >= 174.999),
+            "{outline:?}"
+        );
     }
 }
