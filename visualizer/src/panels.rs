@@ -71,7 +71,7 @@ pub fn warp_text(w: f64) -> String {
         let s = k.to_string();
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -343,6 +343,13 @@ fn satellite_list(
         });
 }
 
+/// A telemetry quantity of a sample.
+type SampleFn<'a> = &'a dyn Fn(&TelemetrySample) -> f64;
+/// An owned [`SampleFn`].
+type BoxedSampleFn = Box<dyn Fn(&TelemetrySample) -> f64>;
+/// One line of a plot: its name, colour and quantity.
+type Series<'a> = (&'a str, Color32, SampleFn<'a>);
+
 /// One plot of telemetry against hours since the start.
 fn plot(
     ui: &mut egui::Ui,
@@ -350,7 +357,7 @@ fn plot(
     title: &str,
     start: Epoch,
     history: &[&TelemetrySample],
-    series: &[(&str, Color32, &dyn Fn(&TelemetrySample) -> f64)],
+    series: &[Series<'_>],
 ) {
     ui.label(RichText::new(title).small().strong());
     Plot::new(id)
@@ -364,7 +371,7 @@ fn plot(
             for (name, colour, f) in series {
                 let pts: Vec<[f64; 2]> = history
                     .iter()
-                    .map(|s| [hours(s.time, start), f(*s)])
+                    .map(|s| [hours(s.time, start), f(s)])
                     .filter(|p| p[1].is_finite())
                     .collect();
                 p.line(Line::new(*name, pts).color(*colour));
@@ -438,14 +445,14 @@ fn detail_panel(
                     }),
                 ],
             );
-            let node_fns: Vec<Box<dyn Fn(&TelemetrySample) -> f64>> = (0..setup.node_names.len())
+            let node_fns: Vec<BoxedSampleFn> = (0..setup.node_names.len())
                 .map(|k| {
                     Box::new(move |s: &TelemetrySample| {
                         s.temps_c.get(k).copied().unwrap_or(f64::NAN)
-                    }) as Box<dyn Fn(&TelemetrySample) -> f64>
+                    }) as BoxedSampleFn
                 })
                 .collect();
-            let nodes: Vec<(&str, Color32, &dyn Fn(&TelemetrySample) -> f64)> = setup
+            let nodes: Vec<Series<'_>> = setup
                 .node_names
                 .iter()
                 .zip(&node_fns)

@@ -258,6 +258,7 @@ pub fn segment_misses_sphere(a: Vec3, b: Vec3, r: f32) -> bool {
 }
 
 /// Hover labels and click selection (not when the pointer is over a panel).
+#[allow(clippy::too_many_arguments)] // a bevy system: one parameter per resource it reads
 fn pick_satellites(
     window: Query<&Window, With<PrimaryWindow>>,
     camera: Query<(&Camera, &GlobalTransform), With<Camera3d>>,
@@ -281,12 +282,11 @@ fn pick_satellites(
     if buttons.just_pressed(MouseButton::Left) {
         *press = pointer;
     }
-    if buttons.just_released(MouseButton::Left) {
-        if let (Some(p0), Some(p1)) = (press.take(), pointer)
-            && p0.distance(p1) < 4.0
-        {
-            out.write(ViewerAction::Select(hovered));
-        }
+    if buttons.just_released(MouseButton::Left)
+        && let (Some(p0), Some(p1)) = (press.take(), pointer)
+        && p0.distance(p1) < 4.0
+    {
+        out.write(ViewerAction::Select(hovered));
     }
 }
 

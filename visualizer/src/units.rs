@@ -15,7 +15,7 @@ pub const KM_PER_UNIT: f64 = 1000.0;
 /// WGS-84 equatorial radius, km.
 pub const EARTH_EQUATORIAL_RADIUS_KM: f64 = 6378.137;
 /// WGS-84 polar radius, km (b = a (1 − f), f = 1/298.257223563).
-pub const EARTH_POLAR_RADIUS_KM: f64 = 6356.752_314_245;
+pub const EARTH_POLAR_RADIUS_KM: f64 = 6_356.752_314_245;
 
 /// A TEME (or ITRF, for things on the Earth entity) position in km as scene coordinates.
 #[inline]
