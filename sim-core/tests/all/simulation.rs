@@ -50,6 +50,21 @@ fn sim(hv: &Hypervisor, seed: u64) -> Simulation {
     sim
 }
 
+/// A simulation (seed `seed`, the test stations) of one cubesat-6u "SAT" on NOAA 19's orbit
+/// running the app image `image` (its bytes) as `name`.
+fn six_u_with_app(hv: &Hypervisor, seed: u64, image: &[u8], name: &str) -> Simulation {
+    let mut sim = sim(hv, seed);
+    sim.add_satellite(
+        "SAT",
+        &elements("NOAA 19"),
+        HardwareTemplate::builtin("cubesat-6u").unwrap(),
+    )
+    .unwrap();
+    sim.install_app("SAT", &hv.load_image(image).unwrap(), AppConfig::new(name))
+        .unwrap();
+    sim
+}
+
 /// All events of a run, as text, and the computer events of `app`.
 fn events(reports: &[StepReport]) -> Vec<&SimEvent> {
     reports.iter().flat_map(|r| r.events.iter()).collect()
@@ -98,19 +113,7 @@ fn val_analytic_cpu_load_draws_busy_power() {
 #[test]
 fn regress_beacon_downlinks_only_in_contact() {
     let hv = hv();
-    let mut sim = sim(&hv, 2);
-    sim.add_satellite(
-        "SAT",
-        &elements("NOAA 19"),
-        HardwareTemplate::builtin("cubesat-6u").unwrap(),
-    )
-    .unwrap();
-    sim.install_app(
-        "SAT",
-        &hv.load_image(&app_image("beacon.wasm")).unwrap(),
-        AppConfig::new("beacon"),
-    )
-    .unwrap();
+    let mut sim = six_u_with_app(&hv, 2, &app_image("beacon.wasm"), "beacon");
     let reports = sim.run_until(start() + Unit::Hour * 3);
     let mut delivered = 0;
     for r in &reports {
@@ -333,19 +336,7 @@ fn regress_relay_over_isl_and_migration() {
 #[test]
 fn regress_hardware_reboot_and_brownout_restart_apps() {
     let hv = hv();
-    let mut sim = sim(&hv, 5);
-    sim.add_satellite(
-        "SAT",
-        &elements("NOAA 19"),
-        HardwareTemplate::builtin("cubesat-6u").unwrap(),
-    )
-    .unwrap();
-    sim.install_app(
-        "SAT",
-        &hv.load_image(&fixture("ticker.wat")).unwrap(),
-        AppConfig::new("ticker"),
-    )
-    .unwrap();
+    let mut sim = six_u_with_app(&hv, 5, &fixture("ticker.wat"), "ticker");
     sim.run_until(start() + Unit::Second * 10);
     sim.satellite_mut("SAT").unwrap().request_reboot();
     let boot_s = HardwareTemplate::builtin("cubesat-6u")
@@ -402,19 +393,7 @@ fn regress_hardware_reboot_and_brownout_restart_apps() {
 #[test]
 fn regress_hung_computer_is_reset_by_the_hardware_watchdog() {
     let hv = hv();
-    let mut sim = sim(&hv, 5);
-    sim.add_satellite(
-        "SAT",
-        &elements("NOAA 19"),
-        HardwareTemplate::builtin("cubesat-6u").unwrap(),
-    )
-    .unwrap();
-    sim.install_app(
-        "SAT",
-        &hv.load_image(&fixture("ticker.wat")).unwrap(),
-        AppConfig::new("ticker"),
-    )
-    .unwrap();
+    let mut sim = six_u_with_app(&hv, 5, &fixture("ticker.wat"), "ticker");
     let computer_events = |r: &[StepReport]| -> Vec<(Epoch, String)> {
         events(r)
             .iter()
