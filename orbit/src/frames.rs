@@ -80,43 +80,89 @@ fn polar_motion_at(t: Epoch, eop: &EarthOrientation) -> Option<Matrix3<f64>> {
     Some(polar_motion_matrix(xp, yp, tio_locator_rad(t)))
 }
 
-/// TEME → ITRF at UTC instant `t` (Vallado 4th ed. `teme2ecef`, eq. 3-90):
-/// `r_PEF = R3(θ_GMST) r_TEME`, `v_PEF = R3(θ_GMST) v_TEME − ω⊕ × r_PEF`,
+/// The rotation between TEME and ITRF at one UTC instant (Vallado 4th ed. `teme2ecef`,
+/// eq. 3-90): `r_PEF = R3(θ_GMST) r_TEME`, `v_PEF = R3(θ_GMST) v_TEME − ω⊕ × r_PEF`,
 /// `r_ITRF = W r_PEF`, `v_ITRF = W v_PEF`, with ω⊕ = (0, 0, 7.292115146706979×10⁻⁵ rad/s)
 /// and W the polar-motion matrix with the TIO locator s′ (identity without an Earth
-/// orientation table). Positions in km, velocities in km/s.
+/// orientation table); the inverse `r_PEF = Wᵀ r_ITRF`, `v_PEF = Wᵀ v_ITRF`,
+/// `r_TEME = R3(−θ) r_PEF`, `v_TEME = R3(−θ) (v_PEF + ω⊕ × r_PEF)`. Computed once for an
+/// instant (GMST and W cost more than applying them), it transforms any number of vectors at
+/// that instant, with the same results as [`teme_to_itrf`] and [`itrf_to_teme`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EarthRotation {
+    /// `R3(θ_GMST)`.
+    st: Matrix3<f64>,
+    /// `W`, None without an Earth orientation table.
+    w: Option<Matrix3<f64>>,
+}
+
+impl EarthRotation {
+    /// The rotation at UTC instant `t`.
+    pub fn at(t: Epoch, eop: &EarthOrientation) -> Self {
+        Self {
+            st: r3(gmst82_rad(t, eop)),
+            w: polar_motion_at(t, eop),
+        }
+    }
+
+    /// TEME → ITRF of a position (km).
+    pub fn itrf_position_from_teme(&self, pos_teme_km: &Vector3<f64>) -> Vector3<f64> {
+        let pos_pef = self.st * pos_teme_km;
+        match &self.w {
+            Some(w) => w * pos_pef,
+            None => pos_pef,
+        }
+    }
+
+    /// TEME → ITRF of a position (km) and velocity (km/s).
+    pub fn itrf_from_teme(
+        &self,
+        pos_teme_km: &Vector3<f64>,
+        vel_teme_km_s: &Vector3<f64>,
+    ) -> (Vector3<f64>, Vector3<f64>) {
+        let omega = Vector3::new(0.0, 0.0, EARTH_ROTATION_RAD_S);
+        let pos_pef = self.st * pos_teme_km;
+        let vel_pef = self.st * vel_teme_km_s - omega.cross(&pos_pef);
+        match &self.w {
+            Some(w) => (w * pos_pef, w * vel_pef),
+            None => (pos_pef, vel_pef),
+        }
+    }
+
+    /// ITRF → TEME of a position (km) and velocity (km/s).
+    pub fn teme_from_itrf(
+        &self,
+        pos_itrf_km: &Vector3<f64>,
+        vel_itrf_km_s: &Vector3<f64>,
+    ) -> (Vector3<f64>, Vector3<f64>) {
+        let (pos_pef, vel_pef) = match &self.w {
+            Some(w) => (w.transpose() * pos_itrf_km, w.transpose() * vel_itrf_km_s),
+            None => (*pos_itrf_km, *vel_itrf_km_s),
+        };
+        let omega = Vector3::new(0.0, 0.0, EARTH_ROTATION_RAD_S);
+        let ts = self.st.transpose();
+        (ts * pos_pef, ts * (vel_pef + omega.cross(&pos_pef)))
+    }
+}
+
+/// TEME → ITRF at UTC instant `t` ([`EarthRotation`]). Positions in km, velocities in km/s.
 pub fn teme_to_itrf(
     pos_teme_km: &Vector3<f64>,
     vel_teme_km_s: &Vector3<f64>,
     t: Epoch,
     eop: &EarthOrientation,
 ) -> (Vector3<f64>, Vector3<f64>) {
-    let st = r3(gmst82_rad(t, eop));
-    let omega = Vector3::new(0.0, 0.0, EARTH_ROTATION_RAD_S);
-    let pos_pef = st * pos_teme_km;
-    let vel_pef = st * vel_teme_km_s - omega.cross(&pos_pef);
-    match polar_motion_at(t, eop) {
-        Some(w) => (w * pos_pef, w * vel_pef),
-        None => (pos_pef, vel_pef),
-    }
+    EarthRotation::at(t, eop).itrf_from_teme(pos_teme_km, vel_teme_km_s)
 }
 
-/// ITRF → TEME at UTC instant `t`, the exact inverse of [`teme_to_itrf`]:
-/// `r_PEF = Wᵀ r_ITRF`, `v_PEF = Wᵀ v_ITRF`, `r_TEME = R3(−θ) r_PEF`,
-/// `v_TEME = R3(−θ) (v_PEF + ω⊕ × r_PEF)`.
+/// ITRF → TEME at UTC instant `t`, the exact inverse of [`teme_to_itrf`] ([`EarthRotation`]).
 pub fn itrf_to_teme(
     pos_itrf_km: &Vector3<f64>,
     vel_itrf_km_s: &Vector3<f64>,
     t: Epoch,
     eop: &EarthOrientation,
 ) -> (Vector3<f64>, Vector3<f64>) {
-    let (pos_pef, vel_pef) = match polar_motion_at(t, eop) {
-        Some(w) => (w.transpose() * pos_itrf_km, w.transpose() * vel_itrf_km_s),
-        None => (*pos_itrf_km, *vel_itrf_km_s),
-    };
-    let omega = Vector3::new(0.0, 0.0, EARTH_ROTATION_RAD_S);
-    let ts = r3(gmst82_rad(t, eop)).transpose();
-    (ts * pos_pef, ts * (vel_pef + omega.cross(&pos_pef)))
+    EarthRotation::at(t, eop).teme_from_itrf(pos_itrf_km, vel_itrf_km_s)
 }
 
 /// WGS-84 geodetic coordinates: latitude and longitude in radians (longitude in (−π, π]),
@@ -149,28 +195,49 @@ impl Geodetic {
 /// (Vallado 4th ed. algorithm 12, in the form that stays well conditioned at the poles),
 /// started from `atan2(z, p (1 − e²))` and run to convergence (|Δφ| < 10⁻¹⁴ rad); the
 /// height is then `h = p cos φ + z sin φ − a √(1 − e² sin² φ)` (exact for any φ).
+///
+/// The iteration carries the direction `(cos φ, sin φ)` as the unit vector along
+/// `(p, z + N e² sin φ)` rather than the angle, so each turn is two square roots instead of a
+/// sine and an arctangent; the angle is taken once at the end. The step between two turns'
+/// unit vectors is the chord of `Δφ`, so the stopping rule is the same.
 pub fn itrf_to_geodetic(pos_itrf_km: &Vector3<f64>) -> Geodetic {
     let (x, y, z) = (pos_itrf_km.x, pos_itrf_km.y, pos_itrf_km.z);
     let p = detmath::hypot(x, y);
     let lon_rad = if p == 0.0 { 0.0 } else { detmath::atan2(y, x) };
-    let mut lat = detmath::atan2(z, p * (1.0 - WGS84_E2));
+    let Some((mut c, mut s)) = unit(p * (1.0 - WGS84_E2), z) else {
+        // The geocentre: any latitude; 0 as atan2(0, 0) gives.
+        return Geodetic {
+            lat_rad: 0.0,
+            lon_rad,
+            alt_km: -WGS84_A_KM,
+        };
+    };
+    let mut z_aux = z;
     for _ in 0..50 {
-        let s = detmath::sin(lat);
         let n = WGS84_A_KM / (1.0 - WGS84_E2 * s * s).sqrt();
-        let next = detmath::atan2(z + n * WGS84_E2 * s, p);
-        let done = (next - lat).abs() < 1e-14;
-        lat = next;
+        z_aux = z + n * WGS84_E2 * s;
+        let Some((c1, s1)) = unit(p, z_aux) else {
+            break;
+        };
+        let done = (c1 - c).abs() + (s1 - s).abs() < 1e-14;
+        (c, s) = (c1, s1);
         if done {
             break;
         }
     }
-    let (s, c) = detmath::sin_cos(lat);
+    let lat_rad = detmath::atan2(z_aux, p);
     let alt_km = p * c + z * s - WGS84_A_KM * (1.0 - WGS84_E2 * s * s).sqrt();
     Geodetic {
-        lat_rad: lat,
+        lat_rad,
         lon_rad,
         alt_km,
     }
+}
+
+/// `(a, b) / |(a, b)|`, or `None` for the zero vector.
+fn unit(a: f64, b: f64) -> Option<(f64, f64)> {
+    let r = (a * a + b * b).sqrt();
+    (r > 0.0).then(|| (a / r, b / r))
 }
 
 /// WGS-84 geodetic → ITRF (km) (Vallado 4th ed. eq. 3-14):
@@ -234,6 +301,19 @@ impl StationFrame {
             rho.dot(&self.up),
             rho,
         )
+    }
+
+    /// The up component `u = ρ·û` of an object at ITRF position `pos_itrf_km`, km: negative
+    /// exactly when the object is below the station's horizontal plane (elevation < 0), a cheap
+    /// test before [`Self::elevation_rad`].
+    pub fn up_km(&self, pos_itrf_km: &Vector3<f64>) -> f64 {
+        (pos_itrf_km - self.site_itrf_km).dot(&self.up)
+    }
+
+    /// Slant range `|ρ|` to an object at ITRF position `pos_itrf_km`, km (the same value as
+    /// [`Self::look`]'s).
+    pub fn range_km(&self, pos_itrf_km: &Vector3<f64>) -> f64 {
+        (pos_itrf_km - self.site_itrf_km).norm()
     }
 
     /// Elevation of an object at ITRF position `pos_itrf_km`: `el = atan2(u, √(e² + n²))`
@@ -385,5 +465,45 @@ mod tests {
         let east = Vector3::new(-station.lon_rad.sin(), station.lon_rad.cos(), 0.0);
         let topo = topocentric(&station, &(site + east * 100.0), &Vector3::zeros());
         assert!((topo.azimuth_rad - PI / 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn regress_station_up_and_range_agree_with_look() {
+        let frame = StationFrame::new(&Geodetic::from_degrees(-25.9, 27.7, 1.4));
+        let site = geodetic_to_itrf(&Geodetic::from_degrees(-25.9, 27.7, 1.4));
+        // Points around the station, above and below its horizontal plane.
+        for k in 0..200 {
+            let a = k as f64 * 0.7;
+            let d = Vector3::new(
+                a.cos() * 3000.0,
+                (1.3 * a).sin() * 2500.0,
+                (0.4 * a).cos() * 2000.0,
+            );
+            let pos = site + d;
+            let topo = frame.look(&pos, &Vector3::zeros());
+            assert_eq!(
+                frame.up_km(&pos) < 0.0,
+                topo.elevation_rad < 0.0,
+                "point {k}"
+            );
+            assert!((frame.range_km(&pos) - topo.range_km).abs() <= 1e-12 * topo.range_km);
+            assert_eq!(frame.elevation_rad(&pos), topo.elevation_rad);
+        }
+    }
+
+    #[test]
+    fn regress_earth_rotation_round_trip_and_matches_functions() {
+        let t = crate::time::parse_utc("2004-04-06T07:51:28.386009Z").unwrap();
+        let eop = EarthOrientation::none();
+        let earth = EarthRotation::at(t, &eop);
+        let (r, v) = (
+            Vector3::new(5094.18, 6127.64, 6380.34),
+            Vector3::new(-4.746, 0.786, 5.531),
+        );
+        let (ri, vi) = earth.itrf_from_teme(&r, &v);
+        assert_eq!((ri, vi), teme_to_itrf(&r, &v, t, &eop));
+        assert_eq!(earth.itrf_position_from_teme(&r), ri);
+        let (rb, vb) = earth.teme_from_itrf(&ri, &vi);
+        assert!((rb - r).norm() < 1e-9 && (vb - v).norm() < 1e-12);
     }
 }
