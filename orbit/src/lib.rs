@@ -64,13 +64,15 @@ pub use elements::{
 };
 pub use eop::{EarthOrientation, EopError};
 pub use frames::{
-    Geodetic, StationFrame, Topocentric, geodetic_to_itrf, gmst82_rad, itrf_to_geodetic,
-    itrf_to_teme, teme_to_itrf, topocentric,
+    EarthRotation, Geodetic, StationFrame, Topocentric, geodetic_to_itrf, gmst82_rad,
+    itrf_to_geodetic, itrf_to_teme, teme_to_itrf, topocentric,
 };
 pub use hifitime::{Duration, Epoch, Unit};
 pub use nalgebra::Vector3;
 pub use propagate::{PropagationError, Propagator, Sgp4Failure, Sgp4Mode, TemeState};
 pub use stations::{StationsError, load_stations, parse_stations};
 pub use sun::sun_position_teme_km;
-pub use time::{TimeParseError, TimeSpec, format_duration, format_utc, parse_duration, parse_utc};
+pub use time::{
+    TimeParseError, TimeSpec, epoch_before, format_duration, format_utc, parse_duration, parse_utc,
+};
 pub use walker::{WalkerDelta, WalkerError};

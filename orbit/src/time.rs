@@ -571,9 +571,36 @@ pub fn utc_calendar_elapsed(from: Epoch, to: Epoch) -> Duration {
     )
 }
 
+/// `a < b`. hifitime's `<` converts `b` to `a`'s time scale first (a leap-second table search
+/// for UTC, ~180 instructions); two epochs in the same scale compare by their durations since
+/// that scale's reference, which is the same answer without the conversion.
+pub fn epoch_before(a: Epoch, b: Epoch) -> bool {
+    if a.time_scale == b.time_scale {
+        a.duration < b.duration
+    } else {
+        a < b
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn val_hifitime_epoch_before_agrees_within_and_across_scales() {
+        use hifitime::TimeScale;
+        let t = parse_utc("2016-12-31T23:59:59.5Z").unwrap();
+        let steps = [-2.0, -0.5, 0.0, 1e-9, 0.5, 1.0, 1.5, 3.0];
+        for &da in &steps {
+            for &db in &steps {
+                let a = t + Duration::from_seconds(da);
+                let b = t + Duration::from_seconds(db);
+                assert_eq!(epoch_before(a, b), a < b, "{a} < {b}");
+                let b_tai = b.to_time_scale(TimeScale::TAI);
+                assert_eq!(epoch_before(a, b_tai), a < b_tai, "{a} < {b_tai} (TAI)");
+            }
+        }
+    }
 
     #[test]
     fn val_analytic_civil_days_round_trip() {

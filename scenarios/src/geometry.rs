@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use hifitime::{Duration, Epoch};
-use orbit::{EarthOrientation, Propagator, ShadowState, Station};
+use orbit::{EarthOrientation, Propagator, ShadowState, Station, epoch_before};
 
 use crate::events::EventRecord;
 
@@ -55,10 +55,10 @@ impl GeometryEvents {
 
     /// Every event before `t`, in time order.
     pub fn until(&mut self, t: Epoch, mut out: impl FnMut(EventRecord)) {
-        while self.next < self.end && self.next < t {
+        while epoch_before(self.next, self.end) && epoch_before(self.next, t) {
             self.search_next();
         }
-        while self.ready.front().is_some_and(|e| e.time < t) {
+        while self.ready.front().is_some_and(|e| epoch_before(e.time, t)) {
             if let Some(e) = self.ready.pop_front() {
                 out(e);
             }

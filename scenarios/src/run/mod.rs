@@ -334,7 +334,7 @@ impl<'s> Run<'s> {
 
     /// Whether the run has reached its end.
     pub fn done(&self) -> bool {
-        self.sim.time() >= self.end
+        !orbit::epoch_before(self.sim.time(), self.end)
     }
 
     /// The satellites' names.
