@@ -69,6 +69,8 @@ pub struct AppBus {
     camera: Option<Box<dyn CameraService>>,
     /// Ordered by (priority, descending), time queued, queue order.
     downlink: BTreeMap<(std::cmp::Reverse<u8>, i64, u64), QueuedDownlink>,
+    /// The bytes of `downlink` not yet sent (kept as the queue changes: read every step).
+    downlink_unsent_bytes: u64,
     downlink_seq: u64,
     /// ISL messages sent, keyed by (time sent, send order).
     isl_out: BTreeMap<(i64, u64), (usize, IslMessage)>,
@@ -103,6 +105,7 @@ impl AppBus {
             attitude: None,
             camera: None,
             downlink: BTreeMap::new(),
+            downlink_unsent_bytes: 0,
             downlink_seq: 0,
             isl_out: BTreeMap::new(),
             isl_seq: 0,
@@ -138,7 +141,7 @@ impl AppBus {
         t0_unix_ns: i64,
         safe_mode: bool,
     ) {
-        self.snapshot = snapshot.clone();
+        self.snapshot.clone_from(snapshot);
         self.snapshot.time_unix_ns = t0_unix_ns;
         self.safe_mode = safe_mode;
     }
@@ -336,6 +339,7 @@ impl AppBus {
             app.downlink.status.pop_first();
         }
         let name = app.name.clone();
+        self.downlink_unsent_bytes += len;
         self.downlink_seq += 1;
         self.downlink.insert(
             (std::cmp::Reverse(priority), now_ns, self.downlink_seq),
@@ -353,10 +357,7 @@ impl AppBus {
 
     /// Bytes waiting in the downlink queue.
     pub fn downlink_queued_bytes(&self) -> u64 {
-        self.downlink
-            .values()
-            .map(|m| (m.data.len() - m.sent) as u64)
-            .sum()
+        self.downlink_unsent_bytes
     }
 
     /// Sends up to `max_bytes` from the downlink queue (highest priority first, then first in,
@@ -374,6 +375,7 @@ impl AppBus {
             let left = (msg.data.len() - msg.sent) as u64;
             let n = left.min(budget);
             msg.sent += n as usize;
+            self.downlink_unsent_bytes -= n;
             budget -= n;
             progress.bytes_sent += n;
             let (slot, id, done) = (msg.slot, msg.id, msg.sent == msg.data.len());
@@ -404,6 +406,11 @@ impl AppBus {
     /// Drops every queued downlink message of `slot` (app removed).
     pub(crate) fn drop_downlink_of(&mut self, slot: usize) {
         self.downlink.retain(|_, m| m.slot != slot);
+        self.downlink_unsent_bytes = self
+            .downlink
+            .values()
+            .map(|m| (m.data.len() - m.sent) as u64)
+            .sum();
         self.isl_out.retain(|_, (s, _)| *s != slot);
     }
 
@@ -467,5 +474,59 @@ impl AppBus {
         a.commands.push_back(command.to_vec());
         a.latched |= EV_COMMAND;
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bus::app_settings::{AppLimits, AppStyle};
+    use crate::rng::chacha20_stream;
+
+    fn app(name: &str) -> AppShared {
+        let rng = chacha20_stream(1, 0);
+        AppShared::new(
+            name,
+            AppStyle::Command,
+            &AppLimits::default(),
+            vec![],
+            vec![],
+            rng,
+            0,
+        )
+    }
+
+    /// The bytes still queued, counted from the queue itself.
+    fn recount(bus: &AppBus) -> u64 {
+        bus.downlink
+            .values()
+            .map(|m| (m.data.len() - m.sent) as u64)
+            .sum()
+    }
+
+    #[test]
+    fn regress_downlink_queued_bytes_follow_queue_drain_and_removal() {
+        let mut bus = AppBus::new("sat", 1 << 20);
+        let a = bus.add_app(app("a"));
+        let b = bus.add_app(app("b"));
+        bus.queue_downlink(a, 1, 0, vec![0; 1000]);
+        bus.queue_downlink(b, 5, 1, vec![0; 300]);
+        bus.queue_downlink(a, 1, 2, vec![0; 200]);
+        assert_eq!(bus.downlink_queued_bytes(), 1500);
+
+        // b's message goes first (priority 5), then 150 bytes of a's first message.
+        let sent = bus.drain_downlink(450);
+        assert_eq!(sent.bytes_sent, 450);
+        assert_eq!(sent.completed.len(), 1);
+        assert_eq!(bus.downlink_queued_bytes(), 1050);
+        assert_eq!(bus.downlink_queued_bytes(), recount(&bus));
+
+        // Removing a drops its partly sent and its waiting message.
+        bus.queue_downlink(b, 1, 3, vec![0; 70]);
+        bus.drop_downlink_of(a);
+        assert_eq!(bus.downlink_queued_bytes(), 70);
+        assert_eq!(bus.downlink_queued_bytes(), recount(&bus));
+        bus.drain_downlink(1 << 20);
+        assert_eq!(bus.downlink_queued_bytes(), 0);
     }
 }

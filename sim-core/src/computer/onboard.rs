@@ -98,6 +98,36 @@ pub struct OnboardComputer {
     /// kicked until the computer is reset.
     pub(super) hung: bool,
     pub(super) last_conditions: Option<Conditions>,
+    /// Scratch buffers of the scheduler, kept between steps so a step allocates nothing:
+    /// the priority levels of this step and a level's ready queue.
+    pub(super) levels_buf: Vec<u8>,
+    pub(super) ready_buf: ReadyQueue,
+}
+
+/// The runnable apps of one level, ordered by (virtual runtime, install order): a sorted
+/// vector, smallest last (a level holds a handful of apps; a `BTreeSet` allocated a node per
+/// step).
+#[derive(Debug, Default)]
+pub(super) struct ReadyQueue(Vec<(u128, usize)>);
+
+impl ReadyQueue {
+    pub(super) fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Removes and returns the smallest entry.
+    pub(super) fn pop_first(&mut self) -> Option<(u128, usize)> {
+        self.0.pop()
+    }
+
+    /// Adds `e` (once: an entry already present stays single, as in a set).
+    pub(super) fn insert(&mut self, e: (u128, usize)) {
+        // Descending order: the entries greater than `e` come first.
+        let at = self.0.partition_point(|x| *x > e);
+        if self.0.get(at) != Some(&e) {
+            self.0.insert(at, e);
+        }
+    }
 }
 
 impl std::fmt::Debug for OnboardComputer {
@@ -140,6 +170,8 @@ impl OnboardComputer {
             power: Power::On,
             hung: false,
             last_conditions: None,
+            levels_buf: Vec::new(),
+            ready_buf: ReadyQueue::default(),
         }
     }
 

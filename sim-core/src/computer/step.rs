@@ -9,15 +9,13 @@
 //! (instructions ÷ share) goes next, ties by install order. When nothing in the level can
 //! run, time jumps to the next wake-up (timer, sleep deadline, restart, watchdog).
 
-use std::collections::BTreeSet;
-
 use hifitime::{Duration, Epoch};
 
 use super::execution::{
     Ending, Execution, ExecutionDone, FutureKind, PollEnd, classify, handler_future, poll_once,
     wasm_consumed,
 };
-use super::onboard::{OnboardComputer, Phase, Power};
+use super::onboard::{OnboardComputer, Phase, Power, ReadyQueue};
 use super::status::{AppTick, TickReport};
 use crate::abi_codes::{EV_START, EV_STOP};
 use crate::bus::app_bus::{AppBus, lock};
@@ -68,8 +66,12 @@ impl OnboardComputer {
         timeline.take(t0, on_from.min(t_end));
 
         let mut instructions: u64 = 0;
-        let mut levels: BTreeSet<u8> = self.apps.iter().map(|a| a.config.priority).collect();
+        let mut levels = std::mem::take(&mut self.levels_buf);
+        levels.clear();
+        levels.extend(self.apps.iter().map(|a| a.config.priority));
         levels.extend(self.owed.keys().copied());
+        levels.sort_unstable();
+        levels.dedup();
         if self.hung {
             // A hung hypervisor spins: the CPU is busy and nothing runs.
             timeline.take(t0, t_end);
@@ -82,6 +84,7 @@ impl OnboardComputer {
                 }
             }
         }
+        self.levels_buf = levels;
         let busy_ns = timeline.taken_within(t0, t_end) - (on_from.min(t_end) - t0);
         self.cursor_ns = t_end;
         self.cursor_rem = 0;
@@ -175,7 +178,8 @@ impl OnboardComputer {
         let mut instructions = 0;
         self.cursor_ns = timeline.skip(cur);
         let mut next_due = self.service_level(p);
-        let mut ready = self.ready_set(p);
+        let mut ready = std::mem::take(&mut self.ready_buf);
+        self.fill_ready(p, &mut ready);
         loop {
             cur = timeline.skip(cur);
             if cur >= t_end {
@@ -184,7 +188,7 @@ impl OnboardComputer {
             self.cursor_ns = cur;
             if next_due.is_some_and(|d| d <= cur) {
                 next_due = self.service_level(p);
-                ready = self.ready_set(p);
+                self.fill_ready(p, &mut ready);
             }
             match ready.pop_first() {
                 Some((_, i)) => {
@@ -212,6 +216,7 @@ impl OnboardComputer {
         if past_end > 0 {
             self.owed.insert(p, (past_end, self.cursor_rem));
         }
+        self.ready_buf = ready;
         self.cursor_ns = t_end;
         (instructions, used)
     }
@@ -244,13 +249,15 @@ impl OnboardComputer {
         }
     }
 
-    /// The runnable apps of level `p`, ordered by (virtual runtime, install order).
-    fn ready_set(&self, p: u8) -> BTreeSet<(u128, usize)> {
+    /// Fills `ready` with the runnable apps of level `p`.
+    fn fill_ready(&self, p: u8, ready: &mut ReadyQueue) {
+        ready.clear();
         let bus = lock(&self.bus);
-        (0..self.apps.len())
-            .filter(|&i| self.apps[i].config.priority == p && self.runnable(i, &bus))
-            .map(|i| (self.apps[i].vruntime, i))
-            .collect()
+        for (i, a) in self.apps.iter().enumerate() {
+            if a.config.priority == p && self.runnable(i, &bus) {
+                ready.insert((a.vruntime, i));
+            }
+        }
     }
 
     /// Gives app `i` one quantum on `timeline`; returns the instructions it used and where

@@ -26,6 +26,7 @@ use crate::computer::config::{ComputerSpec, DEFAULT_HEARTBEAT_TIMEOUT};
 use crate::computer::error::ComputerError;
 use crate::hypervisor::engine::Hypervisor;
 use crate::rng::chacha8_stream;
+use crate::state::StateSnapshot;
 use crate::time::epoch_to_unix_ns;
 
 /// What a new satellite is set up with besides its orbit and hardware: the hypervisor its
@@ -72,6 +73,8 @@ pub struct Satellite {
     pub(super) downlinked_bytes: u64,
     /// Camera images captured, total.
     pub(super) images_captured: u64,
+    /// The sensor snapshot of the last step (its buffers reused by the next).
+    pub(super) snapshot: StateSnapshot,
 }
 
 impl std::fmt::Debug for Satellite {
@@ -193,6 +196,7 @@ impl Satellite {
             computer_energy_j: 0.0,
             downlinked_bytes: 0,
             images_captured: 0,
+            snapshot: StateSnapshot::default(),
         })
     }
 

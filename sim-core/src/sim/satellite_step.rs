@@ -25,15 +25,15 @@ use hardware_models::satellite::{Antenna, SatelliteInputs, SatelliteOutputs};
 use hifitime::{Duration, Epoch};
 use nalgebra::{UnitQuaternion, Vector3};
 use orbit::{
-    EarthOrientation, Geodetic, Station, StationFrame, geodetic_to_itrf, illumination,
-    itrf_to_geodetic, itrf_to_teme, teme_to_itrf,
+    EarthOrientation, EarthRotation, Geodetic, Station, StationFrame, geodetic_to_itrf,
+    illumination, itrf_to_geodetic,
 };
 
 use super::area::Area;
 use super::camera::CameraGeometry;
 use super::report::{SimEvent, SimEventKind, TelemetryRow};
 use super::satellite::Satellite;
-use super::sensor_view::{SensorView, sensor_snapshot};
+use super::sensor_view::{SensorView, sensor_snapshot_into};
 use super::transfer::{Transfer, TransferKind};
 use crate::bus::messages::DeliveredMessage;
 use crate::computer::status::TickReport;
@@ -46,6 +46,8 @@ pub(crate) struct StepEnv<'a> {
     pub dt: Duration,
     pub sun_pos_eci_km: Vector3<f64>,
     pub sun_lon_rad: f64,
+    /// The TEME ↔ ITRF rotation at `t`.
+    pub earth: EarthRotation,
     pub stations: &'a [Station],
     /// `stations[i]`'s frame at index i.
     pub station_frames: &'a [StationFrame],
@@ -71,7 +73,6 @@ struct OrbitAtStart {
     /// Illumination, 0 (umbra) … 1 (full sun).
     illumination: f64,
     pos_itrf_km: Vector3<f64>,
-    vel_itrf_km_s: Vector3<f64>,
     geodetic: Geodetic,
 }
 
@@ -141,13 +142,12 @@ impl Satellite {
         };
         let (pos, vel) = (state.pos_teme_km, state.vel_teme_km_s);
         self.pos_eci_km = pos;
-        let (pos_itrf_km, vel_itrf_km_s) = teme_to_itrf(&pos, &vel, env.t, env.eop);
+        let pos_itrf_km = env.earth.itrf_position_from_teme(&pos);
         Some(OrbitAtStart {
             pos_eci_km: pos,
             vel_eci_km_s: vel,
             illumination: illumination(&pos, &env.sun_pos_eci_km),
             pos_itrf_km,
-            vel_itrf_km_s,
             geodetic: itrf_to_geodetic(&pos_itrf_km),
         })
     }
@@ -165,21 +165,22 @@ impl Satellite {
         let stations = env.stations.iter().zip(env.station_frames);
         let in_service = stations.zip(env.station_available).filter(|(_, up)| **up);
         for ((st, frame), _) in in_service {
-            let topo = frame.look(&orbit.pos_itrf_km, &orbit.vel_itrf_km_s);
-            if topo.elevation_rad >= st.min_elevation_rad
-                && best.is_none_or(|(el, _, _)| topo.elevation_rad > el)
+            // below the horizontal plane: below any mask of 0° or more (most of the time)
+            if st.min_elevation_rad >= 0.0 && frame.up_km(&orbit.pos_itrf_km) < 0.0 {
+                continue;
+            }
+            let elevation_rad = frame.elevation_rad(&orbit.pos_itrf_km);
+            if elevation_rad >= st.min_elevation_rad
+                && best.is_none_or(|(el, _, _)| elevation_rad > el)
             {
-                best = Some((topo.elevation_rad, st, topo.range_km));
+                best = Some((elevation_rad, st, frame.range_km(&orbit.pos_itrf_km)));
             }
         }
         let (mut downlink_bps, mut uplink_bps) = (0.0, 0.0);
         if let Some((el, st, range_km)) = best {
-            let (site_eci, _) = itrf_to_teme(
-                &geodetic_to_itrf(&st.location),
-                &Vector3::zeros(),
-                env.t,
-                env.eop,
-            );
+            let (site_eci, _) = env
+                .earth
+                .teme_from_itrf(&geodetic_to_itrf(&st.location), &Vector3::zeros());
             let line_of_sight = site_eci - orbit.pos_eci_km;
             let off = self
                 .hw
@@ -320,23 +321,27 @@ impl Satellite {
         areas: BTreeSet<String>,
         in_contact: bool,
     ) -> TickReport {
-        let snapshot = sensor_snapshot(&SensorView {
-            readings: &hw.outputs.sensors,
-            thermal_nodes: &self.hw.template().thermal.nodes,
-            t: env.t,
-            eop: env.eop,
-            q0_body_from_eci: hw.q0_body_from_eci,
-            battery_soc: hw.battery_soc0,
-            battery_energy_wh: hw.battery_energy0_wh,
-            solar_power_w: self.last_array_w,
-            load_power_w: self.last_load_w,
-            attitude_mode: hw.abi_attitude_mode,
-            attitude_error_rad: hw.attitude_error0_rad,
-            illumination: orbit.illumination,
-            over_area: !areas.is_empty(),
-            in_contact,
-            safe_mode: hw.safe_mode,
-        });
+        let mut snapshot = std::mem::take(&mut self.snapshot);
+        sensor_snapshot_into(
+            &SensorView {
+                readings: &hw.outputs.sensors,
+                thermal_nodes: &self.hw.template().thermal.nodes,
+                t: env.t,
+                earth: &env.earth,
+                q0_body_from_eci: hw.q0_body_from_eci,
+                battery_soc: hw.battery_soc0,
+                battery_energy_wh: hw.battery_energy0_wh,
+                solar_power_w: self.last_array_w,
+                load_power_w: self.last_load_w,
+                attitude_mode: hw.abi_attitude_mode,
+                attitude_error_rad: hw.attitude_error0_rad,
+                illumination: orbit.illumination,
+                over_area: !areas.is_empty(),
+                in_contact,
+                safe_mode: hw.safe_mode,
+            },
+            &mut snapshot,
+        );
         let local_solar_time_h = (12.0
             + (orbit.geodetic.lon_rad - env.sun_lon_rad).to_degrees() / 15.0)
             .rem_euclid(24.0);
@@ -349,6 +354,7 @@ impl Satellite {
             safe_mode: hw.safe_mode,
         };
         let report = self.computer.step(env.t, env.dt, &snapshot, &conditions);
+        self.snapshot = snapshot;
         self.last_busy_fraction = report.busy_fraction;
         self.last_attitude_error_rad = hw.outputs.attitude.attitude_error_rad;
         self.last_array_w = hw.outputs.power.array_harvested_w;

@@ -5,7 +5,7 @@ use hardware_models::sensors::SensorReadings;
 use hardware_models::thermal::ThermalNodeParams;
 use hifitime::Epoch;
 use nalgebra::UnitQuaternion;
-use orbit::{EarthOrientation, itrf_to_geodetic, teme_to_itrf};
+use orbit::{EarthRotation, itrf_to_geodetic};
 
 use crate::state::{
     FLAG_CONTACT, FLAG_OVER_AOI, FLAG_SAFE_MODE, FLAG_SUNLIT, STATE_V1_TEMPERATURES, StateSnapshot,
@@ -21,7 +21,8 @@ pub(crate) struct SensorView<'a> {
     pub thermal_nodes: &'a [ThermalNodeParams],
     /// Start of the step.
     pub t: Epoch,
-    pub eop: &'a EarthOrientation,
+    /// The TEME → ITRF rotation at `t`.
+    pub earth: &'a EarthRotation,
     /// True attitude at t (attitude knowledge is ideal: there is no star-tracker model).
     pub q0_body_from_eci: UnitQuaternion<f64>,
     /// Battery state of charge at t.
@@ -43,11 +44,13 @@ pub(crate) struct SensorView<'a> {
     pub safe_mode: bool,
 }
 
-/// The `st_state_v1` snapshot of a [`SensorView`]: the power monitor is always valid, the
-/// other sensors when they gave a reading (the thermistors when all did); the GNSS position is
-/// also given as geodetic latitude, longitude and altitude.
-pub(crate) fn sensor_snapshot(v: &SensorView<'_>) -> StateSnapshot {
-    let mut s = StateSnapshot {
+/// Writes the `st_state_v1` snapshot of a [`SensorView`] into `s` (reusing its allocation:
+/// this runs every step): the power monitor is always valid, the other sensors when they gave
+/// a reading (the thermistors when all did); the GNSS position is also given as geodetic
+/// latitude, longitude and altitude.
+pub(crate) fn sensor_snapshot_into(v: &SensorView<'_>, s: &mut StateSnapshot) {
+    let mut temperatures_c = std::mem::take(&mut s.temperatures_c);
+    *s = StateSnapshot {
         time_unix_ns: epoch_to_unix_ns(v.t),
         attitude_mode: v.attitude_mode,
         battery_soc: v.battery_soc,
@@ -67,8 +70,7 @@ pub(crate) fn sensor_snapshot(v: &SensorView<'_>) -> StateSnapshot {
         s.valid |= VALID_GNSS;
         s.pos_eci_km = fix.pos_eci_km.into();
         s.vel_eci_km_s = fix.vel_eci_km_s.into();
-        let (itrf, _) = teme_to_itrf(&fix.pos_eci_km, &fix.vel_eci_km_s, v.t, v.eop);
-        let g = itrf_to_geodetic(&itrf);
+        let g = itrf_to_geodetic(&v.earth.itrf_position_from_teme(&fix.pos_eci_km));
         s.lat_deg = g.lat_rad.to_degrees();
         s.lon_deg = g.lon_rad.to_degrees();
         s.alt_km = g.alt_km;
@@ -88,12 +90,20 @@ pub(crate) fn sensor_snapshot(v: &SensorView<'_>) -> StateSnapshot {
     if readings.temps_k.iter().all(Option::is_some) && !readings.temps_k.is_empty() {
         s.valid |= VALID_THERMAL;
     }
-    s.temperatures_c = v
-        .thermal_nodes
-        .iter()
-        .zip(&readings.temps_k)
-        .take(STATE_V1_TEMPERATURES)
-        .map(|(n, t)| (n.name.clone(), t.map_or(0.0, |k| k - 273.15)))
-        .collect();
-    s
+    let nodes = v.thermal_nodes.iter().zip(&readings.temps_k);
+    let count = nodes.clone().take(STATE_V1_TEMPERATURES).count();
+    temperatures_c.truncate(count);
+    for (i, (n, t)) in nodes.take(count).enumerate() {
+        let c = t.map_or(0.0, |k| k - 273.15);
+        match temperatures_c.get_mut(i) {
+            Some((name, value)) => {
+                if *name != n.name {
+                    name.clone_from(&n.name);
+                }
+                *value = c;
+            }
+            None => temperatures_c.push((n.name.clone(), c)),
+        }
+    }
+    s.temperatures_c = temperatures_c;
 }

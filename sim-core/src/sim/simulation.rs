@@ -12,10 +12,9 @@ use std::sync::Arc;
 use hardware_models::template::HardwareTemplate;
 use hardware_models::texture::EarthTexture;
 use hifitime::{Duration, Epoch};
-use nalgebra::Vector3;
 use orbit::{
-    EarthOrientation, ElementSet, Propagator, Station, StationFrame, sun_position_teme_km,
-    teme_to_itrf,
+    EarthOrientation, EarthRotation, ElementSet, Propagator, Station, StationFrame,
+    sun_position_teme_km,
 };
 use rayon::prelude::*;
 
@@ -366,12 +365,14 @@ impl Simulation {
     fn step_satellites(&mut self) -> Vec<LocalStep> {
         let t = self.time;
         let sun = sun_position_teme_km(t);
-        let (sun_itrf, _) = teme_to_itrf(&sun, &Vector3::zeros(), t, &self.eop);
+        let earth = EarthRotation::at(t, &self.eop);
+        let sun_itrf = earth.itrf_position_from_teme(&sun);
         let env = StepEnv {
             t,
             dt: self.config.step,
             sun_pos_eci_km: sun,
             sun_lon_rad: sun_itrf.y.atan2(sun_itrf.x),
+            earth,
             stations: &self.stations,
             station_frames: &self.station_frames,
             station_available: &self.station_available,
