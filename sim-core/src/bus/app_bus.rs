@@ -422,6 +422,9 @@ impl AppBus {
 
     /// Takes the ISL messages apps have sent since the last call, in order of sending time.
     pub fn take_isl_outbox(&mut self) -> Vec<IslMessage> {
+        if self.isl_out.is_empty() {
+            return Vec::new();
+        }
         let out: Vec<(usize, IslMessage)> =
             std::mem::take(&mut self.isl_out).into_values().collect();
         for (slot, m) in &out {

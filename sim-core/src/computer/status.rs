@@ -59,15 +59,6 @@ pub struct AppStatus {
     pub memory_bytes: u64,
 }
 
-/// Instructions one app executed in a step.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppTick {
-    /// App name.
-    pub app: String,
-    /// Instructions in this step.
-    pub instructions: u64,
-}
-
 /// What a step produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TickReport {
@@ -79,8 +70,6 @@ pub struct TickReport {
     pub instructions: u64,
     /// Fraction of the step the CPU was busy, 0..1 (drives power and heat).
     pub busy_fraction: f64,
-    /// Per app, in install order.
-    pub apps: Vec<AppTick>,
     /// Events since the previous step, in order.
     pub events: Vec<ComputerEvent>,
     /// Log lines since the previous step, in order.

@@ -16,27 +16,32 @@ impl Simulation {
     /// other, completed ones fly for the light time, arrivals are delivered. All in satellite
     /// order, then arrival order.
     pub(super) fn exchange_isl(&mut self, t_end: Epoch, report: &mut StepReport) {
-        let active = self.send_isl_queues(t_end);
+        let mut active = std::mem::take(&mut self.isl_active);
+        self.send_isl_queues(t_end, &mut active);
         // ISL terminals that carried data draw their power in the next step.
-        for (sat, on) in self.satellites.iter_mut().zip(active) {
+        for (sat, &on) in self.satellites.iter_mut().zip(&active) {
             let id = sat.isl_load;
             sat.switch_load(id, on, "on");
         }
+        self.isl_active = active;
         self.deliver_isl_arrivals(t_end, report);
     }
 
     /// Moves every satellite's ISL queue forward by what its link carries in a step (the
     /// budget of the first link used, shared by the queue in order); completed transfers
-    /// leave for their light time. Returns which satellites' terminals carried data.
-    fn send_isl_queues(&mut self, t_end: Epoch) -> Vec<bool> {
-        let names: Vec<String> = self.satellites.iter().map(|s| s.name.clone()).collect();
-        let mut active = vec![false; self.satellites.len()];
+    /// leave for their light time. Sets `active[i]` when satellite i's terminal carried data.
+    fn send_isl_queues(&mut self, t_end: Epoch, active: &mut Vec<bool>) {
+        active.clear();
+        active.resize(self.satellites.len(), false);
         self.isl_links.clear();
         for i in 0..self.satellites.len() {
             let mut budget: Option<u64> = None;
             while let Some(front) = self.satellites[i].isl_tx.front() {
                 let to = match &front.kind {
-                    TransferKind::Isl(m) => names.iter().position(|n| *n == m.to_satellite),
+                    TransferKind::Isl(m) => self
+                        .satellites
+                        .iter()
+                        .position(|s| s.name == m.to_satellite),
                     TransferKind::Migration { to, .. } => Some(*to),
                     _ => None,
                 };
@@ -80,7 +85,6 @@ impl Simulation {
                 });
             }
         }
-        active
     }
 
     /// Whether satellites `i` and `j` can talk: both ISL terminals powered (not shed) and a

@@ -96,6 +96,8 @@ pub struct Simulation {
     /// (sender, receiver) satellite indices whose inter-satellite link carried data at the
     /// last step boundary, in satellite order.
     pub(super) isl_links: Vec<(usize, usize)>,
+    /// Scratch of the ISL exchange, kept between steps: whose terminal carried data.
+    pub(super) isl_active: Vec<bool>,
 }
 
 impl std::fmt::Debug for Simulation {
@@ -141,6 +143,7 @@ impl Simulation {
             pool,
             peers_stale: false,
             isl_links: Vec::new(),
+            isl_active: Vec::new(),
         })
     }
 
