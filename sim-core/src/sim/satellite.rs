@@ -10,6 +10,7 @@ use hardware_models::power::LoadId;
 use hardware_models::satellite::SatelliteHardware;
 use hardware_models::template::HardwareTemplate;
 use hardware_models::texture::EarthTexture;
+use hardware_models::thermal::NodeId;
 use hifitime::{Duration, Epoch};
 use nalgebra::{Matrix3, Quaternion, Rotation3, UnitQuaternion, Vector3};
 use orbit::{EarthOrientation, Geodetic, Propagator, geodetic_to_itrf, itrf_to_teme};
@@ -75,6 +76,8 @@ pub struct Satellite {
     pub(super) images_captured: u64,
     /// The sensor snapshot of the last step (its buffers reused by the next).
     pub(super) snapshot: StateSnapshot,
+    /// The thermal node of the onboard computer (telemetry's `computer_temp_c`), resolved once.
+    pub(super) obc_node: Option<NodeId>,
 }
 
 impl std::fmt::Debug for Satellite {
@@ -161,6 +164,11 @@ impl Satellite {
         let camera_load = load(&template.camera.power_load);
         let downlink_load = load(&template.radio.downlink_power_load);
         let isl_load = load(&template.radio.isl_power_load);
+        let obc_node = template
+            .computer
+            .thermal_node
+            .as_ref()
+            .and_then(|n| hw.thermal.node_id(n));
         let camera_geometry = match texture {
             Some(texture) => {
                 let camera = Camera::new(template.camera.clone(), texture).map_err(hw_err)?;
@@ -197,6 +205,7 @@ impl Satellite {
             downlinked_bytes: 0,
             images_captured: 0,
             snapshot: StateSnapshot::default(),
+            obc_node,
         })
     }
 

@@ -421,13 +421,7 @@ impl Satellite {
     ) -> TelemetryRow {
         let out = &hw.outputs;
         let temps_k = self.hw.thermal.temps_k();
-        let obc_node = self
-            .hw
-            .template()
-            .computer
-            .thermal_node
-            .as_ref()
-            .and_then(|n| self.hw.thermal.node_id(n));
+        let obc_node = self.obc_node;
         let in_contact = contact.station.is_some();
         TelemetryRow {
             time: t,

@@ -45,7 +45,8 @@ pub(crate) struct SensorView<'a> {
 }
 
 /// Writes the `st_state_v1` snapshot of a [`SensorView`] into `s` (reusing its allocation:
-/// this runs every step): the power monitor is always valid, the other sensors when they gave
+/// this runs every step; `s` is one satellite's, filled before from the same thermal nodes or
+/// new): the power monitor is always valid, the other sensors when they gave
 /// a reading (the thermistors when all did); the GNSS position is also given as geodetic
 /// latitude, longitude and altitude.
 pub(crate) fn sensor_snapshot_into(v: &SensorView<'_>, s: &mut StateSnapshot) {
@@ -92,18 +93,22 @@ pub(crate) fn sensor_snapshot_into(v: &SensorView<'_>, s: &mut StateSnapshot) {
     }
     let nodes = v.thermal_nodes.iter().zip(&readings.temps_k);
     let count = nodes.clone().take(STATE_V1_TEMPERATURES).count();
-    temperatures_c.truncate(count);
-    for (i, (n, t)) in nodes.take(count).enumerate() {
-        let c = t.map_or(0.0, |k| k - 273.15);
-        match temperatures_c.get_mut(i) {
-            Some((name, value)) => {
-                if *name != n.name {
-                    name.clone_from(&n.name);
-                }
-                *value = c;
-            }
-            None => temperatures_c.push((n.name.clone(), c)),
+    let celsius = |t: &Option<f64>| t.map_or(0.0, |k| k - 273.15);
+    // A satellite's thermal nodes never change: the names are written the first time only
+    // (comparing them every step read six cold strings per satellite).
+    if temperatures_c.len() == count {
+        debug_assert!(
+            temperatures_c
+                .iter()
+                .zip(v.thermal_nodes)
+                .all(|((a, _), b)| *a == b.name)
+        );
+        for ((_, value), (_, t)) in temperatures_c.iter_mut().zip(nodes) {
+            *value = celsius(t);
         }
+    } else {
+        temperatures_c.clear();
+        temperatures_c.extend(nodes.take(count).map(|(n, t)| (n.name.clone(), celsius(t))));
     }
     s.temperatures_c = temperatures_c;
 }
