@@ -60,9 +60,9 @@ pub use bus::{
     DeliveredMessage, DownlinkProgress, ImageMeta, IslMessage,
 };
 pub use computer::{
-    AppConfig, AppId, AppLimits, AppPackage, AppState, AppStatus, ComputerError, ComputerEvent,
-    ComputerSpec, EventKind, FaultReason, LogLevel, LogLine, OnboardComputer, ReactorState,
-    RestartPolicy, Schedule, TickReport,
+    AppConfig, AppId, AppLimits, AppPackage, AppState, AppStatus, AppTick, ComputerError,
+    ComputerEvent, ComputerSpec, EventKind, FaultReason, LogLevel, LogLine, OnboardComputer,
+    ReactorState, RestartPolicy, Schedule, TickReport,
 };
 pub use hypervisor::{
     Allocation, AppImage, AppStyle, Hypervisor, HypervisorConfig, HypervisorError, ImageError,

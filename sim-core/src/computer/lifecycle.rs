@@ -114,6 +114,7 @@ impl OnboardComputer {
             faults: 0,
             restarts: 0,
             live_since_ns: self.cursor_ns,
+            tick_instructions: 0,
             refused_grows: Arc::new(std::sync::atomic::AtomicU32::new(0)),
             memory_bytes: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         });

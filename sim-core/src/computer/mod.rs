@@ -26,7 +26,7 @@ pub use execution::{GlobalValue, ReactorState};
 pub use lifecycle::AppPackage;
 pub use onboard::OnboardComputer;
 pub use schedule::Schedule;
-pub use status::{AppState, AppStatus, TickReport};
+pub use status::{AppState, AppStatus, AppTick, TickReport};
 
 // What the computer's apps are set up with and what it reports, defined on the bus below.
 pub use crate::bus::app_settings::AppLimits;

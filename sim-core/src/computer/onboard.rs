@@ -68,6 +68,7 @@ pub(super) struct AppSlot {
     pub faults: u32,
     pub restarts: u32,
     pub live_since_ns: i64,
+    pub tick_instructions: u64,
     pub refused_grows: Arc<std::sync::atomic::AtomicU32>,
     /// Linear memory its stores hold, bytes.
     pub memory_bytes: Arc<std::sync::atomic::AtomicU64>,

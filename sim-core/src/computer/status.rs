@@ -59,6 +59,15 @@ pub struct AppStatus {
     pub memory_bytes: u64,
 }
 
+/// Instructions one app executed in a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppTick {
+    /// App name.
+    pub app: String,
+    /// Instructions in this step.
+    pub instructions: u64,
+}
+
 /// What a step produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TickReport {
@@ -70,6 +79,8 @@ pub struct TickReport {
     pub instructions: u64,
     /// Fraction of the step the CPU was busy, 0..1 (drives power and heat).
     pub busy_fraction: f64,
+    /// Per app, in install order.
+    pub apps: Vec<AppTick>,
     /// Events since the previous step, in order.
     pub events: Vec<ComputerEvent>,
     /// Log lines since the previous step, in order.

@@ -16,7 +16,7 @@ use super::execution::{
     wasm_consumed,
 };
 use super::onboard::{OnboardComputer, Phase, Power, ReadyQueue};
-use super::status::TickReport;
+use super::status::{AppTick, TickReport};
 use crate::abi_codes::{EV_START, EV_STOP};
 use crate::bus::app_bus::{AppBus, lock};
 use crate::bus::app_settings::AppStyle;
@@ -50,6 +50,9 @@ impl OnboardComputer {
         let t0 = epoch_to_unix_ns(start);
         let dt_ns = duration_to_ns(dt).max(0);
         let t_end = t0.saturating_add(dt_ns);
+        for a in &mut self.apps {
+            a.tick_instructions = 0;
+        }
         {
             lock(&self.bus).begin_step(state, t0, conditions.safe_mode);
         }
@@ -101,6 +104,14 @@ impl OnboardComputer {
             } else {
                 0.0
             },
+            apps: self
+                .apps
+                .iter()
+                .map(|a| AppTick {
+                    app: a.name.clone(),
+                    instructions: a.tick_instructions,
+                })
+                .collect(),
             events,
             logs,
         }
@@ -405,6 +416,7 @@ impl OnboardComputer {
     ) -> i64 {
         let now = self.cursor_ns;
         let a = &mut self.apps[i];
+        a.tick_instructions = a.tick_instructions.saturating_add(delta);
         a.vruntime = a
             .vruntime
             .saturating_add(u128::from(delta) * VRUNTIME_SCALE / u128::from(a.config.share.max(1)));
