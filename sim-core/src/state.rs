@@ -74,66 +74,27 @@ pub struct StateSnapshot {
 
 impl Clone for StateSnapshot {
     fn clone(&self) -> Self {
-        let mut s = Self::default();
-        s.clone_from(self);
-        s
+        Self {
+            temperatures_c: self.temperatures_c.clone(),
+            ..*self
+        }
     }
 
-    /// Field by field, reusing the node names' buffers (the hypervisor copies the snapshot
-    /// into the app bus every step).
+    /// Reuses the node names' buffers (the computer copies the snapshot into the app bus every
+    /// step; `Vec::clone_from` would clone each `(String, f64)` whole).
     fn clone_from(&mut self, o: &Self) {
-        let Self {
-            time_unix_ns,
-            valid,
-            flags,
-            pos_eci_km,
-            vel_eci_km_s,
-            lat_deg,
-            lon_deg,
-            alt_km,
-            q_body_from_eci,
-            rate_body_rad_s,
-            sun_body_unit,
-            illumination,
-            battery_soc,
-            battery_energy_wh,
-            solar_power_w,
-            load_power_w,
-            attitude_mode,
-            pointing_error_deg,
-            temperatures_c,
-        } = o;
-        *self = Self {
-            time_unix_ns: *time_unix_ns,
-            valid: *valid,
-            flags: *flags,
-            pos_eci_km: *pos_eci_km,
-            vel_eci_km_s: *vel_eci_km_s,
-            lat_deg: *lat_deg,
-            lon_deg: *lon_deg,
-            alt_km: *alt_km,
-            q_body_from_eci: *q_body_from_eci,
-            rate_body_rad_s: *rate_body_rad_s,
-            sun_body_unit: *sun_body_unit,
-            illumination: *illumination,
-            battery_soc: *battery_soc,
-            battery_energy_wh: *battery_energy_wh,
-            solar_power_w: *solar_power_w,
-            load_power_w: *load_power_w,
-            attitude_mode: *attitude_mode,
-            pointing_error_deg: *pointing_error_deg,
-            temperatures_c: std::mem::take(&mut self.temperatures_c),
-        };
-        // Element by element, so that each name's buffer is reused (`Vec::clone_from` clones
-        // tuples whole).
-        self.temperatures_c.truncate(temperatures_c.len());
-        let kept = self.temperatures_c.len();
-        for ((name, c), (src_name, src_c)) in self.temperatures_c.iter_mut().zip(temperatures_c) {
+        let mut temperatures_c = std::mem::take(&mut self.temperatures_c);
+        temperatures_c.truncate(o.temperatures_c.len());
+        let kept = temperatures_c.len();
+        for ((name, c), (src_name, src_c)) in temperatures_c.iter_mut().zip(&o.temperatures_c) {
             name.clone_from(src_name);
             *c = *src_c;
         }
-        self.temperatures_c
-            .extend(temperatures_c[kept..].iter().cloned());
+        temperatures_c.extend_from_slice(&o.temperatures_c[kept..]);
+        *self = Self {
+            temperatures_c,
+            ..*o
+        };
     }
 }
 

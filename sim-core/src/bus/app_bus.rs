@@ -360,6 +360,14 @@ impl AppBus {
         self.downlink_unsent_bytes
     }
 
+    /// The bytes of the downlink queue not yet sent, counted message by message.
+    fn count_unsent_bytes(&self) -> u64 {
+        self.downlink
+            .values()
+            .map(|m| (m.data.len() - m.sent) as u64)
+            .sum()
+    }
+
     /// Sends up to `max_bytes` from the downlink queue (highest priority first, then first in,
     /// first out), updating each app's accounting and latching `ST_EV_DOWNLINK_DONE`.
     pub fn drain_downlink(&mut self, max_bytes: u64) -> DownlinkProgress {
@@ -406,11 +414,7 @@ impl AppBus {
     /// Drops every queued downlink message of `slot` (app removed).
     pub(crate) fn drop_downlink_of(&mut self, slot: usize) {
         self.downlink.retain(|_, m| m.slot != slot);
-        self.downlink_unsent_bytes = self
-            .downlink
-            .values()
-            .map(|m| (m.data.len() - m.sent) as u64)
-            .sum();
+        self.downlink_unsent_bytes = self.count_unsent_bytes();
         self.isl_out.retain(|_, (s, _)| *s != slot);
     }
 
@@ -499,14 +503,6 @@ mod tests {
         )
     }
 
-    /// The bytes still queued, counted from the queue itself.
-    fn recount(bus: &AppBus) -> u64 {
-        bus.downlink
-            .values()
-            .map(|m| (m.data.len() - m.sent) as u64)
-            .sum()
-    }
-
     #[test]
     fn regress_downlink_queued_bytes_follow_queue_drain_and_removal() {
         let mut bus = AppBus::new("sat", 1 << 20);
@@ -522,13 +518,13 @@ mod tests {
         assert_eq!(sent.bytes_sent, 450);
         assert_eq!(sent.completed.len(), 1);
         assert_eq!(bus.downlink_queued_bytes(), 1050);
-        assert_eq!(bus.downlink_queued_bytes(), recount(&bus));
+        assert_eq!(bus.downlink_queued_bytes(), bus.count_unsent_bytes());
 
         // Removing a drops its partly sent and its waiting message.
         bus.queue_downlink(b, 1, 3, vec![0; 70]);
         bus.drop_downlink_of(a);
         assert_eq!(bus.downlink_queued_bytes(), 70);
-        assert_eq!(bus.downlink_queued_bytes(), recount(&bus));
+        assert_eq!(bus.downlink_queued_bytes(), bus.count_unsent_bytes());
         bus.drain_downlink(1 << 20);
         assert_eq!(bus.downlink_queued_bytes(), 0);
     }

@@ -25,8 +25,8 @@ use hardware_models::satellite::{Antenna, SatelliteInputs, SatelliteOutputs};
 use hifitime::{Duration, Epoch};
 use nalgebra::{UnitQuaternion, Vector3};
 use orbit::{
-    EarthOrientation, EarthRotation, Geodetic, Station, StationFrame, geodetic_to_itrf,
-    illumination, itrf_to_geodetic,
+    EarthOrientation, EarthRotation, Geodetic, Station, StationFrame, illumination,
+    itrf_to_geodetic,
 };
 
 use super::area::Area;
@@ -161,7 +161,7 @@ impl Satellite {
         orbit: &OrbitAtStart,
         events: &mut Vec<SimEvent>,
     ) -> GroundContact {
-        let mut best: Option<(f64, &Station, f64)> = None;
+        let mut best: Option<(f64, &Station, &StationFrame, f64)> = None;
         let stations = env.stations.iter().zip(env.station_frames);
         let in_service = stations.zip(env.station_available).filter(|(_, up)| **up);
         for ((st, frame), _) in in_service {
@@ -171,16 +171,15 @@ impl Satellite {
             }
             let elevation_rad = frame.elevation_rad(&orbit.pos_itrf_km);
             if elevation_rad >= st.min_elevation_rad
-                && best.is_none_or(|(el, _, _)| elevation_rad > el)
+                && best.is_none_or(|(el, ..)| elevation_rad > el)
             {
-                best = Some((elevation_rad, st, frame.range_km(&orbit.pos_itrf_km)));
+                let range_km = frame.range_km(&orbit.pos_itrf_km);
+                best = Some((elevation_rad, st, frame, range_km));
             }
         }
         let (mut downlink_bps, mut uplink_bps) = (0.0, 0.0);
-        if let Some((el, st, range_km)) = best {
-            let (site_eci, _) = env
-                .earth
-                .teme_from_itrf(&geodetic_to_itrf(&st.location), &Vector3::zeros());
+        if let Some((el, _, frame, range_km)) = best {
+            let site_eci = env.earth.teme_position_from_itrf(frame.site_itrf_km());
             let line_of_sight = site_eci - orbit.pos_eci_km;
             let off = self
                 .hw
@@ -200,7 +199,7 @@ impl Satellite {
                 uplink_bps = self.hw.uplink.evaluate(&g(0.0, off)).rate_bps.max(0.0);
             }
         }
-        let station = best.map(|(_, s, _)| s.name.clone());
+        let station = best.map(|(_, s, ..)| s.name.clone());
         if station != self.contact {
             if let Some(old) = self.contact.take() {
                 events.push(self.event(env.t, SimEventKind::ContactEnd { station: old }));

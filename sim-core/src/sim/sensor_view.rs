@@ -92,7 +92,9 @@ pub(crate) fn sensor_snapshot_into(v: &SensorView<'_>, s: &mut StateSnapshot) {
         s.valid |= VALID_THERMAL;
     }
     let nodes = v.thermal_nodes.iter().zip(&readings.temps_k);
-    let count = nodes.clone().take(STATE_V1_TEMPERATURES).count();
+    let count = (v.thermal_nodes.len())
+        .min(readings.temps_k.len())
+        .min(STATE_V1_TEMPERATURES);
     let celsius = |t: &Option<f64>| t.map_or(0.0, |k| k - 273.15);
     // A satellite's thermal nodes never change: the names are written the first time only
     // (comparing them every step read six cold strings per satellite).
