@@ -144,14 +144,16 @@ pub fn run(args: Args) -> CliResult {
     let progress = show.then(|| Progress::new(&scenario));
     let started_utc = orbit::format_utc(hifitime::Epoch::now().unwrap_or(scenario.start));
     let wall = Instant::now();
-    let mut steps = 0u64;
+    let block = run.block_steps();
+    let mut steps_since_update = 0;
     while !run.done() {
-        run.step(&mut writer)
+        steps_since_update += run
+            .advance(block, &mut writer)
             .map_err(|e| output_error(&scenarios::diag::error_chain(&e)))?;
-        steps += 1;
         if let Some(p) = &progress
-            && steps.is_multiple_of(256)
+            && steps_since_update >= 256
         {
+            steps_since_update = 0;
             p.update(&run, wall.elapsed().as_secs_f64());
         }
     }

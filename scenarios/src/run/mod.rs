@@ -349,24 +349,73 @@ impl<'s> Run<'s> {
 
     /// One step: commands and faults due, the simulation's step, its records.
     pub fn step(&mut self, sink: &mut dyn Sink) -> Result<(), RunError> {
+        self.advance(1, sink).map(|_| ())
+    }
+
+    /// Up to `max_steps` steps (at least one): the commands and faults due now, then as many
+    /// steps as can be taken before the next command, fault or outage end and the run's end,
+    /// with the satellites running them apart when nothing crosses between them
+    /// ([`Simulation::step_apart`]), then their records in step order. Writes exactly what as
+    /// many [`Self::step`]s write. Returns the steps taken.
+    pub fn advance(&mut self, max_steps: usize, sink: &mut dyn Sink) -> Result<usize, RunError> {
         let t = self.sim.time();
         self.apply_commands(t);
         self.apply_faults(t);
-        let write_telemetry = self.steps.is_multiple_of(self.every);
-        let report = self.sim.step();
-        self.steps += 1;
-        self.record(&report, write_telemetry, sink)?;
-        // everything the simulation can still produce is at or after the new time
-        let now = self.sim.time();
-        let (geometry, reorder) = (&mut self.geometry, &mut self.reorder);
-        geometry.until(now, |e| reorder.push(e));
-        self.flush(Some(now), sink)
+        let steps = self.steps_before_due(t, max_steps);
+        let reports = if steps > 1 {
+            self.sim.step_apart(steps)
+        } else {
+            vec![self.sim.step()]
+        };
+        let taken = reports.len();
+        let mut now = t;
+        for report in reports {
+            let write_telemetry = self.steps.is_multiple_of(self.every);
+            self.steps += 1;
+            self.record(&report, write_telemetry, sink)?;
+            // everything the simulation can still produce is at or after the step's end
+            now += self.scenario.step;
+            let (geometry, reorder) = (&mut self.geometry, &mut self.reorder);
+            geometry.until(now, |e| reorder.push(e));
+            self.flush(Some(now), sink)?;
+        }
+        Ok(taken)
+    }
+
+    /// Steps a block may take from `t` (1 ≤ n ≤ `max_steps`): the steps after the first must
+    /// start before the next command, fault and outage end (applied at the start of the step
+    /// they fall in) and before the run's end.
+    fn steps_before_due(&self, t: Epoch, max_steps: usize) -> usize {
+        let command = self.scenario.commands.get(self.next_command).map(|c| c.at);
+        let fault = self.faults.get(self.next_fault).map(|f| f.time);
+        let outage_end = self.outages.iter().map(|(_, until)| *until).min();
+        let due = [command, fault, outage_end]
+            .into_iter()
+            .flatten()
+            .fold(
+                self.end,
+                |a, b| if orbit::epoch_before(b, a) { b } else { a },
+            );
+        let mut steps = 1;
+        let mut next = t + self.scenario.step;
+        while steps < max_steps && orbit::epoch_before(next, due) {
+            steps += 1;
+            next += self.scenario.step;
+        }
+        steps
+    }
+
+    /// Steps a block takes at most ([`Self::advance`]): ~4,096 satellite-steps, at most 64
+    /// steps (the steps' reports are held until the block ends).
+    pub fn block_steps(&self) -> usize {
+        (4096 / self.names.len().max(1)).clamp(1, 64)
     }
 
     /// Runs the remaining steps.
     pub fn run_to_end(&mut self, sink: &mut dyn Sink) -> Result<(), RunError> {
+        let block = self.block_steps();
         while !self.done() {
-            self.step(sink)?;
+            self.advance(block, sink)?;
         }
         Ok(())
     }
@@ -482,14 +531,22 @@ impl<'s> Run<'s> {
         sink: &mut dyn Sink,
     ) -> Result<(), RunError> {
         let dt = self.scenario.step;
+        let mut next = 0;
         for row in &report.telemetry {
-            let Some(&i) = self.index_of.get(&row.satellite) else {
-                continue;
+            // rows come in satellite order: the next name is the one expected
+            let i = if self.names.get(next) == Some(&row.satellite) {
+                next
+            } else {
+                match self.index_of.get(&row.satellite) {
+                    Some(&i) => i,
+                    None => continue,
+                }
             };
+            next = i + 1;
             for (k, slot) in self.temps_c.iter_mut().enumerate() {
-                *slot = self.node_index[i][k].map_or(f64::NAN, |n| {
-                    self.sim.satellites()[i].hardware().thermal.temps_k()[n] - 273.15
-                });
+                *slot = self.node_index[i][k]
+                    .and_then(|n| row.node_temps_k.get(n))
+                    .map_or(f64::NAN, |temp_k| temp_k - 273.15);
             }
             let (pos_teme_km, vel_teme_km_s, pos_itrf_km) = if write {
                 self.state_at(i, row.time)

@@ -222,6 +222,12 @@ impl OnboardComputer {
         lock(&self.bus).downlink_queued_bytes()
     }
 
+    /// Whether an installed app, running or not, can send over the ISL
+    /// ([`AppImage::sends_isl`]).
+    pub fn may_send_isl(&self) -> bool {
+        self.apps.iter().any(|a| a.image.sends_isl())
+    }
+
     /// Takes the ISL messages sent since the last call.
     pub fn take_isl_outbox(&self) -> Vec<IslMessage> {
         lock(&self.bus).take_isl_outbox()

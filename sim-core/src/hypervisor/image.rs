@@ -169,6 +169,16 @@ impl AppImage {
         self.inner.hash
     }
 
+    /// Whether the app can send inter-satellite messages: it imports the ABI's `isl_send`
+    /// (the only way a guest puts anything on the ISL).
+    pub fn sends_isl(&self) -> bool {
+        self.inner
+            .inspection
+            .imports
+            .iter()
+            .any(|i| i.name == "isl_send" && i.module.starts_with("skytwin"))
+    }
+
     /// Whether two handles refer to the same compiled image.
     pub fn same_as(&self, other: &AppImage) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)

@@ -49,6 +49,9 @@ pub struct TelemetryRow {
     pub downlink_bytes: u64,
     /// Bytes waiting in the downlink queue after the step.
     pub downlink_queued_bytes: u64,
+    /// Every thermal node's temperature at the end of the step, K, in the hardware template's
+    /// node order.
+    pub node_temps_k: Vec<f64>,
 }
 
 /// Something that happened in the simulation.
@@ -166,4 +169,15 @@ pub struct StepReport {
     pub logs: Vec<(String, LogLine)>,
     /// Downlink messages that reached the ground: (satellite, message).
     pub delivered: Vec<(String, DeliveredMessage)>,
+}
+
+impl StepReport {
+    /// An empty report of the step starting at `t`, with room for a row per satellite.
+    pub(crate) fn starting(t: Epoch, satellites: usize) -> Self {
+        Self {
+            time: Some(t),
+            telemetry: Vec::with_capacity(satellites),
+            ..Self::default()
+        }
+    }
 }

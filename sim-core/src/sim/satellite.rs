@@ -317,6 +317,21 @@ impl Satellite {
         (mode, requested.abi_mode())
     }
 
+    /// Whether nothing of this satellite can cross to another one in the coming steps: its
+    /// ISL queue is empty, its ISL terminal is switched off, and no app installed or being
+    /// uploaded can send over the ISL. Then the exchange at a step boundary has nothing to do
+    /// for it.
+    pub(super) fn keeps_to_itself(&self) -> bool {
+        let uploads_isl = self
+            .uplink
+            .iter()
+            .any(|t| matches!(&t.kind, TransferKind::Upload { image, .. } if image.sends_isl()));
+        self.isl_tx.is_empty()
+            && !self.isl_load.is_some_and(|id| self.hw.power.is_load_on(id))
+            && !self.computer.may_send_isl()
+            && !uploads_isl
+    }
+
     /// Whether a device's power load is not shed (load shedding, safe mode); devices without a
     /// load are always available.
     pub(super) fn load_available(&self, id: Option<LoadId>) -> bool {

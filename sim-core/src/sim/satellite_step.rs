@@ -443,6 +443,7 @@ impl Satellite {
             downlink_rate_bps: contact.downlink_bps,
             downlink_bytes: if in_contact { downlink_bytes } else { 0 },
             downlink_queued_bytes: self.computer.downlink_queued_bytes(),
+            node_temps_k: temps_k.to_vec(),
         }
     }
 

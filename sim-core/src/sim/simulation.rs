@@ -337,10 +337,7 @@ impl Simulation {
         let t = self.time;
         let t_end = t + self.config.step;
         let locals = self.step_satellites();
-        let mut report = StepReport {
-            time: Some(t),
-            ..StepReport::default()
-        };
+        let mut report = StepReport::starting(t, self.satellites.len());
         for (sat, local) in self.satellites.iter().zip(locals) {
             merge_local_step(&mut report, sat.name(), local, t_end);
         }
@@ -363,45 +360,82 @@ impl Simulation {
         self.peers_stale = false;
     }
 
+    /// Whether the satellites can run several steps each on their own
+    /// ([`Self::step_apart`]): nothing is in flight between them, and no satellite has
+    /// anything queued for the ISL, its ISL terminal on, or an app (installed or being
+    /// uploaded) that can send over it. Then the exchanges at the step boundaries have nothing
+    /// to do until a command changes that.
+    pub fn can_step_apart(&self) -> bool {
+        self.in_flight.is_empty() && self.satellites.iter().all(Satellite::keeps_to_itself)
+    }
+
+    /// Advances by `steps` steps (at least one) and returns their reports. When
+    /// [`Self::can_step_apart`], each satellite runs all of them at once on a worker thread
+    /// (its state stays in that core's cache, and the workers meet once, not at every step);
+    /// otherwise the steps are taken one by one. Either way the reports, and the state after
+    /// them, are those of as many [`Self::step`]s: the boundaries' exchanges still run, in
+    /// order, and find nothing to do.
+    pub fn step_apart(&mut self, steps: usize) -> Vec<StepReport> {
+        if steps <= 1 || !self.can_step_apart() {
+            return (0..steps.max(1)).map(|_| self.step()).collect();
+        }
+        self.share_peers();
+        let mut times = Vec::with_capacity(steps);
+        let mut t = self.time;
+        for _ in 0..steps {
+            times.push(t);
+            t += self.config.step;
+        }
+        let envs: Vec<StepEnv<'_>> = times
+            .iter()
+            .map(|&t| {
+                step_env(
+                    t,
+                    self.config.step,
+                    &self.eop,
+                    &self.stations,
+                    &self.station_frames,
+                    &self.station_available,
+                    &self.areas,
+                )
+            })
+            .collect();
+        let per_satellite = on_workers(self.pool.as_ref(), &mut self.satellites, |s| {
+            envs.iter().map(|env| s.step_local(env)).collect::<Vec<_>>()
+        });
+        drop(envs);
+        let mut locals: Vec<_> = per_satellite.into_iter().map(Vec::into_iter).collect();
+        let mut reports = Vec::with_capacity(steps);
+        for t in times {
+            let t_end = t + self.config.step;
+            let mut report = StepReport::starting(t, self.satellites.len());
+            for (sat, local) in self.satellites.iter().zip(&mut locals) {
+                let local = local.next().unwrap_or_default();
+                merge_local_step(&mut report, sat.name(), local, t_end);
+            }
+            self.exchange_isl(t_end, &mut report);
+            debug_assert!(self.in_flight.is_empty() && self.isl_links.is_empty());
+            self.time = t_end;
+            reports.push(report);
+        }
+        reports
+    }
+
     /// Runs every satellite's own step ([`Satellite::step_local`]) on the worker threads; the
     /// results come back in satellite order.
     fn step_satellites(&mut self) -> Vec<LocalStep> {
-        let t = self.time;
-        let sun = sun_position_teme_km(t);
-        let earth = EarthRotation::at(t, &self.eop);
-        let sun_itrf = earth.itrf_position_from_teme(&sun);
-        let env = StepEnv {
-            t,
-            dt: self.config.step,
-            sun_pos_eci_km: sun,
-            sun_lon_rad: sun_itrf.y.atan2(sun_itrf.x),
-            earth,
-            stations: &self.stations,
-            station_frames: &self.station_frames,
-            station_available: &self.station_available,
-            areas: &self.areas,
-            eop: &self.eop,
-        };
-        let sats = &mut self.satellites;
-        // one worker (or one satellite): step on this thread, without waking a pool twice a step
-        let one_thread = self
-            .pool
-            .as_ref()
-            .is_some_and(|p| p.current_num_threads() == 1);
-        if one_thread || sats.len() <= 1 {
-            return sats.iter_mut().map(|s| s.step_local(&env)).collect();
-        }
-        match &self.pool {
-            Some(pool) => pool.install(|| {
-                sats.par_iter_mut()
-                    .map(|s| s.step_local(&env))
-                    .collect::<Vec<_>>()
-            }),
-            None => sats
-                .par_iter_mut()
-                .map(|s| s.step_local(&env))
-                .collect::<Vec<_>>(),
-        }
+        let env = step_env(
+            self.time,
+            self.config.step,
+            &self.eop,
+            &self.stations,
+            &self.station_frames,
+            &self.station_available,
+            &self.areas,
+        );
+        on_workers(self.pool.as_ref(), &mut self.satellites, |s| {
+            s.step_local(&env)
+        })
     }
 
     /// Runs until `end` (whole steps); returns the reports.
@@ -411,6 +445,53 @@ impl Simulation {
             out.push(self.step());
         }
         out
+    }
+}
+
+/// The shared environment of the step starting at `t`: the Sun, the Earth's rotation and the
+/// ground segment.
+fn step_env<'a>(
+    t: Epoch,
+    dt: Duration,
+    eop: &'a EarthOrientation,
+    stations: &'a [Station],
+    station_frames: &'a [StationFrame],
+    station_available: &'a [bool],
+    areas: &'a [Area],
+) -> StepEnv<'a> {
+    let sun = sun_position_teme_km(t);
+    let earth = EarthRotation::at(t, eop);
+    let sun_itrf = earth.itrf_position_from_teme(&sun);
+    StepEnv {
+        t,
+        dt,
+        sun_pos_eci_km: sun,
+        sun_lon_rad: sun_itrf.y.atan2(sun_itrf.x),
+        earth,
+        stations,
+        station_frames,
+        station_available,
+        areas,
+        eop,
+    }
+}
+
+/// `work` on every satellite, on the pool's worker threads (rayon's global pool without
+/// one), or on this thread when there is one worker or one satellite (not waking a pool for
+/// nothing); the results in satellite order.
+fn on_workers<R: Send>(
+    pool: Option<&rayon::ThreadPool>,
+    sats: &mut [Satellite],
+    work: impl Fn(&mut Satellite) -> R + Sync + Send,
+) -> Vec<R> {
+    let one_thread = pool.is_some_and(|p| p.current_num_threads() == 1);
+    if one_thread || sats.len() <= 1 {
+        return sats.iter_mut().map(work).collect();
+    }
+    let mut par = || sats.par_iter_mut().map(&work).collect::<Vec<_>>();
+    match pool {
+        Some(pool) => pool.install(par),
+        None => par(),
     }
 }
 

@@ -566,6 +566,83 @@ fn regress_simulation_is_identical_on_1_and_3_threads() {
     assert_eq!(one, fleet_run(3));
 }
 
+/// Three 6U satellites 1° apart, each running beacon, hello and a compute kernel: apps that
+/// never use the ISL.
+fn isolated_fleet(hv: &Hypervisor, threads: usize) -> Simulation {
+    let mut cfg = SimulationConfig::new(start());
+    cfg.seed = 5;
+    cfg.threads = Some(threads);
+    let mut sim = Simulation::new(hv, cfg).unwrap();
+    for s in stations() {
+        sim.add_station(s);
+    }
+    let noaa = elements("NOAA 19");
+    for (k, name) in ["A", "B", "C"].iter().enumerate() {
+        sim.add_satellite(
+            name,
+            &shifted(&noaa, k as f64),
+            HardwareTemplate::builtin("cubesat-6u").unwrap(),
+        )
+        .unwrap();
+        for (image, app) in [
+            (app_image("beacon.wasm"), "beacon"),
+            (app_image("hello.wasm"), "hello"),
+            (fixture("compute.wat"), "kernel"),
+        ] {
+            sim.install_app(name, &hv.load_image(&image).unwrap(), AppConfig::new(app))
+                .unwrap();
+        }
+    }
+    sim
+}
+
+#[test]
+fn regress_steps_apart_equal_steps_one_by_one() {
+    let hv = hv();
+    for threads in [1, 2] {
+        let (mut one, mut apart) = (isolated_fleet(&hv, threads), isolated_fleet(&hv, threads));
+        assert!(apart.can_step_apart());
+        let singles: Vec<StepReport> = (0..1200).map(|_| one.step()).collect();
+        let blocks: Vec<StepReport> = (0..30).flat_map(|_| apart.step_apart(40)).collect();
+        assert_eq!(blocks.len(), 1200);
+        assert!(
+            events(&singles)
+                .iter()
+                .any(|e| e.to_string().contains("Downlinked"))
+        );
+        assert_eq!(format!("{singles:?}"), format!("{blocks:?}"));
+        assert_eq!(one.time(), apart.time());
+        // the state after the blocks is the state after the single steps
+        assert_eq!(format!("{:?}", one.step()), format!("{:?}", apart.step()));
+    }
+}
+
+#[test]
+fn regress_an_app_that_can_use_the_isl_keeps_the_steps_together() {
+    let hv = hv();
+    let relay = hv.load_image(&app_image("relay.wasm")).unwrap();
+    // installed
+    let mut sim = isolated_fleet(&hv, 2);
+    sim.install_app("B", &relay, AppConfig::new("relay"))
+        .unwrap();
+    assert!(!sim.can_step_apart());
+    // on its way up
+    let mut sim = isolated_fleet(&hv, 2);
+    sim.upload_app("C", &relay, AppConfig::new("relay"), false)
+        .unwrap();
+    assert!(!sim.can_step_apart());
+    // an app migrating over the ISL
+    let mut sim = isolated_fleet(&hv, 2);
+    sim.migrate_app("A", "hello", "B").unwrap();
+    assert!(!sim.can_step_apart());
+    // then the steps are taken one by one, as `step` takes them
+    let mut single = isolated_fleet(&hv, 2);
+    single.migrate_app("A", "hello", "B").unwrap();
+    let together = sim.step_apart(30);
+    let singles: Vec<StepReport> = (0..30).map(|_| single.step()).collect();
+    assert_eq!(format!("{together:?}"), format!("{singles:?}"));
+}
+
 /// The first time within 6 h after `from` when the Sun stands more than 20° above the horizon
 /// at NOAA 19's sub-satellite point: (time, latitude, longitude) of that point.
 fn daylight_point(from: Epoch) -> (Epoch, f64, f64) {
