@@ -148,7 +148,7 @@ pub fn run(args: Args) -> CliResult {
     let mut steps_since_update = 0;
     while !run.done() {
         steps_since_update += run
-            .advance(block, &mut writer)
+            .advance_overlapped(block, &mut writer)
             .map_err(|e| output_error(&scenarios::diag::error_chain(&e)))?;
         if let Some(p) = &progress
             && steps_since_update >= 256

@@ -6,7 +6,6 @@
 //! at or after it. Seeded fault rates are Poisson processes drawn from the run seed, one
 //! ChaCha stream per fault, so they do not depend on threads or on the other faults.
 
-use std::collections::HashMap;
 use std::io;
 
 use hifitime::Epoch;
@@ -14,13 +13,15 @@ use nalgebra::Vector3;
 use orbit::Propagator;
 use sim_core::{Hypervisor, SimError, Simulation, SimulationConfig, StepReport, TelemetryRow};
 
-use crate::assertions::{Column, Counter, Evaluator, Outcome, Quantity, Sample};
-use crate::events::{EventRecord, Reorder, log_event, sim_event};
+use crate::assertions::{Column, Counter, Evaluator, Outcome};
+use crate::events::{EventRecord, Reorder};
 use crate::geometry::GeometryEvents;
 use crate::model::Scenario;
 
+mod record;
 mod timeline;
 
+use record::Recorder;
 use timeline::{FaultAt, fault_times};
 
 /// Options of a run that are not in the scenario.
@@ -162,22 +163,20 @@ pub struct Run<'s> {
     sim: Simulation,
     seed: u64,
     names: Vec<String>,
-    index_of: HashMap<String, usize>,
     next_command: usize,
     faults: Vec<FaultAt>,
     next_fault: usize,
     outages: Vec<(usize, Epoch)>,
-    geometry: GeometryEvents,
-    propagators: Vec<Propagator>,
-    reorder: Reorder,
-    evaluator: Evaluator,
-    totals: Vec<SatelliteTotals>,
-    node_names: Vec<String>,
-    node_index: Vec<Vec<Option<usize>>>,
-    temps_c: Vec<f64>,
+    /// Steps simulated.
     steps: u64,
-    every: u64,
     end: Epoch,
+    /// What is kept of the steps' reports.
+    rec: Recorder<'s>,
+    /// Reports of the last block, not recorded yet ([`Self::advance_overlapped`]).
+    pending: Vec<StepReport>,
+    /// Events of commands and faults applied while `pending` waits: they go to the records
+    /// after the pending steps', as they would have without the overlap.
+    held: Option<Vec<EventRecord>>,
 }
 
 impl std::fmt::Debug for Run<'_> {
@@ -265,13 +264,15 @@ impl<'s> Run<'s> {
             scenario.start,
             scenario.end(),
         );
-        Ok(Self {
+        let rec = Recorder {
+            scenario,
             index_of: names
                 .iter()
                 .cloned()
                 .enumerate()
                 .map(|(i, n)| (n, i))
                 .collect(),
+            names: names.clone(),
             totals: vec![
                 SatelliteTotals {
                     min_battery_soc: f64::INFINITY,
@@ -279,11 +280,6 @@ impl<'s> Run<'s> {
                 };
                 names.len()
             ],
-            names,
-            next_command: 0,
-            faults: fault_times(scenario, seed),
-            next_fault: 0,
-            outages: Vec::new(),
             geometry,
             propagators,
             reorder: Reorder::default(),
@@ -293,10 +289,21 @@ impl<'s> Run<'s> {
             node_index,
             steps: 0,
             every,
+        };
+        Ok(Self {
+            names,
+            next_command: 0,
+            faults: fault_times(scenario, seed),
+            next_fault: 0,
+            outages: Vec::new(),
+            steps: 0,
             end: scenario.end(),
             seed,
             sim,
             scenario,
+            rec,
+            pending: Vec::new(),
+            held: None,
         })
     }
 
@@ -314,7 +321,7 @@ impl<'s> Run<'s> {
 
     /// The assertions' outcomes so far (a viewer shows them while the run goes on).
     pub fn outcomes_so_far(&self) -> Vec<Outcome> {
-        self.evaluator.outcomes(&self.names)
+        self.rec.evaluator.outcomes(&self.names)
     }
 
     /// The scenario being run.
@@ -344,7 +351,7 @@ impl<'s> Run<'s> {
 
     /// The scenario's thermal node names (the `temp_<node>_c` columns).
     pub fn node_names(&self) -> &[String] {
-        &self.node_names
+        &self.rec.node_names
     }
 
     /// One step: commands and faults due, the simulation's step, its records.
@@ -358,28 +365,54 @@ impl<'s> Run<'s> {
     /// ([`Simulation::step_apart`]), then their records in step order. Writes exactly what as
     /// many [`Self::step`]s write. Returns the steps taken.
     pub fn advance(&mut self, max_steps: usize, sink: &mut dyn Sink) -> Result<usize, RunError> {
+        self.record_pending(sink)?;
+        let steps = self.apply_due_and_count(max_steps);
+        let reports = self.sim.step_apart(steps);
+        self.steps += reports.len() as u64;
+        let taken = reports.len();
+        self.rec.record_block(reports, sink)?;
+        Ok(taken)
+    }
+
+    /// As [`Self::advance`], but the block's records are made while the next block is
+    /// simulated (on the simulation's worker threads, beside the satellites), so the records
+    /// of the last block wait until the next call, [`Self::finish`] or [`Self::step`]. The
+    /// records and their order are those of [`Self::advance`]: the commands' and faults'
+    /// events of the next block are held until the pending steps are recorded.
+    pub fn advance_overlapped(
+        &mut self,
+        max_steps: usize,
+        sink: &mut (dyn Sink + Send),
+    ) -> Result<usize, RunError> {
+        self.held = (!self.pending.is_empty()).then(Vec::new);
+        let steps = self.apply_due_and_count(max_steps);
+        let pending = std::mem::take(&mut self.pending);
+        let rec = &mut self.rec;
+        let (reports, recorded) = self
+            .sim
+            .step_apart_beside(steps, || rec.record_block(pending, sink));
+        recorded?;
+        for e in self.held.take().unwrap_or_default() {
+            self.rec.reorder.push(e);
+        }
+        self.steps += reports.len() as u64;
+        let taken = reports.len();
+        self.pending = reports;
+        Ok(taken)
+    }
+
+    /// Records the steps left by [`Self::advance_overlapped`].
+    fn record_pending(&mut self, sink: &mut dyn Sink) -> Result<(), RunError> {
+        let pending = std::mem::take(&mut self.pending);
+        self.rec.record_block(pending, sink)
+    }
+
+    /// Applies the commands and faults due now; returns the steps a block may take from now.
+    fn apply_due_and_count(&mut self, max_steps: usize) -> usize {
         let t = self.sim.time();
         self.apply_commands(t);
         self.apply_faults(t);
-        let steps = self.steps_before_due(t, max_steps);
-        let reports = if steps > 1 {
-            self.sim.step_apart(steps)
-        } else {
-            vec![self.sim.step()]
-        };
-        let taken = reports.len();
-        let mut now = t;
-        for report in reports {
-            let write_telemetry = self.steps.is_multiple_of(self.every);
-            self.steps += 1;
-            self.record(&report, write_telemetry, sink)?;
-            // everything the simulation can still produce is at or after the step's end
-            now += self.scenario.step;
-            let (geometry, reorder) = (&mut self.geometry, &mut self.reorder);
-            geometry.until(now, |e| reorder.push(e));
-            self.flush(Some(now), sink)?;
-        }
-        Ok(taken)
+        self.steps_before_due(t, max_steps)
     }
 
     /// Steps a block may take from `t` (1 ≤ n ≤ `max_steps`): the steps after the first must
@@ -412,24 +445,26 @@ impl<'s> Run<'s> {
     }
 
     /// Runs the remaining steps.
-    pub fn run_to_end(&mut self, sink: &mut dyn Sink) -> Result<(), RunError> {
+    pub fn run_to_end(&mut self, sink: &mut (dyn Sink + Send)) -> Result<(), RunError> {
         let block = self.block_steps();
         while !self.done() {
-            self.advance(block, sink)?;
+            self.advance_overlapped(block, sink)?;
         }
         Ok(())
     }
 
     /// Ends the run: the remaining events, the assertions' outcomes and the totals.
     pub fn finish(mut self, sink: &mut dyn Sink) -> Result<RunResult, RunError> {
-        let (geometry, reorder) = (&mut self.geometry, &mut self.reorder);
+        self.record_pending(sink)?;
+        let rec = &mut self.rec;
+        let (geometry, reorder) = (&mut rec.geometry, &mut rec.reorder);
         geometry.rest(|e| reorder.push(e));
-        self.flush(None, sink)?;
+        rec.flush(None, sink)?;
         for (i, sat) in self.sim.satellites().iter().enumerate() {
-            let t = &mut self.totals[i];
+            let t = &mut rec.totals[i];
             t.final_battery_soc = sat.hardware().power.soc();
             t.images_captured = sat.images_captured();
-            self.evaluator
+            rec.evaluator
                 .add_total(i, None, Counter::ImagesCaptured, t.images_captured as f64);
             t.computer_energy_wh = sat.computer_energy_j() / 3600.0;
             if !t.min_battery_soc.is_finite() {
@@ -438,7 +473,7 @@ impl<'s> Run<'s> {
             let obc = sat.computer();
             for id in obc.app_ids() {
                 if let Some(st) = obc.app_status(id) {
-                    self.evaluator.add_total(
+                    rec.evaluator.add_total(
                         i,
                         Some(&st.name),
                         Counter::Instructions,
@@ -451,186 +486,17 @@ impl<'s> Run<'s> {
             seed: self.seed,
             steps: self.steps,
             simulated_s: (self.sim.time() - self.scenario.start).to_seconds(),
-            outcomes: self.evaluator.outcomes(&self.names),
-            totals: self.totals,
+            outcomes: rec.evaluator.outcomes(&self.names),
+            totals: std::mem::take(&mut rec.totals),
         })
     }
 
+    /// An event of a command or fault: to the records, or held while steps wait to be
+    /// recorded.
     fn emit(&mut self, e: EventRecord) {
-        self.reorder.push(e);
-    }
-
-    fn flush(&mut self, before: Option<Epoch>, sink: &mut dyn Sink) -> Result<(), RunError> {
-        let mut out = Vec::new();
-        self.reorder.release(before, |e| out.push(e));
-        for e in out {
-            self.count(&e);
-            sink.event(&e).map_err(RunError::Output)?;
-        }
-        Ok(())
-    }
-
-    /// Feeds an event to the assertions and the totals.
-    fn count(&mut self, e: &EventRecord) {
-        self.evaluator.event(
-            e.time,
-            e.satellite,
-            e.kind,
-            e.app.as_deref(),
-            e.station.as_deref(),
-        );
-        let Some(i) = e.satellite else { return };
-        let number = |name: &str| {
-            e.fields
-                .iter()
-                .find(|(k, _)| *k == name)
-                .and_then(|(_, v)| v.as_f64())
-        };
-        let flag = |name: &str| {
-            e.fields
-                .iter()
-                .any(|(k, v)| *k == name && v.as_bool() == Some(true))
-        };
-        let mut add = |c: Counter, x: f64| {
-            self.evaluator.add_total(i, None, c, x);
-            if let Some(app) = &e.app {
-                self.evaluator.add_total(i, Some(app), c, x);
-            }
-        };
-        let t = &mut self.totals[i];
-        match e.kind {
-            "downlinked" => {
-                let b = number("bytes").unwrap_or(0.0);
-                t.downlinked_bytes += b as u64;
-                add(Counter::DownlinkedBytes, b);
-            }
-            "isl_delivered" if flag("delivered") => {
-                t.isl_messages += 1;
-                add(Counter::IslMessages, 1.0);
-            }
-            "command_delivered" if flag("delivered") => {
-                t.commands_delivered += 1;
-                add(Counter::CommandsDelivered, 1.0);
-            }
-            "upload_complete" if flag("ok") => {
-                t.uploads += 1;
-                add(Counter::Uploads, 1.0);
-            }
-            "contact_start" => t.contacts += 1,
-            "app_fault" => t.app_faults += 1,
-            "safe_mode_entry" => t.safe_mode_entries += 1,
-            _ => {}
-        }
-    }
-
-    /// Telemetry and events of a step.
-    fn record(
-        &mut self,
-        report: &StepReport,
-        write: bool,
-        sink: &mut dyn Sink,
-    ) -> Result<(), RunError> {
-        let dt = self.scenario.step;
-        let mut next = 0;
-        for row in &report.telemetry {
-            // rows come in satellite order: the next name is the one expected
-            let i = if self.names.get(next) == Some(&row.satellite) {
-                next
-            } else {
-                match self.index_of.get(&row.satellite) {
-                    Some(&i) => i,
-                    None => continue,
-                }
-            };
-            next = i + 1;
-            for (k, slot) in self.temps_c.iter_mut().enumerate() {
-                *slot = self.node_index[i][k]
-                    .and_then(|n| row.node_temps_k.get(n))
-                    .map_or(f64::NAN, |temp_k| temp_k - 273.15);
-            }
-            let (pos_teme_km, vel_teme_km_s, pos_itrf_km) = if write {
-                self.state_at(i, row.time)
-            } else {
-                (Vector3::zeros(), Vector3::zeros(), Vector3::zeros())
-            };
-            let rec = TelemetryRecord {
-                satellite: i,
-                row,
-                temps_c: &self.temps_c,
-                pos_teme_km,
-                vel_teme_km_s,
-                pos_itrf_km,
-            };
-            let sample = NodeSample {
-                rec: &rec,
-                names: &self.node_names,
-            };
-            self.evaluator.sample(i, &sample, dt);
-            let t = &mut self.totals[i];
-            t.instructions += row.instructions;
-            t.min_battery_soc = t.min_battery_soc.min(row.battery_soc);
-            self.evaluator
-                .add_total(i, None, Counter::Instructions, row.instructions as f64);
-            if write {
-                sink.telemetry(&rec).map_err(RunError::Output)?;
-            }
-        }
-        for e in &report.events {
-            let Some(&i) = self.index_of.get(&e.satellite) else {
-                continue;
-            };
-            if let Some(r) = sim_event(i, e, &self.scenario.satellites[i].hardware) {
-                self.emit(r);
-            }
-        }
-        if self.scenario.output.log_lines || self.evaluator_counts_logs() {
-            for (sat, l) in &report.logs {
-                if let Some(&i) = self.index_of.get(sat) {
-                    self.emit(log_event(i, l));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn evaluator_counts_logs(&self) -> bool {
-        self.evaluator.assertions().iter().any(|a| {
-            matches!(&a.metric, crate::assertions::Metric::Count { kind, .. } | crate::assertions::Metric::First { kind, .. } if kind == "log")
-        })
-    }
-
-    /// TEME state and ITRF position of satellite `i` at `t`, from its own propagator.
-    fn state_at(&self, i: usize, t: Epoch) -> (Vector3<f64>, Vector3<f64>, Vector3<f64>) {
-        match self.propagators[i].state_at(t) {
-            Ok(s) => {
-                let (itrf, _) =
-                    orbit::teme_to_itrf(&s.pos_teme_km, &s.vel_teme_km_s, t, &self.scenario.eop);
-                (s.pos_teme_km, s.vel_teme_km_s, itrf)
-            }
-            Err(_) => (
-                Vector3::repeat(f64::NAN),
-                Vector3::repeat(f64::NAN),
-                Vector3::repeat(f64::NAN),
-            ),
-        }
-    }
-}
-
-/// A record with the scenario's node names, to look up `temp_<node>_c`.
-struct NodeSample<'a, 'r> {
-    rec: &'a TelemetryRecord<'r>,
-    names: &'a [String],
-}
-
-impl Sample for NodeSample<'_, '_> {
-    fn quantity(&self, q: &Quantity) -> f64 {
-        match q {
-            Quantity::Column(c) => column(self.rec.row, *c),
-            Quantity::TempC(node) => self
-                .names
-                .iter()
-                .position(|n| n == node)
-                .map_or(f64::NAN, |k| self.rec.temps_c[k]),
+        match &mut self.held {
+            Some(held) => held.push(e),
+            None => self.rec.reorder.push(e),
         }
     }
 }

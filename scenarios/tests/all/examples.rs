@@ -193,6 +193,70 @@ fn regress_blocks_of_steps_write_what_single_steps_write() {
     }
 }
 
+/// A command a second after every minute while a 6U downlinks its beacon through six
+/// stations: blocks end at each command, and during contacts a downlink completes at that
+/// instant. The
+/// command's event must come after the downlink's, as it does step by step.
+#[test]
+fn regress_blocks_keep_the_order_of_events_at_the_same_instant() {
+    let stations = [
+        ("Svalbard", 78.23, 15.41),
+        ("Kiruna", 67.86, 20.96),
+        ("Fairbanks", 64.98, -147.50),
+        ("Wallops", 37.94, -75.47),
+        ("Hartebeesthoek", -25.89, 27.69),
+        ("Santiago", -33.15, -70.67),
+    ];
+    let mut text = String::from(
+        "start = \"2018-01-20T06:00:00Z\"\nduration = \"3h\"\nstep = \"1s\"\n\n\
+         [[satellite]]\nname = \"sat\"\nelements = \"../../assets/elements/sample.tle\"\n\
+         object = \"33591\"\nhardware = \"cubesat-6u\"\n\n\
+         [[app]]\nimage = \"../../assets/apps/beacon.wasm\"\n\n",
+    );
+    for (name, lat, lon) in stations {
+        text.push_str(&format!(
+            "[[station]]\nname = \"{name}\"\nlat_deg = {lat}\nlon_deg = {lon}\n\n"
+        ));
+    }
+    // the beacon queues a packet at each whole minute, delivered at the end of that step
+    for minute in 1..180 {
+        let at_s = 60 * minute + 1;
+        text.push_str(&format!(
+            "[[command]]\nat = \"+{at_s}s\"\nsatellite = \"sat\"\naction = \"app_command\"\n\
+             app = \"beacon\"\ntext = \"ping\"\n\n"
+        ));
+    }
+    let s = crate::common::load(&text).unwrap_or_else(|e| panic!("{e}"));
+    let opts = RunOptions {
+        seed: None,
+        threads: Some(2),
+    };
+    let (a, b) = (
+        tempfile::tempdir().expect("a"),
+        tempfile::tempdir().expect("b"),
+    );
+    run_step_by_step(&s, a.path(), &opts);
+    run_into(&s, b.path(), &opts);
+    let events = |dir: &Path| std::fs::read_to_string(dir.join("events.jsonl")).expect("events");
+    let (ea, eb) = (events(a.path()), events(b.path()));
+    // the case the test is for: a command at the instant a downlink completes
+    let lines: Vec<&str> = ea.lines().collect();
+    let time = |l: &str| {
+        l.split("\"time_utc\":\"")
+            .nth(1)
+            .map(|r| r[..20].to_string())
+    };
+    assert!(
+        lines
+            .windows(2)
+            .any(|w| w[0].contains("\"kind\":\"downlinked\"")
+                && w[1].contains("\"kind\":\"command_queued\"")
+                && time(w[0]) == time(w[1])),
+        "no command at the instant of a downlink: the scenario does not test the order"
+    );
+    assert!(ea == eb, "events.jsonl differs between steps and blocks");
+}
+
 /// The telemetry rows of a run: time, satellite and the named columns.
 fn telemetry_column(dir: &Path, column: &str) -> Vec<(String, f64)> {
     let text = std::fs::read_to_string(dir.join("telemetry.csv")).expect("telemetry");

@@ -88,7 +88,7 @@ pub struct Simulation {
     pub(super) areas: Vec<Area>,
     pub(super) in_flight: Vec<InFlight>,
     pub(super) seq: u64,
-    pub(super) pool: Option<rayon::ThreadPool>,
+    pub(super) pool: Option<Arc<rayon::ThreadPool>>,
     /// Satellites were added since the computers last got the peer names: they get one
     /// shared set before the next step (not a copy per satellite at every addition, which
     /// made adding N satellites cost O(N²) names).
@@ -119,13 +119,13 @@ impl Simulation {
             return Err(SimError::BadStep);
         }
         let pool = match config.threads {
-            Some(n) => Some(
+            Some(n) => Some(Arc::new(
                 rayon::ThreadPoolBuilder::new()
                     .num_threads(n.max(1))
                     .stack_size(8 << 20)
                     .build()
                     .map_err(|source| SimError::Threads { source })?,
-            ),
+            )),
             None => None,
         };
         Ok(Self {
@@ -400,7 +400,7 @@ impl Simulation {
                 )
             })
             .collect();
-        let per_satellite = on_workers(self.pool.as_ref(), &mut self.satellites, |s| {
+        let per_satellite = on_workers(self.pool.as_deref(), &mut self.satellites, |s| {
             envs.iter().map(|env| s.step_local(env)).collect::<Vec<_>>()
         });
         drop(envs);
@@ -421,6 +421,30 @@ impl Simulation {
         reports
     }
 
+    /// [`Self::step_apart`] with `beside` running at the same time on the simulation's worker
+    /// threads (a worker free of satellites takes it; on one thread it runs first). `beside`
+    /// must not depend on the simulation: it is typically the records of the previous block.
+    pub fn step_apart_beside<R: Send>(
+        &mut self,
+        steps: usize,
+        beside: impl FnOnce() -> R + Send,
+    ) -> (Vec<StepReport>, R) {
+        let one_thread = self
+            .pool
+            .as_ref()
+            .map_or(rayon::current_num_threads() == 1, |p| {
+                p.current_num_threads() == 1
+            });
+        if one_thread {
+            let r = beside();
+            return (self.step_apart(steps), r);
+        }
+        match self.pool.clone() {
+            Some(pool) => pool.install(|| rayon::join(|| self.step_apart(steps), beside)),
+            None => rayon::join(|| self.step_apart(steps), beside),
+        }
+    }
+
     /// Runs every satellite's own step ([`Satellite::step_local`]) on the worker threads; the
     /// results come back in satellite order.
     fn step_satellites(&mut self) -> Vec<LocalStep> {
@@ -433,7 +457,7 @@ impl Simulation {
             &self.station_available,
             &self.areas,
         );
-        on_workers(self.pool.as_ref(), &mut self.satellites, |s| {
+        on_workers(self.pool.as_deref(), &mut self.satellites, |s| {
             s.step_local(&env)
         })
     }
@@ -488,7 +512,15 @@ fn on_workers<R: Send>(
     if one_thread || sats.len() <= 1 {
         return sats.iter_mut().map(work).collect();
     }
-    let mut par = || sats.par_iter_mut().map(&work).collect::<Vec<_>>();
+    // pieces of at most an eighth of the satellites, so a worker that comes late (or from
+    // other work) still finds some
+    let piece = sats.len().div_ceil(8).max(1);
+    let mut par = || {
+        sats.par_iter_mut()
+            .with_max_len(piece)
+            .map(&work)
+            .collect::<Vec<_>>()
+    };
     match pool {
         Some(pool) => pool.install(par),
         None => par(),
