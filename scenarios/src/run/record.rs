@@ -134,10 +134,10 @@ impl Recorder<'_> {
         let mut next = 0;
         for row in &report.telemetry {
             // rows come in satellite order: the next name is the one expected
-            let i = if self.names.get(next) == Some(&row.satellite) {
+            let i = if self.names.get(next).map(String::as_str) == Some(&*row.satellite) {
                 next
             } else {
-                match self.index_of.get(&row.satellite) {
+                match self.index_of.get(&*row.satellite) {
                     Some(&i) => i,
                     None => continue,
                 }

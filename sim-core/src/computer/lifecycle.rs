@@ -105,6 +105,7 @@ impl OnboardComputer {
             id,
             slot,
             name: config.name.clone(),
+            shared_name: config.name.as_str().into(),
             image: image.clone(),
             config,
             enabled: false,

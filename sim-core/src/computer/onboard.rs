@@ -59,6 +59,8 @@ pub(super) struct AppSlot {
     pub id: AppId,
     pub slot: usize,
     pub name: String,
+    /// The name again, shared by the step reports.
+    pub shared_name: Arc<str>,
     pub image: AppImage,
     pub config: AppConfig,
     pub enabled: bool,

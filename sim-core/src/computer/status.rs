@@ -1,6 +1,8 @@
 //! What the onboard computer reports: each app's state and counters, and what a step
 //! produced.
 
+use std::sync::Arc;
+
 use hifitime::{Duration, Epoch};
 
 use crate::bus::events::{AppId, ComputerEvent, FaultReason, LogLine};
@@ -62,8 +64,8 @@ pub struct AppStatus {
 /// Instructions one app executed in a step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppTick {
-    /// App name.
-    pub app: String,
+    /// App name (shared with the computer's record of the app).
+    pub app: Arc<str>,
     /// Instructions in this step.
     pub instructions: u64,
 }

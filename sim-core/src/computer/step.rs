@@ -108,7 +108,7 @@ impl OnboardComputer {
                 .apps
                 .iter()
                 .map(|a| AppTick {
-                    app: a.name.clone(),
+                    app: a.shared_name.clone(),
                     instructions: a.tick_instructions,
                 })
                 .collect(),

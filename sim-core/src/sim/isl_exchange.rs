@@ -16,6 +16,10 @@ impl Simulation {
     /// other, completed ones fly for the light time, arrivals are delivered. All in satellite
     /// order, then arrival order.
     pub(super) fn exchange_isl(&mut self, t_end: Epoch, report: &mut StepReport) {
+        if self.isl_idle() {
+            self.isl_links.clear();
+            return;
+        }
         let mut active = std::mem::take(&mut self.isl_active);
         self.send_isl_queues(t_end, &mut active);
         // ISL terminals that carried data draw their power in the next step.
@@ -25,6 +29,15 @@ impl Simulation {
         }
         self.isl_active = active;
         self.deliver_isl_arrivals(t_end, report);
+    }
+
+    /// Whether the exchange has nothing to do: nothing in flight, and no satellite with an ISL
+    /// transfer queued or its ISL terminal on (so no terminal to switch off either).
+    fn isl_idle(&self) -> bool {
+        self.in_flight.is_empty()
+            && self.satellites.iter().all(|s| {
+                s.isl_tx.is_empty() && !s.isl_load.is_some_and(|id| s.hw.power.is_load_on(id))
+            })
     }
 
     /// Moves every satellite's ISL queue forward by what its link carries in a step (the

@@ -1,6 +1,8 @@
 //! What a simulation step produces: telemetry rows, events, app log lines and the messages
 //! that reached the ground.
 
+use std::sync::Arc;
+
 use hifitime::Epoch;
 
 use crate::bus::events::{ComputerEvent, LogLine};
@@ -11,8 +13,8 @@ use crate::bus::messages::DeliveredMessage;
 pub struct TelemetryRow {
     /// Step start.
     pub time: Epoch,
-    /// Satellite.
-    pub satellite: String,
+    /// Satellite (shared with the satellite: a row does not copy the name).
+    pub satellite: Arc<str>,
     /// Geodetic latitude, degrees.
     pub lat_deg: f64,
     /// Longitude, degrees.

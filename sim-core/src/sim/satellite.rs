@@ -44,6 +44,8 @@ pub(crate) struct SatelliteSetup<'a> {
 /// A satellite in the simulation.
 pub struct Satellite {
     pub(super) name: String,
+    /// The name again, shared by the telemetry rows.
+    pub(super) shared_name: Arc<str>,
     pub(super) propagator: Propagator,
     pub(super) hw: SatelliteHardware,
     pub(super) computer: OnboardComputer,
@@ -179,6 +181,7 @@ impl Satellite {
         };
         Ok(Self {
             name: name.to_string(),
+            shared_name: name.into(),
             propagator,
             hw,
             computer,

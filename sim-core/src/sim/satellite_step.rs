@@ -424,7 +424,7 @@ impl Satellite {
         let in_contact = contact.station.is_some();
         TelemetryRow {
             time: t,
-            satellite: self.name.clone(),
+            satellite: self.shared_name.clone(),
             lat_deg: orbit.geodetic.lat_rad.to_degrees(),
             lon_deg: orbit.geodetic.lon_rad.to_degrees(),
             alt_km: orbit.geodetic.alt_km,

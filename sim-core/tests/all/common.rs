@@ -135,7 +135,7 @@ pub fn steps_with(
             (r.busy_fraction * 1e9) as u64,
             r.apps
                 .iter()
-                .map(|a| (a.app.clone(), a.instructions))
+                .map(|a| (a.app.to_string(), a.instructions))
                 .collect(),
         ));
         out.logs.extend(r.logs);
