@@ -422,7 +422,8 @@ impl Simulation {
     }
 
     /// [`Self::step_apart`] with `beside` running at the same time on the simulation's worker
-    /// threads (a worker free of satellites takes it; on one thread it runs first). `beside`
+    /// threads (a worker free of satellites takes it; on one thread, or with one satellite,
+    /// it runs first). `beside`
     /// must not depend on the simulation: it is typically the records of the previous block.
     pub fn step_apart_beside<R: Send>(
         &mut self,
@@ -435,7 +436,10 @@ impl Simulation {
             .map_or(rayon::current_num_threads() == 1, |p| {
                 p.current_num_threads() == 1
             });
-        if one_thread {
+        // One satellite: its steps and `beside` would be the only two pieces of work, and
+        // handing them to two threads costs more than it saves (the satellite's state and the
+        // reports cross between cores at every block).
+        if one_thread || self.satellites.len() < 2 {
             let r = beside();
             return (self.step_apart(steps), r);
         }
