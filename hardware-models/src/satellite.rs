@@ -136,10 +136,39 @@ impl SatelliteHardware {
         q_body_from_eci: UnitQuaternion<f64>,
         rng: &mut R,
     ) -> Result<Self, HardwareError> {
+        Self::new_like(template, texture, q_body_from_eci, rng, None)
+    }
+
+    /// As [`Self::new`], sharing the geometry and the self-shadowing tables of `like` when it
+    /// was built from the same geometry and solar panels (a constellation of one template
+    /// keeps one copy, and a table node computed for one satellite serves all; the values are
+    /// those a satellite of its own would compute).
+    pub fn new_like<R: Rng + ?Sized>(
+        template: HardwareTemplate,
+        texture: Option<Arc<EarthTexture>>,
+        q_body_from_eci: UnitQuaternion<f64>,
+        rng: &mut R,
+        like: Option<&SatelliteHardware>,
+    ) -> Result<Self, HardwareError> {
         template.validate()?;
-        let geometry = Arc::new(SpacecraftGeometry::new(&template.geometry)?);
+        let same_body = like.filter(|o| {
+            o.template.geometry == template.geometry
+                && o.template.power.solar_panels == template.power.solar_panels
+        });
+        let shared = same_body.and_then(|o| {
+            o.power
+                .self_shadowing()
+                .map(|shadowing| (o.geometry.clone(), shadowing.clone()))
+        });
+        let geometry = match &shared {
+            Some((geometry, _)) => geometry.clone(),
+            None => Arc::new(SpacecraftGeometry::new(&template.geometry)?),
+        };
         let placement = template.placement(&geometry)?;
-        let shadowing = SelfShadowing::new(geometry.clone(), &placement.panel_faces);
+        let shadowing = match shared {
+            Some((_, shadowing)) => shadowing,
+            None => SelfShadowing::new(geometry.clone(), &placement.panel_faces),
+        };
         let power = PowerSystem::with_self_shadowing(template.power.clone(), shadowing)?;
         let thermal = ThermalModel::new(template.thermal.clone())?;
         let computer = Computer::new(template.computer.clone())?;

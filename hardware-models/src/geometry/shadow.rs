@@ -21,6 +21,7 @@
 //! shadow; rapier's ray cast against the parts' shapes decides.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use nalgebra::Vector3;
 
@@ -258,11 +259,15 @@ impl PanelSampling {
 /// A function of direction tabulated on a cube map: 6 faces of (N + 1)² nodes, N =
 /// [`SHADOW_TABLE_CELLS`], bilinear in the gnomonic coordinates of each face. Nodes may be
 /// filled all at once ([`Self::new`]) or when a lookup first needs them
-/// ([`Self::lookup_filling`]): a node's value does not depend on when it is computed.
+/// ([`Self::lookup_filling`]): a node's value does not depend on when it is computed, nor on
+/// who computes it. Clones share the nodes (satellites built from one geometry fill one
+/// table: a node computed for one serves all, and 100 satellites keep one copy, not 100).
+/// A node is an atomic `f32` (its bits); two threads filling the same node write the same
+/// bits.
 #[derive(Clone, Debug)]
 pub struct ShadowTable {
-    /// Node values; NaN for a node not computed yet.
-    values: Vec<f32>,
+    /// Node values' bits; NaN for a node not computed yet.
+    values: Arc<[AtomicU32]>,
 }
 
 const NODES: usize = SHADOW_TABLE_CELLS + 1;
@@ -296,23 +301,44 @@ impl ShadowTable {
     /// A table with no node computed yet.
     pub fn empty() -> Self {
         Self {
-            values: vec![f32::NAN; 6 * NODES * NODES],
+            values: (0..6 * NODES * NODES)
+                .map(|_| AtomicU32::new(f32::NAN.to_bits()))
+                .collect(),
         }
+    }
+
+    /// Node `k`'s value (NaN if not computed yet).
+    fn node_value(&self, k: usize) -> f32 {
+        // Relaxed: a node is written once with the one value it can have; a reader that
+        // does not see it yet computes the same value.
+        f32::from_bits(self.values[k].load(Ordering::Relaxed))
+    }
+
+    fn set_node(&self, k: usize, value: f32) {
+        self.values[k].store(value.to_bits(), Ordering::Relaxed);
     }
 
     /// Computes every node not computed yet.
     pub fn fill(&mut self, mut f: impl FnMut(&Vector3<f64>) -> f64) {
-        for (k, value) in self.values.iter_mut().enumerate() {
-            if value.is_nan() {
+        for k in 0..self.values.len() {
+            if self.node_value(k).is_nan() {
                 let (face, rest) = (k / (NODES * NODES), k % (NODES * NODES));
-                *value = f(&Self::node_direction(face, rest / NODES, rest % NODES)) as f32;
+                let value = f(&Self::node_direction(face, rest / NODES, rest % NODES)) as f32;
+                self.set_node(k, value);
             }
         }
     }
 
     /// Number of nodes computed so far.
     pub fn computed_nodes(&self) -> usize {
-        self.values.iter().filter(|v| !v.is_nan()).count()
+        (0..self.values.len())
+            .filter(|&k| !self.node_value(k).is_nan())
+            .count()
+    }
+
+    /// Whether `self` and `other` are one table (clones of each other).
+    pub fn is_shared_with(&self, other: &ShadowTable) -> bool {
+        Arc::ptr_eq(&self.values, &other.values)
     }
 
     /// Unit direction of node (i, j) of cube face `face` (= 2 × axis + 1 if negative):
@@ -363,11 +389,7 @@ impl ShadowTable {
     /// The four node values of the cell: (i, j), (i, j + 1), (i + 1, j), (i + 1, j + 1).
     fn corners(&self, c: &CellPosition) -> [f32; 4] {
         let base = c.node(0, 0);
-        let (row0, row1) = (
-            &self.values[base..base + 2],
-            &self.values[base + NODES..base + NODES + 2],
-        );
-        [row0[0], row0[1], row1[0], row1[1]]
+        [base, base + 1, base + NODES, base + NODES + 1].map(|k| self.node_value(k))
     }
 
     /// Bilinear interpolation in the cell between its corner values.
@@ -399,8 +421,9 @@ impl ShadowTable {
         }
         for (di, dj) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
             let k = c.node(di, dj);
-            if self.values[k].is_nan() {
-                self.values[k] = f(&Self::node_direction(c.face, c.i + di, c.j + dj)) as f32;
+            if self.node_value(k).is_nan() {
+                let value = f(&Self::node_direction(c.face, c.i + di, c.j + dj)) as f32;
+                self.set_node(k, value);
             }
         }
         Self::interpolate(self.corners(&c), &c)
@@ -411,6 +434,7 @@ impl ShadowTable {
 /// filled as the Sun directions of the simulation need its nodes (a cache: the value of a node
 /// does not depend on when it is computed, so results do not either), or all at once with
 /// [`Self::tabulate_all`]. A panel nothing can shadow has no table and is always fully lit.
+/// Clones share the tables ([`ShadowTable`]) and the geometry.
 #[derive(Clone, Debug)]
 pub struct SelfShadowing {
     geometry: Arc<SpacecraftGeometry>,

@@ -333,6 +333,11 @@ impl PowerSystem {
         }
     }
 
+    /// The self-shadowing of the panels, if the system has it.
+    pub fn self_shadowing(&self) -> Option<&SelfShadowing> {
+        self.shadowing.as_ref()
+    }
+
     /// Puts the load in the mode called `mode`.
     pub fn set_load_mode(&mut self, id: LoadId, mode: &str) -> Result<(), HardwareError> {
         let params = self

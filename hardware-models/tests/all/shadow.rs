@@ -271,3 +271,68 @@ fn val_independent_ray_trace_day_energy_with_self_shadowing() {
         );
     }
 }
+
+/// Satellites built from one body share its self-shadowing tables
+/// ([`SatelliteHardware::new_like`]): a node one of them computes serves the other, with the
+/// value a satellite of its own computes; a different body gets tables of its own.
+#[test]
+fn regress_satellites_of_one_body_share_the_shadow_tables() {
+    use hardware_models::satellite::SatelliteHardware;
+    use nalgebra::UnitQuaternion;
+    use rand::SeedableRng;
+
+    let build = |t: &HardwareTemplate, like: Option<&SatelliteHardware>| {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        SatelliteHardware::new_like(t.clone(), None, UnitQuaternion::identity(), &mut rng, like)
+            .unwrap()
+    };
+    let t = six_u_wings_below_the_bus();
+    let first = build(&t, None);
+    let second = build(&t, Some(&first));
+    let alone = build(&t, None);
+    let shadowing = |hw: &SatelliteHardware| hw.power.self_shadowing().unwrap().clone();
+    let (a, b, c) = (shadowing(&first), shadowing(&second), shadowing(&alone));
+    let shadowed: Vec<usize> = (0..a.panel_count())
+        .filter(|&i| a.can_be_shadowed(i))
+        .collect();
+    assert!(
+        !shadowed.is_empty(),
+        "the wings below the bus shadow something"
+    );
+    for &i in &shadowed {
+        let (ta, tb, tc) = (
+            a.table(i).unwrap(),
+            b.table(i).unwrap(),
+            c.table(i).unwrap(),
+        );
+        assert!(ta.is_shared_with(tb) && !ta.is_shared_with(tc));
+    }
+    // a node filled through the second satellite is there for the first, as computed alone
+    let sun = Vector3::new(0.3, 0.8, 0.5).normalize();
+    let i = shadowed[0];
+    let before = a.table(i).unwrap().computed_nodes();
+    let mut b_shadowing = shadowing(&second);
+    let lit_b = b_shadowing.lit_fraction(i, &sun);
+    assert!(a.table(i).unwrap().computed_nodes() > before);
+    assert_eq!(a.table(i).unwrap().lookup(&sun).to_bits(), lit_b.to_bits());
+    let lit_alone = alone
+        .power
+        .self_shadowing()
+        .unwrap()
+        .clone()
+        .lit_fraction(i, &sun);
+    assert_eq!(lit_b.to_bits(), lit_alone.to_bits());
+    // another body: nothing shared
+    let other = build(
+        &HardwareTemplate::builtin("cubesat-6u").unwrap(),
+        Some(&first),
+    );
+    let o = shadowing(&other);
+    assert!(
+        (0..o.panel_count())
+            .filter(|&k| o.can_be_shadowed(k))
+            .all(|k| shadowed
+                .iter()
+                .all(|&j| !o.table(k).unwrap().is_shared_with(a.table(j).unwrap())))
+    );
+}

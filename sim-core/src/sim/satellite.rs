@@ -39,6 +39,10 @@ pub(crate) struct SatelliteSetup<'a> {
     pub start: Epoch,
     pub texture: Option<Arc<EarthTexture>>,
     pub eop: Arc<EarthOrientation>,
+    /// The hardware of a satellite already in the simulation, whose geometry and
+    /// self-shadowing tables the new one shares if built from the same body
+    /// ([`SatelliteHardware::new_like`]).
+    pub like: Option<&'a SatelliteHardware>,
 }
 
 /// A satellite in the simulation.
@@ -147,6 +151,7 @@ impl Satellite {
             start,
             texture,
             eop,
+            like,
         } = setup;
         let stream = fnv1a64(name.as_bytes());
         let mut rng = chacha8_stream(seed, stream);
@@ -158,8 +163,9 @@ impl Satellite {
             .state_at(start)
             .map(|s| nadir_attitude(&template, &s.pos_teme_km, &s.vel_teme_km_s))
             .unwrap_or_else(|_| UnitQuaternion::identity());
-        let hw = SatelliteHardware::new(template.clone(), texture.clone(), q_start, &mut rng)
-            .map_err(hw_err)?;
+        let hw =
+            SatelliteHardware::new_like(template.clone(), texture.clone(), q_start, &mut rng, like)
+                .map_err(hw_err)?;
         let computer = OnboardComputer::new(hv, computer_spec(&template), name, seed, start);
         let load = |name: &Option<String>| name.as_ref().and_then(|n| hw.power.load_id(n));
         let obc_load = load(&template.computer.power_load);

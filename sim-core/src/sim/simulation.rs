@@ -179,6 +179,11 @@ impl Simulation {
             start: self.time,
             texture: self.config.texture.clone(),
             eop: self.eop.clone(),
+            // the last satellite of the same body: a constellation shares one copy
+            like: self.satellites.iter().rev().map(|s| &s.hw).find(|hw| {
+                hw.template().geometry == template.geometry
+                    && hw.template().power.solar_panels == template.power.solar_panels
+            }),
         };
         let sat = Satellite::new(name, prop, template, setup)?;
         self.satellites.push(sat);
