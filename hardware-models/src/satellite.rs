@@ -151,11 +151,7 @@ impl SatelliteHardware {
         like: Option<&SatelliteHardware>,
     ) -> Result<Self, HardwareError> {
         template.validate()?;
-        let same_body = like.filter(|o| {
-            o.template.geometry == template.geometry
-                && o.template.power.solar_panels == template.power.solar_panels
-        });
-        let shared = same_body.and_then(|o| {
+        let shared = like.filter(|o| o.same_body(&template)).and_then(|o| {
             o.power
                 .self_shadowing()
                 .map(|shadowing| (o.geometry.clone(), shadowing.clone()))
@@ -264,6 +260,13 @@ impl SatelliteHardware {
             panel_temps_k: vec![0.0; panels],
             heater_supply: vec![1.0; heaters],
         })
+    }
+
+    /// Whether `template` describes this satellite's body: the same geometry and solar panels
+    /// (then [`Self::new_like`] shares its geometry and self-shadowing tables).
+    pub fn same_body(&self, template: &HardwareTemplate) -> bool {
+        self.template.geometry == template.geometry
+            && self.template.power.solar_panels == template.power.solar_panels
     }
 
     /// The template the satellite was built from.

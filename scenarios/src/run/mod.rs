@@ -162,7 +162,6 @@ pub struct Run<'s> {
     scenario: &'s Scenario,
     sim: Simulation,
     seed: u64,
-    names: Vec<String>,
     next_command: usize,
     faults: Vec<FaultAt>,
     next_fault: usize,
@@ -272,7 +271,6 @@ impl<'s> Run<'s> {
                 .enumerate()
                 .map(|(i, n)| (n, i))
                 .collect(),
-            names: names.clone(),
             totals: vec![
                 SatelliteTotals {
                     min_battery_soc: f64::INFINITY,
@@ -280,6 +278,7 @@ impl<'s> Run<'s> {
                 };
                 names.len()
             ],
+            names,
             geometry,
             propagators,
             reorder: Reorder::default(),
@@ -291,7 +290,6 @@ impl<'s> Run<'s> {
             every,
         };
         Ok(Self {
-            names,
             next_command: 0,
             faults: fault_times(scenario, seed),
             next_fault: 0,
@@ -321,7 +319,7 @@ impl<'s> Run<'s> {
 
     /// The assertions' outcomes so far (a viewer shows them while the run goes on).
     pub fn outcomes_so_far(&self) -> Vec<Outcome> {
-        self.rec.evaluator.outcomes(&self.names)
+        self.rec.evaluator.outcomes(&self.rec.names)
     }
 
     /// The scenario being run.
@@ -346,7 +344,7 @@ impl<'s> Run<'s> {
 
     /// The satellites' names.
     pub fn satellite_names(&self) -> &[String] {
-        &self.names
+        &self.rec.names
     }
 
     /// The scenario's thermal node names (the `temp_<node>_c` columns).
@@ -441,7 +439,7 @@ impl<'s> Run<'s> {
     /// Steps a block takes at most ([`Self::advance`]): ~4,096 satellite-steps, at most 64
     /// steps (the steps' reports are held until the block ends).
     pub fn block_steps(&self) -> usize {
-        (4096 / self.names.len().max(1)).clamp(1, 64)
+        (4096 / self.rec.names.len().max(1)).clamp(1, 64)
     }
 
     /// Runs the remaining steps.
@@ -486,7 +484,7 @@ impl<'s> Run<'s> {
             seed: self.seed,
             steps: self.steps,
             simulated_s: (self.sim.time() - self.scenario.start).to_seconds(),
-            outcomes: rec.evaluator.outcomes(&self.names),
+            outcomes: rec.evaluator.outcomes(&rec.names),
             totals: std::mem::take(&mut rec.totals),
         })
     }

@@ -71,7 +71,7 @@ impl Run<'_> {
                 break;
             }
             self.next_command += 1;
-            let name = self.names[c.satellite].clone();
+            let name = self.rec.names[c.satellite].clone();
             let mut e = EventRecord::new(t, Some(c.satellite), "command_executed")
                 .field("action", c.action.name());
             let result: Result<(), String> = match &c.action {
@@ -104,9 +104,9 @@ impl Run<'_> {
                     self.lifecycle(c.satellite, app, &c.action)
                 }
                 CommandAction::Migrate { app, to } => {
-                    e = e.app(app.clone()).field("to", self.names[*to].clone());
+                    e = e.app(app.clone()).field("to", self.rec.names[*to].clone());
                     self.sim
-                        .migrate_app(&name, app, &self.names[*to].clone())
+                        .migrate_app(&name, app, &self.rec.names[*to].clone())
                         .map_err(|x| crate::diag::error_chain(&x))
                 }
                 CommandAction::Attitude { mode } => {
@@ -126,7 +126,7 @@ impl Run<'_> {
     }
 
     fn lifecycle(&mut self, sat: usize, app: &str, action: &CommandAction) -> Result<(), String> {
-        let name = self.names[sat].clone();
+        let name = self.rec.names[sat].clone();
         let s = self
             .sim
             .satellite_mut(&name)
@@ -183,7 +183,7 @@ impl Run<'_> {
                 bits,
             } => {
                 e.satellite = Some(*satellite);
-                let name = self.names[*satellite].clone();
+                let name = self.rec.names[*satellite].clone();
                 if let Ok(s) = self.sim.satellite_mut(&name) {
                     let obc = s.computer_mut();
                     let ids: Vec<AppId> = match app {
@@ -202,13 +202,13 @@ impl Run<'_> {
             }
             FaultKind::Reboot { satellite } => {
                 e.satellite = Some(*satellite);
-                if let Ok(s) = self.sim.satellite_mut(&self.names[*satellite].clone()) {
+                if let Ok(s) = self.sim.satellite_mut(&self.rec.names[*satellite].clone()) {
                     s.request_reboot();
                 }
             }
             FaultKind::Hang { satellite } => {
                 e.satellite = Some(*satellite);
-                if let Ok(s) = self.sim.satellite_mut(&self.names[*satellite].clone()) {
+                if let Ok(s) = self.sim.satellite_mut(&self.rec.names[*satellite].clone()) {
                     s.hang_computer();
                 }
             }
@@ -218,7 +218,7 @@ impl Run<'_> {
             } => {
                 e.satellite = Some(*satellite);
                 e = e.field("duration_s", duration.to_seconds());
-                if let Ok(s) = self.sim.satellite_mut(&self.names[*satellite].clone()) {
+                if let Ok(s) = self.sim.satellite_mut(&self.rec.names[*satellite].clone()) {
                     s.brown_out_until(t + *duration);
                 }
             }
@@ -229,7 +229,7 @@ impl Run<'_> {
             } => {
                 e.satellite = Some(*satellite);
                 e = e.field("panel", panel.clone()).field("fraction", *fraction);
-                if let Ok(s) = self.sim.satellite_mut(&self.names[*satellite].clone()) {
+                if let Ok(s) = self.sim.satellite_mut(&self.rec.names[*satellite].clone()) {
                     s.hardware_mut().power.fail_panel_fraction(panel, *fraction);
                 }
             }
@@ -242,7 +242,7 @@ impl Run<'_> {
                     .name
                     .clone();
                 e = e.field("wheel", name);
-                if let Ok(s) = self.sim.satellite_mut(&self.names[*satellite].clone()) {
+                if let Ok(s) = self.sim.satellite_mut(&self.rec.names[*satellite].clone()) {
                     s.hardware_mut().attitude.fail_wheel(*wheel);
                 }
             }

@@ -8,6 +8,7 @@ use hifitime::Epoch;
 use orbit::line_of_sight;
 
 use super::report::{SimEvent, SimEventKind, StepReport};
+use super::satellite::Satellite;
 use super::simulation::Simulation;
 use super::transfer::{InFlight, TransferKind};
 
@@ -34,10 +35,7 @@ impl Simulation {
     /// Whether the exchange has nothing to do: nothing in flight, and no satellite with an ISL
     /// transfer queued or its ISL terminal on (so no terminal to switch off either).
     fn isl_idle(&self) -> bool {
-        self.in_flight.is_empty()
-            && self.satellites.iter().all(|s| {
-                s.isl_tx.is_empty() && !s.isl_load.is_some_and(|id| s.hw.power.is_load_on(id))
-            })
+        self.in_flight.is_empty() && self.satellites.iter().all(Satellite::isl_quiet)
     }
 
     /// Moves every satellite's ISL queue forward by what its link carries in a step (the

@@ -335,10 +335,13 @@ impl Satellite {
             .uplink
             .iter()
             .any(|t| matches!(&t.kind, TransferKind::Upload { image, .. } if image.sends_isl()));
-        self.isl_tx.is_empty()
-            && !self.isl_load.is_some_and(|id| self.hw.power.is_load_on(id))
-            && !self.computer.may_send_isl()
-            && !uploads_isl
+        self.isl_quiet() && !self.computer.may_send_isl() && !uploads_isl
+    }
+
+    /// Whether the satellite has nothing for the ISL now: no transfer queued and its terminal
+    /// switched off.
+    pub(super) fn isl_quiet(&self) -> bool {
+        self.isl_tx.is_empty() && !self.isl_load.is_some_and(|id| self.hw.power.is_load_on(id))
     }
 
     /// Whether a device's power load is not shed (load shedding, safe mode); devices without a

@@ -180,10 +180,12 @@ impl Simulation {
             texture: self.config.texture.clone(),
             eop: self.eop.clone(),
             // the last satellite of the same body: a constellation shares one copy
-            like: self.satellites.iter().rev().map(|s| &s.hw).find(|hw| {
-                hw.template().geometry == template.geometry
-                    && hw.template().power.solar_panels == template.power.solar_panels
-            }),
+            like: self
+                .satellites
+                .iter()
+                .rev()
+                .map(|s| &s.hw)
+                .find(|hw| hw.same_body(&template)),
         };
         let sat = Satellite::new(name, prop, template, setup)?;
         self.satellites.push(sat);
@@ -340,15 +342,57 @@ impl Simulation {
     pub fn step(&mut self) -> StepReport {
         self.share_peers();
         let t = self.time;
-        let t_end = t + self.config.step;
-        let locals = self.step_satellites();
-        let mut report = StepReport::starting(t, self.satellites.len());
+        let (envs, pool, sats) = self.envs_and_satellites(&[t]);
+        let locals = on_workers(pool, sats, |s| s.step_local(&envs[0]));
+        self.close_step(locals)
+    }
+
+    /// Ends the step starting at `self.time`: the satellites' own steps (`locals`, in
+    /// satellite order) merged into its report, then the exchanges between satellites at the
+    /// boundary; the clock moves to the boundary.
+    fn close_step(&mut self, locals: impl IntoIterator<Item = LocalStep>) -> StepReport {
+        let t_end = self.time + self.config.step;
+        let mut report = StepReport::starting(self.time, self.satellites.len());
         for (sat, local) in self.satellites.iter().zip(locals) {
             merge_local_step(&mut report, sat.name(), local, t_end);
         }
         self.exchange_isl(t_end, &mut report);
         self.time = t_end;
         report
+    }
+
+    /// The shared environments of steps starting at `times` (the Sun, the Earth's rotation,
+    /// the ground segment), the worker pool and the satellites, borrowed apart so that workers
+    /// can step the satellites while reading the rest.
+    fn envs_and_satellites(
+        &mut self,
+        times: &[Epoch],
+    ) -> (
+        Vec<StepEnv<'_>>,
+        Option<&rayon::ThreadPool>,
+        &mut [Satellite],
+    ) {
+        let envs = times
+            .iter()
+            .map(|&t| {
+                let sun = sun_position_teme_km(t);
+                let earth = EarthRotation::at(t, &self.eop);
+                let sun_itrf = earth.itrf_position_from_teme(&sun);
+                StepEnv {
+                    t,
+                    dt: self.config.step,
+                    sun_pos_eci_km: sun,
+                    sun_lon_rad: sun_itrf.y.atan2(sun_itrf.x),
+                    earth,
+                    stations: &self.stations,
+                    station_frames: &self.station_frames,
+                    station_available: &self.station_available,
+                    areas: &self.areas,
+                    eop: &self.eop,
+                }
+            })
+            .collect();
+        (envs, self.pool.as_deref(), &mut self.satellites)
     }
 
     /// Gives every computer the names of the satellites it can address over ISL (all of
@@ -391,39 +435,19 @@ impl Simulation {
             times.push(t);
             t += self.config.step;
         }
-        let envs: Vec<StepEnv<'_>> = times
-            .iter()
-            .map(|&t| {
-                step_env(
-                    t,
-                    self.config.step,
-                    &self.eop,
-                    &self.stations,
-                    &self.station_frames,
-                    &self.station_available,
-                    &self.areas,
-                )
-            })
-            .collect();
-        let per_satellite = on_workers(self.pool.as_deref(), &mut self.satellites, |s| {
+        let (envs, pool, sats) = self.envs_and_satellites(&times);
+        let per_satellite = on_workers(pool, sats, |s| {
             envs.iter().map(|env| s.step_local(env)).collect::<Vec<_>>()
         });
-        drop(envs);
         let mut locals: Vec<_> = per_satellite.into_iter().map(Vec::into_iter).collect();
-        let mut reports = Vec::with_capacity(steps);
-        for t in times {
-            let t_end = t + self.config.step;
-            let mut report = StepReport::starting(t, self.satellites.len());
-            for (sat, local) in self.satellites.iter().zip(&mut locals) {
-                let local = local.next().unwrap_or_default();
-                merge_local_step(&mut report, sat.name(), local, t_end);
-            }
-            self.exchange_isl(t_end, &mut report);
-            debug_assert!(self.in_flight.is_empty() && self.isl_links.is_empty());
-            self.time = t_end;
-            reports.push(report);
-        }
-        reports
+        (0..steps)
+            .map(|_| {
+                let report =
+                    self.close_step(locals.iter_mut().map(|l| l.next().unwrap_or_default()));
+                debug_assert!(self.in_flight.is_empty() && self.isl_links.is_empty());
+                report
+            })
+            .collect()
     }
 
     /// [`Self::step_apart`] with `beside` running at the same time on the simulation's worker
@@ -454,23 +478,6 @@ impl Simulation {
         }
     }
 
-    /// Runs every satellite's own step ([`Satellite::step_local`]) on the worker threads; the
-    /// results come back in satellite order.
-    fn step_satellites(&mut self) -> Vec<LocalStep> {
-        let env = step_env(
-            self.time,
-            self.config.step,
-            &self.eop,
-            &self.stations,
-            &self.station_frames,
-            &self.station_available,
-            &self.areas,
-        );
-        on_workers(self.pool.as_deref(), &mut self.satellites, |s| {
-            s.step_local(&env)
-        })
-    }
-
     /// Runs until `end` (whole steps); returns the reports.
     pub fn run_until(&mut self, end: Epoch) -> Vec<StepReport> {
         let mut out = Vec::new();
@@ -478,34 +485,6 @@ impl Simulation {
             out.push(self.step());
         }
         out
-    }
-}
-
-/// The shared environment of the step starting at `t`: the Sun, the Earth's rotation and the
-/// ground segment.
-fn step_env<'a>(
-    t: Epoch,
-    dt: Duration,
-    eop: &'a EarthOrientation,
-    stations: &'a [Station],
-    station_frames: &'a [StationFrame],
-    station_available: &'a [bool],
-    areas: &'a [Area],
-) -> StepEnv<'a> {
-    let sun = sun_position_teme_km(t);
-    let earth = EarthRotation::at(t, eop);
-    let sun_itrf = earth.itrf_position_from_teme(&sun);
-    StepEnv {
-        t,
-        dt,
-        sun_pos_eci_km: sun,
-        sun_lon_rad: sun_itrf.y.atan2(sun_itrf.x),
-        earth,
-        stations,
-        station_frames,
-        station_available,
-        areas,
-        eop,
     }
 }
 

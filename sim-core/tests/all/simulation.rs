@@ -489,12 +489,14 @@ fn regress_attitude_request_reaches_the_controller() {
     );
 }
 
-fn fleet_run(threads: usize) -> String {
-    let hv = hv();
+/// Three 6U satellites "A", "B", "C" 1° apart on NOAA 19's orbit (seed `seed`, the test
+/// stations), each running beacon, hello and the compute kernel at `kernel_priority`: apps
+/// that never use the ISL.
+fn three_6us(hv: &Hypervisor, seed: u64, threads: usize, kernel_priority: u8) -> Simulation {
     let mut cfg = SimulationConfig::new(start());
-    cfg.seed = 99;
+    cfg.seed = seed;
     cfg.threads = Some(threads);
-    let mut sim = Simulation::new(&hv, cfg).unwrap();
+    let mut sim = Simulation::new(hv, cfg).unwrap();
     for s in stations() {
         sim.add_station(s);
     }
@@ -508,28 +510,27 @@ fn fleet_run(threads: usize) -> String {
             HardwareTemplate::builtin("cubesat-6u").unwrap(),
         )
         .unwrap();
-        sim.install_app(
-            name,
-            &hv.load_image(&app_image("beacon.wasm")).unwrap(),
-            AppConfig::new("beacon"),
-        )
-        .unwrap();
-        sim.install_app(
-            name,
-            &hv.load_image(&app_image("hello.wasm")).unwrap(),
-            AppConfig::new("hello"),
-        )
-        .unwrap();
-        sim.install_app(
-            name,
-            &hv.load_image(&fixture("compute.wat")).unwrap(),
-            AppConfig {
-                priority: 1,
-                ..AppConfig::new("kernel")
-            },
-        )
-        .unwrap();
+        for (image, config) in [
+            (app_image("beacon.wasm"), AppConfig::new("beacon")),
+            (app_image("hello.wasm"), AppConfig::new("hello")),
+            (
+                fixture("compute.wat"),
+                AppConfig {
+                    priority: kernel_priority,
+                    ..AppConfig::new("kernel")
+                },
+            ),
+        ] {
+            sim.install_app(name, &hv.load_image(&image).unwrap(), config)
+                .unwrap();
+        }
     }
+    sim
+}
+
+fn fleet_run(threads: usize) -> String {
+    let hv = hv();
+    let mut sim = three_6us(&hv, 99, threads, 1);
     let relay = hv.load_image(&app_image("relay.wasm")).unwrap();
     sim.install_app(
         "A",
@@ -566,34 +567,9 @@ fn regress_simulation_is_identical_on_1_and_3_threads() {
     assert_eq!(one, fleet_run(3));
 }
 
-/// Three 6U satellites 1° apart, each running beacon, hello and a compute kernel: apps that
-/// never use the ISL.
+/// [`three_6us`] with the kernel at the default priority.
 fn isolated_fleet(hv: &Hypervisor, threads: usize) -> Simulation {
-    let mut cfg = SimulationConfig::new(start());
-    cfg.seed = 5;
-    cfg.threads = Some(threads);
-    let mut sim = Simulation::new(hv, cfg).unwrap();
-    for s in stations() {
-        sim.add_station(s);
-    }
-    let noaa = elements("NOAA 19");
-    for (k, name) in ["A", "B", "C"].iter().enumerate() {
-        sim.add_satellite(
-            name,
-            &shifted(&noaa, k as f64),
-            HardwareTemplate::builtin("cubesat-6u").unwrap(),
-        )
-        .unwrap();
-        for (image, app) in [
-            (app_image("beacon.wasm"), "beacon"),
-            (app_image("hello.wasm"), "hello"),
-            (fixture("compute.wat"), "kernel"),
-        ] {
-            sim.install_app(name, &hv.load_image(&image).unwrap(), AppConfig::new(app))
-                .unwrap();
-        }
-    }
-    sim
+    three_6us(hv, 5, threads, AppConfig::new("kernel").priority)
 }
 
 #[test]
