@@ -353,8 +353,8 @@ fn strict_backward_euler(m: &ThermalModel, h: f64, q: &[f64]) -> Vec<f64> {
 
 /// The 6U network over two orbits of 1 s steps with the heat of a real orbit (Sun on and off,
 /// dissipation switching): the simplified Newton iteration keeps one factorisation, needs
-/// about two iterations per step, and stays within 1e-8 K of backward Euler solved by full
-/// Newton to 1e-12 K at every step (measured 2e-9 K).
+/// about one iteration per step from the cubic's guess (measured 1.013), and stays within
+/// 1e-8 K of backward Euler solved by full Newton to 1e-12 K at every step (measured 3.6e-10 K).
 #[test]
 fn val_simplified_newton_matches_strict_newton_with_one_factorisation() {
     let params = crate::template::HardwareTemplate::builtin("cubesat-6u")
@@ -404,6 +404,6 @@ fn val_simplified_newton_matches_strict_newton_with_one_factorisation() {
     );
     assert_eq!(substeps, 11_400);
     assert_eq!(factorisations, 1);
-    assert!(iterations as f64 <= 2.5 * substeps as f64, "{iterations}");
+    assert!(iterations as f64 <= 1.1 * substeps as f64, "{iterations}");
     assert!(worst_k < 1e-8, "{worst_k}");
 }
