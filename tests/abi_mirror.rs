@@ -115,7 +115,9 @@ fn snapshot(nodes: usize) -> host_state::StateSnapshot {
         load_power_w: next(),
         attitude_mode: 3,
         pointing_error_deg: next(),
-        temperatures_c: (0..nodes).map(|i| (format!("node{i}"), next())).collect(),
+        temperatures_c: (0..nodes)
+            .map(|i| (format!("node{i}").into(), next()))
+            .collect(),
     }
 }
 

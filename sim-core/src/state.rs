@@ -2,6 +2,7 @@
 //! drive schedules and events.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// `valid` bit: GNSS position/velocity.
 pub const VALID_GNSS: u32 = 1 << 0;
@@ -68,8 +69,9 @@ pub struct StateSnapshot {
     pub attitude_mode: u32,
     /// Angle between requested and actual boresight, degrees.
     pub pointing_error_deg: f64,
-    /// Thermal nodes: name and temperature in °C (the first 7 are encoded).
-    pub temperatures_c: Vec<(String, f64)>,
+    /// Thermal nodes: name and temperature in °C (the first 7 are encoded). The names are
+    /// shared: a satellite's nodes never change, and the snapshot is copied every step.
+    pub temperatures_c: Vec<(Arc<str>, f64)>,
 }
 
 impl Clone for StateSnapshot {
@@ -80,14 +82,16 @@ impl Clone for StateSnapshot {
         }
     }
 
-    /// Reuses the node names' buffers (the computer copies the snapshot into the app bus every
-    /// step; `Vec::clone_from` would clone each `(String, f64)` whole).
+    /// Keeps the node names when they are the same ones (the computer copies the snapshot into
+    /// the app bus every step, from the same nodes).
     fn clone_from(&mut self, o: &Self) {
         let mut temperatures_c = std::mem::take(&mut self.temperatures_c);
         temperatures_c.truncate(o.temperatures_c.len());
         let kept = temperatures_c.len();
         for ((name, c), (src_name, src_c)) in temperatures_c.iter_mut().zip(&o.temperatures_c) {
-            name.clone_from(src_name);
+            if !Arc::ptr_eq(name, src_name) {
+                name.clone_from(src_name);
+            }
             *c = *src_c;
         }
         temperatures_c.extend_from_slice(&o.temperatures_c[kept..]);

@@ -71,7 +71,7 @@ pub struct AppTick {
 }
 
 /// What a step produced.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TickReport {
     /// Step start.
     pub start: Epoch,

@@ -47,6 +47,21 @@ impl OnboardComputer {
         state: &StateSnapshot,
         conditions: &Conditions,
     ) -> TickReport {
+        let mut report = TickReport::default();
+        self.step_into(start, dt, state, conditions, &mut report);
+        report
+    }
+
+    /// Like [`OnboardComputer::step`], writing into `report` and reusing its per-app list (a
+    /// satellite's computer runs every step).
+    pub fn step_into(
+        &mut self,
+        start: Epoch,
+        dt: Duration,
+        state: &StateSnapshot,
+        conditions: &Conditions,
+        report: &mut TickReport,
+    ) {
         let t0 = epoch_to_unix_ns(start);
         let dt_ns = duration_to_ns(dt).max(0);
         let t_end = t0.saturating_add(dt_ns);
@@ -95,26 +110,21 @@ impl OnboardComputer {
         };
         events.sort_by_key(|e| e.time_unix_ns);
         logs.sort_by_key(|l| l.time_unix_ns);
-        TickReport {
-            start,
-            dt,
-            instructions,
-            busy_fraction: if dt_ns > 0 {
-                (busy_ns as f64 / dt_ns as f64).clamp(0.0, 1.0)
-            } else {
-                0.0
-            },
-            apps: self
-                .apps
-                .iter()
-                .map(|a| AppTick {
-                    app: a.shared_name.clone(),
-                    instructions: a.tick_instructions,
-                })
-                .collect(),
-            events,
-            logs,
-        }
+        report.start = start;
+        report.dt = dt;
+        report.instructions = instructions;
+        report.busy_fraction = if dt_ns > 0 {
+            (busy_ns as f64 / dt_ns as f64).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        report.apps.clear();
+        report.apps.extend(self.apps.iter().map(|a| AppTick {
+            app: a.shared_name.clone(),
+            instructions: a.tick_instructions,
+        }));
+        report.events = events;
+        report.logs = logs;
     }
 
     /// Applies power-on and boot completion falling inside this step; returns when the CPU

@@ -4,9 +4,13 @@
 use std::sync::Arc;
 
 use hifitime::Epoch;
+use smallvec::SmallVec;
 
 use crate::bus::events::{ComputerEvent, LogLine};
 use crate::bus::messages::DeliveredMessage;
+
+/// Thermal nodes a telemetry row holds without an allocation (the bundled templates have 6).
+pub const INLINE_NODES: usize = 8;
 
 /// One row of per-satellite telemetry per step.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,8 +56,8 @@ pub struct TelemetryRow {
     /// Bytes waiting in the downlink queue after the step.
     pub downlink_queued_bytes: u64,
     /// Every thermal node's temperature at the end of the step, K, in the hardware template's
-    /// node order.
-    pub node_temps_k: Vec<f64>,
+    /// node order (held in the row up to [`INLINE_NODES`] nodes: a row is made every step).
+    pub node_temps_k: SmallVec<[f64; INLINE_NODES]>,
 }
 
 /// Something that happened in the simulation.

@@ -25,6 +25,7 @@ use crate::bus::vfs::fnv1a64;
 use crate::computer::OnboardComputer;
 use crate::computer::config::{ComputerSpec, DEFAULT_HEARTBEAT_TIMEOUT};
 use crate::computer::error::ComputerError;
+use crate::computer::status::TickReport;
 use crate::hypervisor::engine::Hypervisor;
 use crate::rng::chacha8_stream;
 use crate::state::StateSnapshot;
@@ -82,6 +83,8 @@ pub struct Satellite {
     pub(super) images_captured: u64,
     /// The sensor snapshot of the last step (its buffers reused by the next).
     pub(super) snapshot: StateSnapshot,
+    /// The computer's report of the last step (its per-app list reused by the next).
+    pub(super) tick: TickReport,
     /// The thermal node of the onboard computer (telemetry's `computer_temp_c`), resolved once.
     pub(super) obc_node: Option<NodeId>,
 }
@@ -214,6 +217,7 @@ impl Satellite {
             downlinked_bytes: 0,
             images_captured: 0,
             snapshot: StateSnapshot::default(),
+            tick: TickReport::default(),
             obc_node,
         })
     }

@@ -28,6 +28,7 @@ use orbit::{
     EarthOrientation, EarthRotation, Geodetic, Station, StationFrame, illumination,
     itrf_to_geodetic,
 };
+use smallvec::SmallVec;
 
 use super::area::Area;
 use super::camera::CameraGeometry;
@@ -35,8 +36,8 @@ use super::report::{SimEvent, SimEventKind, TelemetryRow};
 use super::satellite::Satellite;
 use super::sensor_view::{SensorView, sensor_snapshot_into};
 use super::transfer::{Transfer, TransferKind};
+use crate::bus::events::{ComputerEvent, LogLine};
 use crate::bus::messages::DeliveredMessage;
-use crate::computer::status::TickReport;
 use crate::state::Conditions;
 use crate::time::{duration_to_ns, epoch_to_unix_ns};
 
@@ -62,7 +63,9 @@ pub(crate) struct StepEnv<'a> {
 pub(crate) struct LocalStep {
     pub telemetry: Option<TelemetryRow>,
     pub events: Vec<SimEvent>,
-    pub report: Option<TickReport>,
+    /// The computer's events and its apps' log lines, in time order.
+    pub computer_events: Vec<ComputerEvent>,
+    pub logs: Vec<LogLine>,
     pub delivered: Vec<DeliveredMessage>,
 }
 
@@ -114,12 +117,12 @@ impl Satellite {
         let hw = self.step_hardware(env, &orbit, &mut out.events);
         self.update_camera(env, &orbit, &hw);
         let in_contact = contact.station.is_some();
-        let report = self.run_apps(env, &orbit, &hw, areas, in_contact);
+        self.run_apps(env, &orbit, &hw, areas, in_contact);
+        out.computer_events = std::mem::take(&mut self.tick.events);
+        out.logs = std::mem::take(&mut self.tick.logs);
         let downlink_bytes = self.exchange_with_ground(env, &contact, &mut out);
         self.queue_isl_outbox();
-        out.telemetry =
-            Some(self.telemetry_row(env.t, &orbit, &hw, &report, contact, downlink_bytes));
-        out.report = Some(report);
+        out.telemetry = Some(self.telemetry_row(env.t, &orbit, &hw, contact, downlink_bytes));
         out
     }
 
@@ -319,7 +322,7 @@ impl Satellite {
         hw: &HardwareStep,
         areas: BTreeSet<String>,
         in_contact: bool,
-    ) -> TickReport {
+    ) {
         let mut snapshot = std::mem::take(&mut self.snapshot);
         sensor_snapshot_into(
             &SensorView {
@@ -352,13 +355,13 @@ impl Satellite {
             local_solar_time_h,
             safe_mode: hw.safe_mode,
         };
-        let report = self.computer.step(env.t, env.dt, &snapshot, &conditions);
+        self.computer
+            .step_into(env.t, env.dt, &snapshot, &conditions, &mut self.tick);
         self.snapshot = snapshot;
-        self.last_busy_fraction = report.busy_fraction;
+        self.last_busy_fraction = self.tick.busy_fraction;
         self.last_attitude_error_rad = hw.outputs.attitude.attitude_error_rad;
         self.last_array_w = hw.outputs.power.array_harvested_w;
         self.last_load_w = hw.outputs.power.load_w;
-        report
     }
 
     /// Stage 5: during contact the uplink and the downlink (the transmitter only if its load
@@ -414,7 +417,6 @@ impl Satellite {
         t: Epoch,
         orbit: &OrbitAtStart,
         hw: &HardwareStep,
-        report: &TickReport,
         contact: GroundContact,
         downlink_bytes: u64,
     ) -> TelemetryRow {
@@ -434,8 +436,8 @@ impl Satellite {
             load_power_w: out.power.load_w,
             computer_power_w: out.computer.power_w,
             computer_temp_c: obc_node.map_or(f64::NAN, |id| temps_k[id.0] - 273.15),
-            busy_fraction: report.busy_fraction,
-            instructions: report.instructions,
+            busy_fraction: self.tick.busy_fraction,
+            instructions: self.tick.instructions,
             attitude_mode: hw.abi_attitude_mode,
             attitude_error_deg: out.attitude.attitude_error_rad.to_degrees(),
             safe_mode: hw.safe_mode,
@@ -443,7 +445,7 @@ impl Satellite {
             downlink_rate_bps: contact.downlink_bps,
             downlink_bytes: if in_contact { downlink_bytes } else { 0 },
             downlink_queued_bytes: self.computer.downlink_queued_bytes(),
-            node_temps_k: temps_k.to_vec(),
+            node_temps_k: SmallVec::from_slice(temps_k),
         }
     }
 

@@ -1,6 +1,8 @@
 //! What the apps see of their satellite: the `st_state_v1` snapshot built from the sensor
 //! readings (GNSS, gyro, Sun sensor, thermistors) and the power monitor at the start of a step.
 
+use std::sync::Arc;
+
 use hardware_models::sensors::SensorReadings;
 use hardware_models::thermal::ThermalNodeParams;
 use hifitime::Epoch;
@@ -103,14 +105,18 @@ pub(crate) fn sensor_snapshot_into(v: &SensorView<'_>, s: &mut StateSnapshot) {
             temperatures_c
                 .iter()
                 .zip(v.thermal_nodes)
-                .all(|((a, _), b)| *a == b.name)
+                .all(|((a, _), b)| **a == *b.name)
         );
         for ((_, value), (_, t)) in temperatures_c.iter_mut().zip(nodes) {
             *value = celsius(t);
         }
     } else {
         temperatures_c.clear();
-        temperatures_c.extend(nodes.take(count).map(|(n, t)| (n.name.clone(), celsius(t))));
+        temperatures_c.extend(
+            nodes
+                .take(count)
+                .map(|(n, t)| (Arc::from(n.name.as_str()), celsius(t))),
+        );
     }
     s.temperatures_c = temperatures_c;
 }

@@ -521,16 +521,14 @@ fn on_workers<R: Send>(
 fn merge_local_step(report: &mut StepReport, satellite: &str, local: LocalStep, t_end: Epoch) {
     report.telemetry.extend(local.telemetry);
     let mut events = local.events;
-    if let Some(r) = local.report {
-        events.extend(r.events.into_iter().map(|e| SimEvent {
-            time: e.time(),
-            satellite: satellite.to_string(),
-            kind: SimEventKind::Computer(e),
-        }));
-        report
-            .logs
-            .extend(r.logs.into_iter().map(|l| (satellite.to_string(), l)));
-    }
+    events.extend(local.computer_events.into_iter().map(|e| SimEvent {
+        time: e.time(),
+        satellite: satellite.to_string(),
+        kind: SimEventKind::Computer(e),
+    }));
+    report
+        .logs
+        .extend(local.logs.into_iter().map(|l| (satellite.to_string(), l)));
     for m in local.delivered {
         events.push(SimEvent {
             time: t_end,
