@@ -13,7 +13,7 @@ use hardware_models::computer::{Computer, ComputerInputs};
 use hardware_models::link::{LinkBudget, LinkGeometry};
 use hardware_models::power::{PowerInputs, PowerSystem};
 use hardware_models::satellite::{SatelliteHardware, SatelliteInputs};
-use hardware_models::sensors::{SensorTruth, Sensors};
+use hardware_models::sensors::{SensorReadings, SensorTruth, Sensors};
 use hardware_models::template::HardwareTemplate;
 use hardware_models::texture::EarthTexture;
 use hardware_models::thermal::{OrbitalEnvironment, ThermalInputs, ThermalModel};
@@ -154,6 +154,7 @@ fn bench_models(c: &mut Criterion) {
         });
 
         let mut sat = SatelliteHardware::new(t.clone(), None, q, &mut rng).unwrap();
+        let mut readings = SensorReadings::default();
         let lit = illumination(&pos, &sun);
         g.bench_function(format!("satellite_all_models/{name}"), |b| {
             b.iter(|| {
@@ -170,8 +171,8 @@ fn bench_models(c: &mut Criterion) {
                         reboot_requested: false,
                         time_since_launch: Duration::ZERO,
                     }),
-                    &mut rng,
-                )
+                );
+                sat.read_sensors(&mut rng, &mut readings)
             })
         });
     }
@@ -221,6 +222,7 @@ fn bench_models(c: &mut Criterion) {
             .unwrap();
             let mut rng = ChaCha8Rng::seed_from_u64(3);
             let mut sat = SatelliteHardware::new(t.clone(), None, q0, &mut rng).unwrap();
+            let mut readings = SensorReadings::default();
             let mut attitude = AttitudeModel::new(
                 t.attitude.clone(),
                 &t.mass_properties().unwrap().inertia_kg_m2,
@@ -230,13 +232,15 @@ fn bench_models(c: &mut Criterion) {
             .unwrap();
             // Settle first (acquisition is not what this measures).
             for i in &orbit_inputs[..600] {
-                sat.step(ONE_SECOND, i, &mut rng);
+                sat.step(ONE_SECOND, i);
+                sat.read_sensors(&mut rng, &mut readings);
             }
             let mut k = 600;
             g.bench_function(format!("satellite{suffix}/{name}"), |b| {
                 b.iter(|| {
                     k = (k + 1) % orbit_inputs.len();
-                    sat.step(ONE_SECOND, black_box(&orbit_inputs[k]), &mut rng)
+                    sat.step(ONE_SECOND, black_box(&orbit_inputs[k]));
+                    sat.read_sensors(&mut rng, &mut readings)
                 })
             });
             let mut k = 0;

@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use hardware_models::attitude::{AttitudeMode, align_body_axes};
 use hardware_models::satellite::{SatelliteHardware, SatelliteInputs};
+use hardware_models::sensors::SensorReadings;
 use hardware_models::template::HardwareTemplate;
 use orbit::{Duration, Propagator, illumination, load_elements, sun_position_teme_km};
 use rand::SeedableRng;
@@ -66,6 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .ok_or("degenerate orbit")?;
         let mut sat = SatelliteHardware::new(template, None, q0, &mut rng)?;
+        let mut readings = SensorReadings::default();
         let payload = sat.power.load_id("payload");
         let mut inputs = Vec::with_capacity(DAY_S);
         let mut stepping_s = 0.0;
@@ -109,7 +111,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 if let Some(id) = payload {
                     sat.power.set_load_on(id, *imaging);
                 }
-                let out = sat.step(Duration::from_seconds(1.0), input, &mut rng);
+                let out = sat.step(Duration::from_seconds(1.0), input);
+                sat.read_sensors(&mut rng, &mut readings);
                 min_soc = min_soc.min(out.power.soc);
                 if input.attitude_mode == last_mode {
                     since_mode_change_s += 1.0;

@@ -47,10 +47,13 @@
 //!         reboot_requested: false,
 //!         time_since_launch: Duration::ZERO,
 //!     },
-//!     &mut rng,
 //! );
 //! assert!(out.computer.instruction_budget > 0);
 //! assert!(out.power.soc > 0.8);
+//! // What the sensors saw at the start of the step, with their noise.
+//! let mut readings = hardware_models::sensors::SensorReadings::default();
+//! assert!(sat.read_sensors(&mut rng, &mut readings));
+//! assert!(readings.gnss.is_some() || readings.omega_body_rad_s.is_some());
 //! # Ok::<(), hardware_models::HardwareError>(())
 //! ```
 

@@ -2,7 +2,9 @@
 //!
 //! [`SatelliteHardware::step`] is the reference coupling of the models for one step
 //! [t, t + dt] (sim-core may use it as is, or drive the models itself in the same order):
-//! 1. sensors sample the truth at t (what software sees while the step runs);
+//! 1. the sensors see the truth at t (what software sees while the step runs); the readings
+//!    are drawn when asked for ([`SatelliteHardware::read_sensors`], at most once a step), so
+//!    a step in which no software reads the sensors draws no noise (see [`Sensors::skip`]);
 //! 2. attitude advances over the step from the orbit state at t (sub-stepped);
 //! 3. the onboard computer advances with the busy fraction the hypervisor measured;
 //! 4. power: the computer's power, the ADCS electronics plus wheel power, and the heater loads
@@ -57,11 +59,10 @@ pub struct SatelliteInputs {
     pub time_since_launch: Duration,
 }
 
-/// Everything the models reported for one step.
+/// Everything the models reported for one step (the sensors' readings are asked for apart:
+/// [`SatelliteHardware::read_sensors`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SatelliteOutputs {
-    /// Sensor readings of the state at the start of the step.
-    pub sensors: SensorReadings,
     /// Attitude at the end of the step.
     pub attitude: AttitudeOutputs,
     /// Computer power and fuel budget for the step.
@@ -111,6 +112,22 @@ pub struct SatelliteHardware {
     internal_heat_w: Vec<f64>,
     panel_temps_k: Vec<f64>,
     heater_supply: Vec<f64>,
+    sensor_truth: HeldTruth,
+}
+
+/// The truth the sensors saw at the start of the last step, held until it is read.
+#[derive(Debug, Clone, Default)]
+struct HeldTruth {
+    /// The step's length (the gyro's noise and bias walk depend on it).
+    dt: Duration,
+    pos_eci_km: Vector3<f64>,
+    vel_eci_km_s: Vector3<f64>,
+    sun_dir_body: Vector3<f64>,
+    illumination: f64,
+    omega_body_rad_s: Vector3<f64>,
+    temps_k: Vec<f64>,
+    /// Not read yet.
+    unread: bool,
 }
 
 /// Indices resolved once from the names in the template.
@@ -259,6 +276,7 @@ impl SatelliteHardware {
             internal_heat_w: vec![0.0; nodes],
             panel_temps_k: vec![0.0; panels],
             heater_supply: vec![1.0; heaters],
+            sensor_truth: HeldTruth::default(),
         })
     }
 
@@ -374,12 +392,7 @@ impl SatelliteHardware {
     }
 
     /// Advances every model by `dt` (see the module documentation for the order).
-    pub fn step<R: Rng + ?Sized>(
-        &mut self,
-        dt: Duration,
-        inputs: &SatelliteInputs,
-        rng: &mut R,
-    ) -> SatelliteOutputs {
+    pub fn step(&mut self, dt: Duration, inputs: &SatelliteInputs) -> SatelliteOutputs {
         let pos = inputs.pos_eci_km;
         let sun_dir_eci = sun_direction(&pos, &inputs.sun_pos_eci_km);
         let flux = solar_flux_w_m2(&pos, &inputs.sun_pos_eci_km);
@@ -387,19 +400,8 @@ impl SatelliteHardware {
         let sun_dir_body = q0 * sun_dir_eci;
         let nadir_dir_body = q0 * (-pos.normalize());
 
-        // 1. Sensors see the state at t.
-        let readings = self.sensors.sample(
-            dt,
-            &SensorTruth {
-                pos_eci_km: pos,
-                vel_eci_km_s: inputs.vel_eci_km_s,
-                sun_dir_body,
-                illumination: inputs.illumination,
-                omega_body_rad_s: self.attitude.omega_body_rad_s(),
-                temps_k: self.thermal.temps_k(),
-            },
-            rng,
-        );
+        // 1. Sensors see the state at t (read by `read_sensors`).
+        self.hold_sensor_truth(dt, inputs, sun_dir_body);
 
         // 2. Attitude over the step.
         let attitude = self.attitude.step(
@@ -511,11 +513,54 @@ impl SatelliteHardware {
             },
         );
         SatelliteOutputs {
-            sensors: readings,
             attitude,
             computer,
             power,
             thermal,
         }
+    }
+
+    /// Holds the truth at the start of a step for the sensors; the previous step's, if nobody
+    /// read it, passes unsampled.
+    fn hold_sensor_truth(
+        &mut self,
+        dt: Duration,
+        inputs: &SatelliteInputs,
+        sun_dir_body: Vector3<f64>,
+    ) {
+        let held = &mut self.sensor_truth;
+        if held.unread {
+            self.sensors.skip(held.dt);
+        }
+        held.dt = dt;
+        held.pos_eci_km = inputs.pos_eci_km;
+        held.vel_eci_km_s = inputs.vel_eci_km_s;
+        held.sun_dir_body = sun_dir_body;
+        held.illumination = inputs.illumination;
+        held.omega_body_rad_s = self.attitude.omega_body_rad_s();
+        held.temps_k.clear();
+        held.temps_k.extend_from_slice(self.thermal.temps_k());
+        held.unread = true;
+    }
+
+    /// The sensors' readings of the truth at the start of the last step, written to `out`
+    /// with their noise drawn from `rng`. Only the first call after a step reads (and returns
+    /// true); before any step, or once read, `out` is left as it is and the result is false.
+    pub fn read_sensors<R: Rng + ?Sized>(&mut self, rng: &mut R, out: &mut SensorReadings) -> bool {
+        let held = &mut self.sensor_truth;
+        if !held.unread {
+            return false;
+        }
+        held.unread = false;
+        let truth = SensorTruth {
+            pos_eci_km: held.pos_eci_km,
+            vel_eci_km_s: held.vel_eci_km_s,
+            sun_dir_body: held.sun_dir_body,
+            illumination: held.illumination,
+            omega_body_rad_s: held.omega_body_rad_s,
+            temps_k: &held.temps_k,
+        };
+        self.sensors.sample_into(held.dt, &truth, rng, out);
+        true
     }
 }

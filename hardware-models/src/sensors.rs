@@ -200,6 +200,9 @@ pub struct Sensors {
     sun_misalignment: UnitQuaternion<f64>,
     gyro_bias_rad_s: Vector3<f64>,
     temp_bias_k: Vec<f64>,
+    /// Time that passed without a sample ([`Sensors::skip`]), s: the gyro's bias walked over
+    /// it and the walk is drawn at the next sample.
+    unsampled_s: f64,
 }
 
 fn normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
@@ -243,6 +246,7 @@ impl Sensors {
             sun_misalignment,
             gyro_bias_rad_s,
             temp_bias_k,
+            unsampled_s: 0.0,
         })
     }
 
@@ -277,6 +281,17 @@ impl Sensors {
         out
     }
 
+    /// `dt` passes without a sample (nobody reads the sensors): the white noises of those
+    /// samples are never drawn, and the gyro's bias walks on, drawn at the next sample in one
+    /// go. That is exact in distribution: the walk's increments are independent, so their sum
+    /// over the time T is one Gaussian of deviation σ_u √T.
+    pub fn skip(&mut self, dt: Duration) {
+        let dt_s = dt.to_seconds();
+        if dt_s.is_finite() && dt_s > 0.0 {
+            self.unsampled_s += dt_s;
+        }
+    }
+
     /// Like [`Sensors::sample`], reusing `out`'s allocation.
     pub fn sample_into<R: Rng + ?Sized>(
         &mut self,
@@ -286,6 +301,7 @@ impl Sensors {
         out: &mut SensorReadings,
     ) {
         let dt_s = dt.to_seconds().max(1e-9);
+        let unsampled_s = std::mem::take(&mut self.unsampled_s);
         out.gnss = self.params.gnss.as_ref().and_then(|g| {
             let pos_noise_m = normal3(rng) * g.position_noise_m;
             let vel_noise_m_s = normal3(rng) * g.velocity_noise_m_s;
@@ -328,6 +344,10 @@ impl Sensors {
             let dropped = rng.random::<f64>() < g.dropout_probability;
             let su = g.rate_random_walk_rad_s_sqrt_s;
             let sv = g.angle_random_walk_rad_sqrt_s;
+            if unsampled_s > 0.0 {
+                // The walk over the time skipped since the last sample.
+                self.gyro_bias_rad_s += normal3(rng) * (su * unsampled_s.sqrt());
+            }
             let old = self.gyro_bias_rad_s;
             self.gyro_bias_rad_s += n_u * (su * dt_s.sqrt());
             let white = (sv * sv / dt_s + su * su * dt_s / 12.0).sqrt();

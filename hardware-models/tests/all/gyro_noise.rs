@@ -105,6 +105,40 @@ fn val_analytic_rate_random_walk_spreads_the_bias_as_sigma_u_squared_t() {
     );
 }
 
+/// Steps nobody reads are skipped (`Sensors::skip`), and the bias walk over them is drawn at
+/// the next sample in one go: the walk over T is still σ_u² T, whatever was skipped.
+#[test]
+fn val_analytic_skipped_samples_walk_the_bias_as_sigma_u_squared_t() {
+    let (rrw, dt_s) = (3e-6, 1.0);
+    let runs = 400;
+    let mut sum_sq = 0.0;
+    let mut t_s = 0.0;
+    for seed in 0..runs {
+        let mut rng = ChaCha8Rng::seed_from_u64(5000 + seed);
+        let mut sensors = Sensors::new(gyro(1e-4, rrw), 0, &mut rng).unwrap();
+        let start = sensors.gyro_bias_rad_s();
+        t_s = 0.0;
+        // Ten readings, each after 49 skipped steps (an app waking once a minute, say).
+        for _ in 0..10 {
+            for _ in 0..49 {
+                sensors.skip(Duration::from_seconds(dt_s));
+            }
+            sensors.sample(Duration::from_seconds(dt_s), &truth(), &mut rng);
+            t_s += 50.0 * dt_s;
+        }
+        let walked = sensors.gyro_bias_rad_s() - start;
+        sum_sq += walked.norm_squared();
+    }
+    let samples = 3.0 * runs as f64;
+    let variance = sum_sq / samples;
+    let expected = rrw * rrw * t_s;
+    let tolerance = 4.0 * (2.0 / samples).sqrt();
+    assert!(
+        (variance / expected - 1.0).abs() < tolerance,
+        "Var Δβ(T) = {variance:.3e} vs σ_u² T = {expected:.3e}"
+    );
+}
+
 /// Non-overlapping Allan variance of rate samples `dt_s` apart at cluster size m:
 ///   σ²(τ) = ½ ⟨(ȳ_{k+1} − ȳ_k)²⟩,  ȳ_k the mean of the k-th cluster of m samples, τ = m Δt.
 /// Returns the estimate and the number of differences averaged.

@@ -3,6 +3,7 @@
 
 use hardware_models::attitude::{AttitudeMode, align_body_axes};
 use hardware_models::satellite::{SatelliteHardware, SatelliteInputs};
+use hardware_models::sensors::{SensorReadings, SensorTruth};
 use hardware_models::template::HardwareTemplate;
 use nalgebra::Vector3;
 use orbit::{Duration, illumination, sun_position_teme_km};
@@ -44,7 +45,6 @@ fn fly(
                 reboot_requested: false,
                 time_since_launch: Duration::ZERO,
             },
-            &mut rng,
         );
         for e in &out.power.events {
             log.push(format!("{t}: {e:?}"));
@@ -133,4 +133,57 @@ fn regress_same_seed_same_run() {
         b.0.attitude.q_body_from_eci()
     );
     assert_eq!(a.1, b.1);
+}
+
+/// The sensors read the truth held at the start of the last step, once per step: the reading
+/// is the one `Sensors::sample` gives for that truth and stream, a second read in the step
+/// gives nothing, and nothing can be read before the first step.
+#[test]
+fn regress_sensors_read_the_truth_at_the_start_of_the_step_once() {
+    let template = HardwareTemplate::builtin("cubesat-6u").unwrap();
+    let orbit = leo();
+    let (pos, vel) = orbit.state(0.0);
+    let q0 = align_body_axes(&Vector3::z(), &Vector3::x(), &-pos, &vel).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    let mut sat = SatelliteHardware::new(template, None, q0, &mut rng).unwrap();
+    let mut readings = SensorReadings::default();
+    assert!(!sat.read_sensors(&mut rng, &mut readings));
+    assert_eq!(readings, SensorReadings::default());
+
+    let sun = sun_position_teme_km(orbit.epoch_at(0.0));
+    // The truth the step starts from, as the sensors see it.
+    let q = sat.attitude.q_body_from_eci();
+    let truth_temps_k = sat.thermal.temps_k().to_vec();
+    let truth = SensorTruth {
+        pos_eci_km: pos,
+        vel_eci_km_s: vel,
+        sun_dir_body: q * (sun - pos).normalize(),
+        illumination: illumination(&pos, &sun),
+        omega_body_rad_s: sat.attitude.omega_body_rad_s(),
+        temps_k: &truth_temps_k,
+    };
+    let mut twin = sat.sensors.clone();
+    let mut twin_rng = rng.clone();
+    let dt = Duration::from_seconds(1.0);
+    sat.step(
+        dt,
+        &SatelliteInputs {
+            pos_eci_km: pos,
+            vel_eci_km_s: vel,
+            sun_pos_eci_km: sun,
+            illumination: truth.illumination,
+            attitude_mode: AttitudeMode::Nadir,
+            busy_fraction: 0.3,
+            watchdog_kicked: true,
+            reboot_requested: false,
+            time_since_launch: Duration::ZERO,
+        },
+    );
+    // The models moved on; the reading is of the state at the start.
+    assert_ne!(sat.thermal.temps_k(), &truth_temps_k[..]);
+    assert!(sat.read_sensors(&mut rng, &mut readings));
+    assert_eq!(readings, twin.sample(dt, &truth, &mut twin_rng));
+    let first = readings.clone();
+    assert!(!sat.read_sensors(&mut rng, &mut readings));
+    assert_eq!(readings, first);
 }

@@ -133,22 +133,20 @@ impl AppBus {
         self.peers.contains(satellite)
     }
 
-    /// Starts a step at `t0_unix_ns`: the sensor view apps read and whether the satellite is
-    /// in safe mode.
-    pub(crate) fn begin_step(
-        &mut self,
-        snapshot: &StateSnapshot,
-        t0_unix_ns: i64,
-        safe_mode: bool,
-    ) {
-        self.snapshot.clone_from(snapshot);
-        self.snapshot.time_unix_ns = t0_unix_ns;
+    /// Starts a step: whether the satellite is in safe mode (the sensor view is filled when an
+    /// app first runs in the step, [`AppBus::snapshot_mut`]).
+    pub(crate) fn begin_step(&mut self, safe_mode: bool) {
         self.safe_mode = safe_mode;
     }
 
     /// The sensor view of this step (`state_read`).
     pub(crate) fn snapshot(&self) -> &StateSnapshot {
         &self.snapshot
+    }
+
+    /// The sensor view, to fill for the step (before an app runs in it).
+    pub(crate) fn snapshot_mut(&mut self) -> &mut StateSnapshot {
+        &mut self.snapshot
     }
 
     /// The satellite is in safe mode (devices refuse apps).

@@ -18,7 +18,7 @@ use super::execution::{
 use super::onboard::{OnboardComputer, Phase, Power, ReadyQueue};
 use super::status::{AppTick, TickReport};
 use crate::abi_codes::{EV_START, EV_STOP};
-use crate::bus::app_bus::{AppBus, lock};
+use crate::bus::app_bus::{AppBus, SharedAppBus, lock};
 use crate::bus::app_settings::AppStyle;
 use crate::bus::app_state::PollClock;
 use crate::bus::events::{EventKind, FaultReason};
@@ -36,6 +36,25 @@ fn cpu_watchdog_instructions(limit: Duration, rate_ips: u64) -> u64 {
     u64::try_from(ns * u128::from(rate_ips) / 1_000_000_000).unwrap_or(u64::MAX)
 }
 
+/// The sensor view of a step, filled into the bus before the first app runs in it.
+struct StepView<'a> {
+    fill: &'a mut dyn FnMut(&mut StateSnapshot),
+    t0_unix_ns: i64,
+    filled: bool,
+}
+
+impl StepView<'_> {
+    fn fill_once(&mut self, bus: &SharedAppBus) {
+        if !self.filled {
+            let mut bus = lock(bus);
+            let snapshot = bus.snapshot_mut();
+            (self.fill)(snapshot);
+            snapshot.time_unix_ns = self.t0_unix_ns;
+            self.filled = true;
+        }
+    }
+}
+
 impl OnboardComputer {
     /// Runs the computer over `[start, start + dt)`: the satellite supplies the sensor view
     /// (`state`, what `state_read` returns) and the true `conditions` (schedules, event
@@ -48,17 +67,24 @@ impl OnboardComputer {
         conditions: &Conditions,
     ) -> TickReport {
         let mut report = TickReport::default();
-        self.step_into(start, dt, state, conditions, &mut report);
+        self.step_into(
+            start,
+            dt,
+            &mut |s| s.clone_from(state),
+            conditions,
+            &mut report,
+        );
         report
     }
 
     /// Like [`OnboardComputer::step`], writing into `report` and reusing its per-app list (a
-    /// satellite's computer runs every step).
+    /// satellite's computer runs every step). The sensor view is asked of `state` when an app
+    /// first runs in the step, and not at all in a step in which no app runs.
     pub fn step_into(
         &mut self,
         start: Epoch,
         dt: Duration,
-        state: &StateSnapshot,
+        state: &mut dyn FnMut(&mut StateSnapshot),
         conditions: &Conditions,
         report: &mut TickReport,
     ) {
@@ -69,8 +95,13 @@ impl OnboardComputer {
             a.tick_instructions = 0;
         }
         {
-            lock(&self.bus).begin_step(state, t0, conditions.safe_mode);
+            lock(&self.bus).begin_step(conditions.safe_mode);
         }
+        let mut view = StepView {
+            fill: state,
+            t0_unix_ns: t0,
+            filled: false,
+        };
         self.cursor_ns = self.cursor_ns.max(t0);
         self.latch_edges(conditions);
         self.apply_schedules(conditions);
@@ -92,7 +123,7 @@ impl OnboardComputer {
             timeline.take(t0, t_end);
         } else if on_from < t_end {
             for &p in levels.iter().rev() {
-                let (n, used) = self.run_level(p, &timeline, t0, t_end);
+                let (n, used) = self.run_level(p, &timeline, t0, t_end, &mut view);
                 instructions += n;
                 for (s, e) in used {
                     timeline.take(s, e);
@@ -169,6 +200,7 @@ impl OnboardComputer {
         timeline: &Timeline,
         t0: i64,
         t_end: i64,
+        view: &mut StepView<'_>,
     ) -> (u64, Vec<(i64, i64)>) {
         let mut used: Vec<(i64, i64)> = Vec::new();
         let mut record = |s: i64, e: i64| {
@@ -202,6 +234,7 @@ impl OnboardComputer {
             }
             match ready.pop_first() {
                 Some((_, i)) => {
+                    view.fill_once(&self.bus);
                     let (n, end) = self.run_quantum(i, timeline, &mut record);
                     instructions += n;
                     cur = end;

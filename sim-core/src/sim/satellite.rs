@@ -8,6 +8,7 @@ use hardware_models::attitude::AttitudeMode as HwMode;
 use hardware_models::camera::Camera;
 use hardware_models::power::LoadId;
 use hardware_models::satellite::SatelliteHardware;
+use hardware_models::sensors::SensorReadings;
 use hardware_models::template::HardwareTemplate;
 use hardware_models::texture::EarthTexture;
 use hardware_models::thermal::NodeId;
@@ -28,7 +29,6 @@ use crate::computer::error::ComputerError;
 use crate::computer::status::TickReport;
 use crate::hypervisor::engine::Hypervisor;
 use crate::rng::chacha8_stream;
-use crate::state::StateSnapshot;
 use crate::time::epoch_to_unix_ns;
 
 /// What a new satellite is set up with besides its orbit and hardware: the hypervisor its
@@ -81,8 +81,8 @@ pub struct Satellite {
     pub(super) downlinked_bytes: u64,
     /// Camera images captured, total.
     pub(super) images_captured: u64,
-    /// The sensor snapshot of the last step (its buffers reused by the next).
-    pub(super) snapshot: StateSnapshot,
+    /// The sensors' readings of the last step they were read in (the buffers reused).
+    pub(super) readings: SensorReadings,
     /// The computer's report of the last step (its per-app list reused by the next).
     pub(super) tick: TickReport,
     /// The thermal node of the onboard computer (telemetry's `computer_temp_c`), resolved once.
@@ -216,7 +216,7 @@ impl Satellite {
             computer_energy_j: 0.0,
             downlinked_bytes: 0,
             images_captured: 0,
-            snapshot: StateSnapshot::default(),
+            readings: SensorReadings::default(),
             tick: TickReport::default(),
             obc_node,
         })

@@ -38,7 +38,7 @@ use super::sensor_view::{SensorView, sensor_snapshot_into};
 use super::transfer::{Transfer, TransferKind};
 use crate::bus::events::{ComputerEvent, LogLine};
 use crate::bus::messages::DeliveredMessage;
-use crate::state::Conditions;
+use crate::state::{Conditions, StateSnapshot};
 use crate::time::{duration_to_ns, epoch_to_unix_ns};
 
 /// Shared, read-only environment of a step.
@@ -251,7 +251,6 @@ impl Satellite {
                 reboot_requested: std::mem::take(&mut self.reboot_requested),
                 time_since_launch: env.t - self.launch,
             },
-            &mut self.rng,
         );
         self.computer_energy_j += outputs.computer.power_w * env.dt.to_seconds();
         for e in &outputs.computer.events {
@@ -312,8 +311,9 @@ impl Satellite {
         }
     }
 
-    /// Stage 4: what the apps see (the sensor snapshot) and the truth their schedules and
-    /// events follow, then the onboard computer runs them for the step. Local solar time is
+    /// Stage 4: what the apps see (the sensor snapshot, made when an app first runs in the
+    /// step) and the truth their schedules and events follow, then the onboard computer runs
+    /// them for the step. Local solar time is
     /// `12 h + (λ − λ_sun) / 15°` at the sub-satellite point (hour angle of the Sun).
     fn run_apps(
         &mut self,
@@ -323,30 +323,10 @@ impl Satellite {
         areas: BTreeSet<String>,
         in_contact: bool,
     ) {
-        let mut snapshot = std::mem::take(&mut self.snapshot);
-        sensor_snapshot_into(
-            &SensorView {
-                readings: &hw.outputs.sensors,
-                thermal_nodes: &self.hw.template().thermal.nodes,
-                t: env.t,
-                earth: &env.earth,
-                q0_body_from_eci: hw.q0_body_from_eci,
-                battery_soc: hw.battery_soc0,
-                battery_energy_wh: hw.battery_energy0_wh,
-                solar_power_w: self.last_array_w,
-                load_power_w: self.last_load_w,
-                attitude_mode: hw.abi_attitude_mode,
-                attitude_error_rad: hw.attitude_error0_rad,
-                illumination: orbit.illumination,
-                over_area: !areas.is_empty(),
-                in_contact,
-                safe_mode: hw.safe_mode,
-            },
-            &mut snapshot,
-        );
         let local_solar_time_h = (12.0
             + (orbit.geodetic.lon_rad - env.sun_lon_rad).to_degrees() / 15.0)
             .rem_euclid(24.0);
+        let over_area = !areas.is_empty();
         let conditions = Conditions {
             sunlit: orbit.illumination > 0.0,
             in_contact,
@@ -355,9 +335,32 @@ impl Satellite {
             local_solar_time_h,
             safe_mode: hw.safe_mode,
         };
+        // The sensors are read (and their noise drawn) only if an app runs in this step.
+        let (hardware, rng, readings) = (&mut self.hw, &mut self.rng, &mut self.readings);
+        let (last_array_w, last_load_w) = (self.last_array_w, self.last_load_w);
+        let mut fill = |snapshot: &mut StateSnapshot| {
+            hardware.read_sensors(rng, readings);
+            let view = SensorView {
+                readings,
+                thermal_nodes: &hardware.template().thermal.nodes,
+                t: env.t,
+                earth: &env.earth,
+                q0_body_from_eci: hw.q0_body_from_eci,
+                battery_soc: hw.battery_soc0,
+                battery_energy_wh: hw.battery_energy0_wh,
+                solar_power_w: last_array_w,
+                load_power_w: last_load_w,
+                attitude_mode: hw.abi_attitude_mode,
+                attitude_error_rad: hw.attitude_error0_rad,
+                illumination: orbit.illumination,
+                over_area,
+                in_contact,
+                safe_mode: hw.safe_mode,
+            };
+            sensor_snapshot_into(&view, snapshot);
+        };
         self.computer
-            .step_into(env.t, env.dt, &snapshot, &conditions, &mut self.tick);
-        self.snapshot = snapshot;
+            .step_into(env.t, env.dt, &mut fill, &conditions, &mut self.tick);
         self.last_busy_fraction = self.tick.busy_fraction;
         self.last_attitude_error_rad = hw.outputs.attitude.attitude_error_rad;
         self.last_array_w = hw.outputs.power.array_harvested_w;
