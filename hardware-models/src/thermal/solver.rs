@@ -216,6 +216,8 @@ pub(crate) struct ImplicitSolver {
     stale: bool,
     /// Contraction θ measured in the last sub-step that needed two iterations.
     theta: Option<f64>,
+    /// η₀ = max(θ/(1 − θ), ε)^0.8 of that θ (the first iteration's error factor).
+    eta: f64,
     jac: Vec<f64>,
     residual: Vec<f64>,
     /// Start temperatures of the two previous sub-steps (T⁻¹, T⁻²), their length, and how many
@@ -319,9 +321,8 @@ impl ImplicitSolver {
                 None => {
                     // First iteration: the rate of the previous sub-step estimates the
                     // remaining error, η₀ = max(η_old, ε)^0.8 (Hairer & Wanner §IV.8).
-                    if let Some(theta) = self.theta {
-                        let eta = (theta / (1.0 - theta)).max(f64::EPSILON).powf(0.8);
-                        if eta * norm <= TOLERANCE_K {
+                    if self.theta.is_some() {
+                        if self.eta * norm <= TOLERANCE_K {
                             converged = true;
                             break;
                         }
@@ -338,6 +339,7 @@ impl ImplicitSolver {
                         continue;
                     }
                     self.theta = Some(theta);
+                    self.eta = (theta / (1.0 - theta)).max(f64::EPSILON).powf(0.8);
                     if theta > REFACTOR_THETA {
                         self.stale = true;
                     }

@@ -29,14 +29,23 @@ impl OnboardComputer {
                     EV_CONTACT_END
                 };
             }
-            if c.areas.difference(&prev.areas).next().is_some() {
-                bits |= EV_AOI_ENTER;
-            }
-            if prev.areas.difference(&c.areas).next().is_some() {
-                bits |= EV_AOI_EXIT;
+            if c.areas != prev.areas {
+                if c.areas.difference(&prev.areas).next().is_some() {
+                    bits |= EV_AOI_ENTER;
+                }
+                if prev.areas.difference(&c.areas).next().is_some() {
+                    bits |= EV_AOI_EXIT;
+                }
             }
         }
-        self.last_conditions = Some(c.clone());
+        match &mut self.last_conditions {
+            // The areas are copied only when they changed (most steps they did not).
+            Some(prev) if prev.areas == c.areas => {
+                let areas = std::mem::take(&mut prev.areas);
+                *prev = Conditions { areas, ..*c };
+            }
+            _ => self.last_conditions = Some(c.clone()),
+        }
         if bits == 0 {
             return;
         }
