@@ -321,11 +321,9 @@ impl ImplicitSolver {
                 None => {
                     // First iteration: the rate of the previous sub-step estimates the
                     // remaining error, η₀ = max(η_old, ε)^0.8 (Hairer & Wanner §IV.8).
-                    if self.theta.is_some() {
-                        if self.eta * norm <= TOLERANCE_K {
-                            converged = true;
-                            break;
-                        }
+                    if self.theta.is_some() && self.eta * norm <= TOLERANCE_K {
+                        converged = true;
+                        break;
                     }
                 }
                 Some(prev) => {
