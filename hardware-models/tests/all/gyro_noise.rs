@@ -79,6 +79,19 @@ fn val_analytic_angle_random_walk_integrates_to_sigma_v_squared_t() {
     );
 }
 
+/// The mean of |Δβ|²/3 over `runs` gyros (`sum_sq` summed over their three axes) is σ_u² T:
+/// the mean of χ²₁ variables, relative standard error √(2/n); allow 4 of them.
+fn assert_bias_walk_is_sigma_u_squared_t(sum_sq: f64, runs: u64, rrw: f64, t_s: f64) {
+    let samples = 3.0 * runs as f64;
+    let variance = sum_sq / samples;
+    let expected = rrw * rrw * t_s;
+    let tolerance = 4.0 * (2.0 / samples).sqrt();
+    assert!(
+        (variance / expected - 1.0).abs() < tolerance,
+        "Var Δβ(T) = {variance:.3e} vs σ_u² T = {expected:.3e}"
+    );
+}
+
 #[test]
 fn val_analytic_rate_random_walk_spreads_the_bias_as_sigma_u_squared_t() {
     let (rrw, dt_s, steps) = (3e-6, 1.0, 500);
@@ -95,14 +108,7 @@ fn val_analytic_rate_random_walk_spreads_the_bias_as_sigma_u_squared_t() {
         let walked = sensors.gyro_bias_rad_s() - start;
         sum_sq += walked.norm_squared();
     }
-    let samples = 3.0 * runs as f64;
-    let variance = sum_sq / samples;
-    let expected = rrw * rrw * t_s;
-    let tolerance = 4.0 * (2.0 / samples).sqrt();
-    assert!(
-        (variance / expected - 1.0).abs() < tolerance,
-        "Var Δβ(T) = {variance:.3e} vs σ_u² T = {expected:.3e}"
-    );
+    assert_bias_walk_is_sigma_u_squared_t(sum_sq, runs, rrw, t_s);
 }
 
 /// Steps nobody reads are skipped (`Sensors::skip`), and the bias walk over them is drawn at
@@ -129,14 +135,7 @@ fn val_analytic_skipped_samples_walk_the_bias_as_sigma_u_squared_t() {
         let walked = sensors.gyro_bias_rad_s() - start;
         sum_sq += walked.norm_squared();
     }
-    let samples = 3.0 * runs as f64;
-    let variance = sum_sq / samples;
-    let expected = rrw * rrw * t_s;
-    let tolerance = 4.0 * (2.0 / samples).sqrt();
-    assert!(
-        (variance / expected - 1.0).abs() < tolerance,
-        "Var Δβ(T) = {variance:.3e} vs σ_u² T = {expected:.3e}"
-    );
+    assert_bias_walk_is_sigma_u_squared_t(sum_sq, runs, rrw, t_s);
 }
 
 /// Non-overlapping Allan variance of rate samples `dt_s` apart at cluster size m:
