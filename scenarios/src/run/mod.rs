@@ -263,8 +263,10 @@ impl<'s> Run<'s> {
             scenario.start,
             scenario.end(),
         );
+        let evaluator = Evaluator::new(&scenario.assertions);
         let rec = Recorder {
             scenario,
+            wants_logs: scenario.output.log_lines || record::counts_logs(&evaluator),
             index_of: names
                 .iter()
                 .cloned()
@@ -282,7 +284,7 @@ impl<'s> Run<'s> {
             geometry,
             propagators,
             reorder: Reorder::default(),
-            evaluator: Evaluator::new(&scenario.assertions),
+            evaluator,
             temps_c: vec![f64::NAN; node_names.len()],
             node_names,
             node_index,

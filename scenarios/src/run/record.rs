@@ -32,6 +32,8 @@ pub(super) struct Recorder<'s> {
     pub(super) steps: u64,
     /// Telemetry is written every `every` steps.
     pub(super) every: u64,
+    /// App log lines become events (the output asks for them, or an assertion counts them).
+    pub(super) wants_logs: bool,
 }
 
 impl Recorder<'_> {
@@ -183,7 +185,7 @@ impl Recorder<'_> {
                 self.reorder.push(r);
             }
         }
-        if self.scenario.output.log_lines || self.evaluator_counts_logs() {
+        if self.wants_logs {
             for (sat, l) in &report.logs {
                 if let Some(&i) = self.index_of.get(sat) {
                     self.reorder.push(log_event(i, l));
@@ -191,12 +193,6 @@ impl Recorder<'_> {
             }
         }
         Ok(())
-    }
-
-    fn evaluator_counts_logs(&self) -> bool {
-        self.evaluator.assertions().iter().any(|a| {
-            matches!(&a.metric, crate::assertions::Metric::Count { kind, .. } | crate::assertions::Metric::First { kind, .. } if kind == "log")
-        })
     }
 
     /// TEME state and ITRF position of satellite `i` at `t`, from its own propagator.
@@ -214,6 +210,13 @@ impl Recorder<'_> {
             ),
         }
     }
+}
+
+/// Whether an assertion counts app log lines (or waits for the first).
+pub(super) fn counts_logs(evaluator: &Evaluator) -> bool {
+    evaluator.assertions().iter().any(|a| {
+        matches!(&a.metric, crate::assertions::Metric::Count { kind, .. } | crate::assertions::Metric::First { kind, .. } if kind == "log")
+    })
 }
 
 /// A record with the scenario's node names, to look up `temp_<node>_c`.

@@ -52,7 +52,7 @@ impl Simulation {
                     TransferKind::Isl(m) => self
                         .satellites
                         .iter()
-                        .position(|s| s.name == m.to_satellite),
+                        .position(|s| *s.name == *m.to_satellite),
                     TransferKind::Migration { to, .. } => Some(*to),
                     _ => None,
                 };
@@ -187,7 +187,7 @@ impl Simulation {
             };
             report.events.push(SimEvent {
                 time: f.arrive,
-                satellite: sat.name.clone(),
+                satellite: sat.name.to_string(),
                 kind,
             });
         }

@@ -48,9 +48,8 @@ pub(crate) struct SatelliteSetup<'a> {
 
 /// A satellite in the simulation.
 pub struct Satellite {
-    pub(super) name: String,
-    /// The name again, shared by the telemetry rows.
-    pub(super) shared_name: Arc<str>,
+    /// The name (shared by the telemetry rows).
+    pub(super) name: Arc<str>,
     pub(super) propagator: Propagator,
     pub(super) hw: SatelliteHardware,
     pub(super) computer: OnboardComputer,
@@ -61,7 +60,6 @@ pub struct Satellite {
     pub(super) isl_load: Option<LoadId>,
     pub(super) obc_load: Option<LoadId>,
     pub(super) launch: Epoch,
-    pub(super) last_busy_fraction: f64,
     pub(super) last_attitude_error_rad: f64,
     pub(super) last_array_w: f64,
     pub(super) last_load_w: f64,
@@ -83,7 +81,8 @@ pub struct Satellite {
     pub(super) images_captured: u64,
     /// The sensors' readings of the last step they were read in (the buffers reused).
     pub(super) readings: SensorReadings,
-    /// The computer's report of the last step (its per-app list reused by the next).
+    /// The computer's report of the last step: its busy fraction sets the computer's power
+    /// in the next step, and its per-app list is reused.
     pub(super) tick: TickReport,
     /// The thermal node of the onboard computer (telemetry's `computer_temp_c`), resolved once.
     pub(super) obc_node: Option<NodeId>,
@@ -189,8 +188,7 @@ impl Satellite {
             None => None,
         };
         Ok(Self {
-            name: name.to_string(),
-            shared_name: name.into(),
+            name: name.into(),
             propagator,
             hw,
             computer,
@@ -201,7 +199,6 @@ impl Satellite {
             isl_load,
             obc_load,
             launch: start,
-            last_busy_fraction: 0.0,
             last_attitude_error_rad: 0.0,
             last_array_w: 0.0,
             last_load_w: 0.0,
@@ -417,7 +414,7 @@ impl Satellite {
             };
             events.push(SimEvent {
                 time: at,
-                satellite: self.name.clone(),
+                satellite: self.name.to_string(),
                 kind,
             });
         }

@@ -246,7 +246,7 @@ impl Satellite {
                 sun_pos_eci_km: env.sun_pos_eci_km,
                 illumination: orbit.illumination,
                 attitude_mode: mode,
-                busy_fraction: self.last_busy_fraction,
+                busy_fraction: self.tick.busy_fraction,
                 watchdog_kicked: self.computer.kicks_watchdog(),
                 reboot_requested: std::mem::take(&mut self.reboot_requested),
                 time_since_launch: env.t - self.launch,
@@ -361,7 +361,6 @@ impl Satellite {
         };
         self.computer
             .step_into(env.t, env.dt, &mut fill, &conditions, &mut self.tick);
-        self.last_busy_fraction = self.tick.busy_fraction;
         self.last_attitude_error_rad = hw.outputs.attitude.attitude_error_rad;
         self.last_array_w = hw.outputs.power.array_harvested_w;
         self.last_load_w = hw.outputs.power.load_w;
@@ -429,7 +428,7 @@ impl Satellite {
         let in_contact = contact.station.is_some();
         TelemetryRow {
             time: t,
-            satellite: self.shared_name.clone(),
+            satellite: self.name.clone(),
             lat_deg: orbit.geodetic.lat_rad.to_degrees(),
             lon_deg: orbit.geodetic.lon_rad.to_degrees(),
             alt_km: orbit.geodetic.alt_km,
@@ -456,7 +455,7 @@ impl Satellite {
     fn event(&self, t: Epoch, kind: SimEventKind) -> SimEvent {
         SimEvent {
             time: t,
-            satellite: self.name.clone(),
+            satellite: self.name.to_string(),
             kind,
         }
     }

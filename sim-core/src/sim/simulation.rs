@@ -106,7 +106,7 @@ impl std::fmt::Debug for Simulation {
             .field("time", &self.time)
             .field(
                 "satellites",
-                &self.satellites.iter().map(|s| &s.name).collect::<Vec<_>>(),
+                &self.satellites.iter().map(|s| &*s.name).collect::<Vec<_>>(),
             )
             .finish_non_exhaustive()
     }
@@ -164,7 +164,7 @@ impl Simulation {
         elements: &ElementSet,
         template: HardwareTemplate,
     ) -> Result<usize, SimError> {
-        if self.satellites.iter().any(|s| s.name == name) {
+        if self.satellites.iter().any(|s| *s.name == *name) {
             return Err(SimError::DuplicateSatellite {
                 name: name.to_string(),
             });
@@ -229,7 +229,7 @@ impl Simulation {
     pub fn satellite_mut(&mut self, name: &str) -> Result<&mut Satellite, SimError> {
         self.satellites
             .iter_mut()
-            .find(|s| s.name == name)
+            .find(|s| *s.name == *name)
             .ok_or_else(|| SimError::NoSuchSatellite {
                 name: name.to_string(),
             })
@@ -238,7 +238,7 @@ impl Simulation {
     pub(super) fn index(&self, name: &str) -> Result<usize, SimError> {
         self.satellites
             .iter()
-            .position(|s| s.name == name)
+            .position(|s| *s.name == *name)
             .ok_or_else(|| SimError::NoSuchSatellite {
                 name: name.to_string(),
             })
@@ -402,7 +402,7 @@ impl Simulation {
             return;
         }
         let names: Arc<BTreeSet<String>> =
-            Arc::new(self.satellites.iter().map(|s| s.name.clone()).collect());
+            Arc::new(self.satellites.iter().map(|s| s.name.to_string()).collect());
         for s in &self.satellites {
             s.computer.share_peers(names.clone());
         }
@@ -459,12 +459,7 @@ impl Simulation {
         steps: usize,
         beside: impl FnOnce() -> R + Send,
     ) -> (Vec<StepReport>, R) {
-        let one_thread = self
-            .pool
-            .as_ref()
-            .map_or(rayon::current_num_threads() == 1, |p| {
-                p.current_num_threads() == 1
-            });
+        let one_thread = one_worker(self.pool.as_deref());
         // One satellite: its steps and `beside` would be the only two pieces of work, and
         // handing them to two threads costs more than it saves (the satellite's state and the
         // reports cross between cores at every block).
@@ -488,6 +483,11 @@ impl Simulation {
     }
 }
 
+/// Whether the pool (rayon's global pool without one) has a single worker thread.
+fn one_worker(pool: Option<&rayon::ThreadPool>) -> bool {
+    pool.map_or_else(rayon::current_num_threads, |p| p.current_num_threads()) == 1
+}
+
 /// `work` on every satellite, on the pool's worker threads (rayon's global pool without
 /// one), or on this thread when there is one worker or one satellite (not waking a pool for
 /// nothing); the results in satellite order.
@@ -496,8 +496,7 @@ fn on_workers<R: Send>(
     sats: &mut [Satellite],
     work: impl Fn(&mut Satellite) -> R + Sync + Send,
 ) -> Vec<R> {
-    let one_thread = pool.is_some_and(|p| p.current_num_threads() == 1);
-    if one_thread || sats.len() <= 1 {
+    if one_worker(pool) || sats.len() <= 1 {
         return sats.iter_mut().map(work).collect();
     }
     // pieces of at most an eighth of the satellites, so a worker that comes late (or from
