@@ -12,7 +12,7 @@
 
 use crate::constants::ARCSEC_TO_RAD;
 use crate::time::{days_from_civil, utc_nanoseconds_since_1900};
-use hifitime::{Duration, Epoch, TimeScale};
+use hifitime::{Duration, Epoch};
 use std::path::Path;
 
 /// Errors from reading an Earth orientation file.
@@ -103,8 +103,7 @@ const MJD_1970: i64 = 40_587;
 
 /// TAI − UTC in seconds at an instant (whole seconds since 1972; hifitime's table).
 fn tai_minus_utc_s(t: Epoch) -> f64 {
-    let utc = t.to_time_scale(TimeScale::UTC);
-    (utc.to_time_scale(TimeScale::TAI).duration - utc.duration).to_seconds()
+    crate::time::tai_minus_utc_ns(utc_nanoseconds_since_1900(t)) as f64 / 1e9
 }
 
 /// The UTC instant at 0h of a modified Julian date.

@@ -8,14 +8,13 @@ use crate::constants::{
     ARCSEC_TO_RAD, EARTH_ROTATION_RAD_S, NANOSECONDS_PER_DAY, WGS84_A_KM, WGS84_E2,
 };
 use crate::eop::EarthOrientation;
-use crate::time::utc_nanoseconds_since_1900;
+use crate::time::{J2000_FROM_1900_NS, nanoseconds_to_f64, utc_nanoseconds_since_1900};
 use hifitime::Epoch;
 use nalgebra::{Matrix3, Vector3};
 use std::f64::consts::TAU;
 
 /// Nanoseconds from 1900-01-01T00:00 to J2000.0 (2000-01-01T12:00) on a UT calendar:
 /// 36 524.5 days.
-const J2000_FROM_1900_NS: i128 = 36_524 * NANOSECONDS_PER_DAY + NANOSECONDS_PER_DAY / 2;
 
 /// Greenwich mean sidereal time, IAU-1982 model, of the UT1 instant corresponding to `t_utc`
 /// (UT1 = UTC + (UT1 − UTC) from `eop`), in radians in [0, 2π).
@@ -28,8 +27,8 @@ const J2000_FROM_1900_NS: i128 = 36_524 * NANOSECONDS_PER_DAY + NANOSECONDS_PER_
 pub fn gmst82_rad(t_utc: Epoch, eop: &EarthOrientation) -> f64 {
     let dut1_ns = eop.ut1_minus_utc(t_utc).total_nanoseconds();
     let ns = utc_nanoseconds_since_1900(t_utc) + dut1_ns - J2000_FROM_1900_NS;
-    let whole_days = ns.div_euclid(NANOSECONDS_PER_DAY);
-    let day_fraction = ns.rem_euclid(NANOSECONDS_PER_DAY) as f64 / NANOSECONDS_PER_DAY as f64;
+    let (whole_days, ns_of_day) = split_days(ns);
+    let day_fraction = ns_of_day as f64 / NANOSECONDS_PER_DAY as f64;
     // T = d / 36525 (Julian centuries of UT1 since J2000.0)
     let t = (whole_days as f64 + day_fraction) / 36_525.0;
     // θ in seconds of time, the whole-day part of 86400 d removed
@@ -37,6 +36,19 @@ pub fn gmst82_rad(t_utc: Epoch, eop: &EarthOrientation) -> f64 {
         + 86_400.0 * day_fraction
         + (8_640_184.812_866 + (0.093_104 + (-6.2e-6) * t) * t) * t;
     detmath::rem_euclid(theta_s * (TAU / 86_400.0), TAU)
+}
+
+/// Whole days (floor) and the nanoseconds of the day (0 ≤ ns < 1 day) of `ns`, in `i64` when
+/// it fits (±292 years: a multiplication instead of a 128-bit division call).
+fn split_days(ns: i128) -> (i64, i64) {
+    const DAY: i64 = NANOSECONDS_PER_DAY as i64;
+    match i64::try_from(ns) {
+        Ok(n) => (n.div_euclid(DAY), n.rem_euclid(DAY)),
+        Err(_) => (
+            ns.div_euclid(NANOSECONDS_PER_DAY) as i64,
+            ns.rem_euclid(NANOSECONDS_PER_DAY) as i64,
+        ),
+    }
 }
 
 /// `R3(θ)`: rotation of axes about z by θ.
@@ -50,8 +62,8 @@ fn r3(theta: f64) -> Matrix3<f64> {
 /// rad). It is −8.5 µas in 2018: 1.7 mm at geostationary distance.
 fn tio_locator_rad(t_utc: Epoch) -> f64 {
     const NANOSECONDS_PER_CENTURY: f64 = 36_525.0 * NANOSECONDS_PER_DAY as f64;
-    let centuries =
-        (utc_nanoseconds_since_1900(t_utc) - J2000_FROM_1900_NS) as f64 / NANOSECONDS_PER_CENTURY;
+    let centuries = nanoseconds_to_f64(utc_nanoseconds_since_1900(t_utc) - J2000_FROM_1900_NS)
+        / NANOSECONDS_PER_CENTURY;
     -47e-6 * ARCSEC_TO_RAD * centuries
 }
 

@@ -27,7 +27,7 @@ use nalgebra::Vector3;
 /// Geocentric position of the Sun in km, TEME (see the module documentation for the series
 /// and its precision: 0.01° in direction, about 10⁻⁴ in distance).
 pub fn sun_position_teme_km(t: Epoch) -> Vector3<f64> {
-    let n = t.to_jde_tt_days() - 2_451_545.0;
+    let n = crate::time::tt_days_since_j2000(t);
     let l_deg = detmath::rem_euclid(280.460 + 0.985_647_4 * n, 360.0);
     let g = detmath::rem_euclid(357.528 + 0.985_600_3 * n, 360.0).to_radians();
     // sin 2g and cos 2g from sin g and cos g (one evaluation instead of four).

@@ -120,6 +120,42 @@ pub(crate) fn utc_nanoseconds_since_1900(t: Epoch) -> i128 {
         .total_nanoseconds()
 }
 
+/// J2000.0 (2000-01-01T12:00:00, JD 2451545.0) from 1900-01-01T00:00:00 of the same time scale,
+/// in nanoseconds.
+pub(crate) const J2000_FROM_1900_NS: i128 = 36_524 * NANOSECONDS_PER_DAY + NANOSECONDS_PER_DAY / 2;
+
+/// TT − TAI, 32.184 s exactly (IAU 1991 Resolution A4), in nanoseconds.
+const TT_MINUS_TAI_NS: i128 = 32_184_000_000;
+
+/// TAI − UTC in nanoseconds at `utc_ns` (UTC nanoseconds since 1900): the leap seconds the
+/// IERS announced, from hifitime's own table, as hifitime counts them
+/// (`Epoch::leap_seconds(true)`: the newest entry whose TAI timestamp is at or before the UTC
+/// seconds; 0 before 1972). The table is searched from its newest entry back, so any date
+/// since 2017 takes one comparison; in integer nanoseconds, where hifitime compares seconds in
+/// floating point (the two agree but within a microsecond before a leap second).
+pub(crate) fn tai_minus_utc_ns(utc_ns: i128) -> i128 {
+    hifitime::leap_seconds::LatestLeapSeconds::default()
+        .rev()
+        .filter(|leap| leap.announced_by_iers)
+        .find(|leap| utc_ns >= leap.timestamp_tai_s as i128 * 1_000_000_000)
+        .map_or(0, |leap| leap.delta_at as i128 * 1_000_000_000)
+}
+
+/// Days of TT since J2000.0 (JD 2451545.0 TT) at `t`: `JD(TT) − 2451545.0`, the argument of
+/// the Sun's series. Computed in integer nanoseconds (UTC + leap seconds + 32.184 s) and
+/// rounded to `f64` once, so it keeps ~10⁻¹² day where a Julian date of ~2.46×10⁶ in `f64`
+/// keeps 5×10⁻¹⁰; it agrees with hifitime's `Epoch::to_jde_tt_days() − 2451545.0` to that.
+pub fn tt_days_since_j2000(t: Epoch) -> f64 {
+    let utc_ns = utc_nanoseconds_since_1900(t);
+    let ns = utc_ns + tai_minus_utc_ns(utc_ns) + TT_MINUS_TAI_NS - J2000_FROM_1900_NS;
+    nanoseconds_to_f64(ns) / NANOSECONDS_PER_DAY as f64
+}
+
+/// `ns as f64`, through `i64` when it fits (±292 years: one instruction instead of a call).
+pub(crate) fn nanoseconds_to_f64(ns: i128) -> f64 {
+    i64::try_from(ns).map_or(ns as f64, |n| n as f64)
+}
+
 /// UTC calendar fields of an instant: (year, month, day, hour, minute, second, nanosecond).
 pub fn utc_calendar(t: Epoch) -> (i64, u32, u32, u32, u32, u32, u32) {
     let total = utc_nanoseconds_since_1900(t);
@@ -585,6 +621,51 @@ pub fn epoch_before(a: Epoch, b: Epoch) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn val_analytic_j2000_is_11h58m55s816_utc() {
+        // J2000.0 = 2000-01-01T12:00:00 TT = 11:58:55.816 UTC (TAI − UTC = 32 s, TT − TAI =
+        // 32.184 s; the Astronomical Almanac's definition of the epoch).
+        assert_eq!(
+            tt_days_since_j2000(parse_utc("2000-01-01T11:58:55.816Z").unwrap()),
+            0.0
+        );
+        // one TT day later, across no leap second
+        let t = parse_utc("2000-01-02T11:58:55.816Z").unwrap();
+        assert_eq!(tt_days_since_j2000(t), 1.0);
+        // 2017-01-01: the 37th second of TAI − UTC; the day before, 36
+        let ns = |s: &str| tai_minus_utc_ns(utc_nanoseconds_since_1900(parse_utc(s).unwrap()));
+        assert_eq!(ns("2016-12-31T23:59:59Z"), 36_000_000_000);
+        assert_eq!(ns("2017-01-01T00:00:00Z"), 37_000_000_000);
+        assert_eq!(ns("1960-01-01T00:00:00Z"), 0);
+    }
+
+    #[test]
+    fn val_hifitime_tt_days_and_leap_seconds_agree() {
+        use hifitime::TimeScale;
+        for s in [
+            "1965-06-01T00:00:00Z",
+            "1972-01-01T00:00:01Z",
+            "1999-12-31T23:59:59Z",
+            "2016-12-31T23:59:58.5Z",
+            "2017-01-01T00:00:00.5Z",
+            "2018-01-20T06:00:00Z",
+            "2026-12-07T19:50:18.123456789Z",
+            "2049-12-31T00:00:00Z",
+        ] {
+            let t = parse_utc(s).unwrap();
+            let hifitime_days = t.to_jde_tt_days() - 2_451_545.0;
+            // hifitime's Julian date keeps ~5e-10 day in f64
+            assert!((tt_days_since_j2000(t) - hifitime_days).abs() < 1e-9, "{s}");
+            let tai = t.to_time_scale(TimeScale::TAI).to_tai_duration();
+            let leap_ns = (tai - t.to_utc_duration()).total_nanoseconds();
+            assert_eq!(
+                tai_minus_utc_ns(utc_nanoseconds_since_1900(t)),
+                leap_ns,
+                "{s}"
+            );
+        }
+    }
 
     #[test]
     fn val_hifitime_epoch_before_agrees_within_and_across_scales() {
