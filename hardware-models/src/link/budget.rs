@@ -162,6 +162,46 @@ pub struct LinkBudget {
     /// Index in `modcods` of the MODCOD with the lowest required Es/N0 (reported when no
     /// MODCOD closes); `validate` guarantees an adaptive table is not empty.
     lowest_modcod: usize,
+    /// The budget's terms that do not depend on the geometry, in dB (computed once).
+    fixed: FixedTerms,
+}
+
+/// The logarithms of a budget's constant parameters, taken once in [`LinkBudget::new`]
+/// rather than at every evaluation (the same values: the same `to_db` of the same numbers).
+#[derive(Clone, Debug, PartialEq)]
+struct FixedTerms {
+    /// `10 log P_tx`, dBW.
+    tx_power_dbw: f64,
+    /// `10 log T_sys`, dB(K) (0 with G/T given directly).
+    noise_temp_db_k: f64,
+    /// `10 log R` of a fixed rate, or `10 log R_s` of an adaptive link's symbol rate.
+    rate_db: f64,
+    /// `10 log η` of each MODCOD, in `modcods` order.
+    modcod_efficiency_db: Vec<f64>,
+}
+
+impl FixedTerms {
+    fn new(params: &LinkParams, modcods: &[ModCod]) -> Self {
+        Self {
+            tx_power_dbw: to_db(params.tx_power_w),
+            noise_temp_db_k: match params.rx_noise {
+                ReceiverNoise::SystemTemperature {
+                    system_noise_temp_k,
+                } => to_db(system_noise_temp_k),
+                ReceiverNoise::GOverT { .. } => 0.0,
+            },
+            rate_db: match &params.rate {
+                RateParams::Fixed { rate_bps, .. } => to_db(*rate_bps),
+                RateParams::Adaptive {
+                    symbol_rate_sps, ..
+                } => to_db(*symbol_rate_sps),
+            },
+            modcod_efficiency_db: modcods
+                .iter()
+                .map(|m| to_db(m.spectral_efficiency_bits_per_symbol))
+                .collect(),
+        }
+    }
 }
 
 impl LinkParams {
@@ -296,11 +336,13 @@ impl LinkBudget {
             .enumerate()
             .min_by(|(_, a), (_, b)| a.required_esn0_db.total_cmp(&b.required_esn0_db))
             .map_or(0, |(i, _)| i);
+        let fixed = FixedTerms::new(&params, &modcods);
         Ok(Self {
             params,
             gases,
             modcods,
             lowest_modcod,
+            fixed,
         })
     }
 
@@ -324,7 +366,7 @@ impl LinkBudget {
         let p = &self.params;
         let f = p.frequency_hz;
         let tx_gain_dbi = p.tx_antenna.gain_dbi(g.tx_off_boresight_rad, f);
-        let eirp_dbw = to_db(p.tx_power_w) + tx_gain_dbi - p.tx_line_loss_db;
+        let eirp_dbw = self.fixed.tx_power_dbw + tx_gain_dbi - p.tx_line_loss_db;
         let range_km = if g.range_km.is_finite() {
             g.range_km.max(1e-6)
         } else {
@@ -342,9 +384,9 @@ impl LinkBudget {
         };
         let rx_gain_dbi = p.rx_antenna.gain_dbi(g.rx_off_boresight_rad, f);
         let g_over_t_db_k = match p.rx_noise {
-            ReceiverNoise::SystemTemperature {
-                system_noise_temp_k,
-            } => rx_gain_dbi - p.rx_line_loss_db - to_db(system_noise_temp_k),
+            ReceiverNoise::SystemTemperature { .. } => {
+                rx_gain_dbi - p.rx_line_loss_db - self.fixed.noise_temp_db_k
+            }
             ReceiverNoise::GOverT { g_over_t_db_k } => {
                 g_over_t_db_k + (rx_gain_dbi - p.rx_antenna.peak_gain_dbi(f)) - p.rx_line_loss_db
             }
@@ -367,7 +409,7 @@ impl LinkBudget {
                 required_ebn0_db,
                 min_margin_db,
             } => {
-                let ebn0 = cn0_dbhz - to_db(*rate_bps);
+                let ebn0 = cn0_dbhz - self.fixed.rate_db;
                 let required = required_ebn0_db + p.implementation_loss_db;
                 let margin = ebn0 - required;
                 let closed = margin >= *min_margin_db;
@@ -385,7 +427,7 @@ impl LinkBudget {
                 min_margin_db,
                 ..
             } => {
-                let esn0 = cn0_dbhz - to_db(*symbol_rate_sps);
+                let esn0 = cn0_dbhz - self.fixed.rate_db;
                 let best = self
                     .modcods
                     .iter()
@@ -397,14 +439,16 @@ impl LinkBudget {
                         a.spectral_efficiency_bits_per_symbol
                             .total_cmp(&b.spectral_efficiency_bits_per_symbol)
                     });
-                let (index, m, closed) = match best {
-                    Some((i, m)) => (Some(i), m, true),
-                    None => (None, &self.modcods[self.lowest_modcod], false),
+                let (index, shown, closed) = match best {
+                    Some((i, _)) => (Some(i), i, true),
+                    None => (None, self.lowest_modcod, false),
                 };
+                let m = &self.modcods[shown];
                 let eff = m.spectral_efficiency_bits_per_symbol;
+                let eff_db = self.fixed.modcod_efficiency_db[shown];
                 // Eb/N0 = Es/N0 − 10 log η
-                let ebn0 = esn0 - to_db(eff);
-                let required = m.required_esn0_db - to_db(eff) + p.implementation_loss_db;
+                let ebn0 = esn0 - eff_db;
+                let required = m.required_esn0_db - eff_db + p.implementation_loss_db;
                 let rate = if closed { symbol_rate_sps * eff } else { 0.0 };
                 (ebn0, required, ebn0 - required, rate, index, closed)
             }
