@@ -137,8 +137,8 @@ pub(crate) fn tai_minus_utc_ns(utc_ns: i128) -> i128 {
     hifitime::leap_seconds::LatestLeapSeconds::default()
         .rev()
         .filter(|leap| leap.announced_by_iers)
-        .find(|leap| utc_ns >= leap.timestamp_tai_s as i128 * 1_000_000_000)
-        .map_or(0, |leap| leap.delta_at as i128 * 1_000_000_000)
+        .find(|leap| utc_ns >= i128::from(leap.timestamp_tai_s as i64) * 1_000_000_000)
+        .map_or(0, |leap| i128::from(leap.delta_at as i64) * 1_000_000_000)
 }
 
 /// Days of TT since J2000.0 (JD 2451545.0 TT) at `t`: `JD(TT) − 2451545.0`, the argument of
@@ -153,7 +153,7 @@ pub fn tt_days_since_j2000(t: Epoch) -> f64 {
 
 /// `ns as f64`, through `i64` when it fits (±292 years: one instruction instead of a call).
 pub(crate) fn nanoseconds_to_f64(ns: i128) -> f64 {
-    i64::try_from(ns).map_or(ns as f64, |n| n as f64)
+    i64::try_from(ns).map_or_else(|_| ns as f64, |n| n as f64)
 }
 
 /// UTC calendar fields of an instant: (year, month, day, hour, minute, second, nanosecond).
