@@ -13,9 +13,6 @@ use hifitime::Epoch;
 use nalgebra::{Matrix3, Vector3};
 use std::f64::consts::TAU;
 
-/// Nanoseconds from 1900-01-01T00:00 to J2000.0 (2000-01-01T12:00) on a UT calendar:
-/// 36 524.5 days.
-
 /// Greenwich mean sidereal time, IAU-1982 model, of the UT1 instant corresponding to `t_utc`
 /// (UT1 = UTC + (UT1 − UTC) from `eop`), in radians in [0, 2π).
 ///
