@@ -68,27 +68,27 @@ fn val_analytic_angle_random_walk_integrates_to_sigma_v_squared_t() {
             sum_sq += angle * angle;
         }
     }
-    let samples = 3.0 * runs as f64;
-    let variance = sum_sq / samples;
-    let expected = arw * arw * t_s;
-    // The mean of χ²₁ variables: relative standard error √(2/n) = 4.1 %; allow 4 of them.
-    let tolerance = 4.0 * (2.0 / samples).sqrt();
-    assert!(
-        (variance / expected - 1.0).abs() < tolerance,
-        "Var θ(T) = {variance:.3e} vs σ_v² T = {expected:.3e}"
-    );
+    assert_variance_is_sigma_squared_t(sum_sq, runs, arw, t_s, "Var θ(T)", "σ_v² T");
 }
 
-/// The mean of |Δβ|²/3 over `runs` gyros (`sum_sq` summed over their three axes) is σ_u² T:
-/// the mean of χ²₁ variables, relative standard error √(2/n); allow 4 of them.
-fn assert_bias_walk_is_sigma_u_squared_t(sum_sq: f64, runs: u64, rrw: f64, t_s: f64) {
+/// The mean of x²/3 over `runs` gyros (`sum_sq` summed over their three axes) is σ² T: the
+/// mean of χ²₁ variables, relative standard error √(2/n) (4.1 % for 400 gyros); allow 4 of
+/// them. `what` and `closed_form` name the two sides in the failure message.
+fn assert_variance_is_sigma_squared_t(
+    sum_sq: f64,
+    runs: u64,
+    sigma: f64,
+    t_s: f64,
+    what: &str,
+    closed_form: &str,
+) {
     let samples = 3.0 * runs as f64;
     let variance = sum_sq / samples;
-    let expected = rrw * rrw * t_s;
+    let expected = sigma * sigma * t_s;
     let tolerance = 4.0 * (2.0 / samples).sqrt();
     assert!(
         (variance / expected - 1.0).abs() < tolerance,
-        "Var Δβ(T) = {variance:.3e} vs σ_u² T = {expected:.3e}"
+        "{what} = {variance:.3e} vs {closed_form} = {expected:.3e}"
     );
 }
 
@@ -108,7 +108,7 @@ fn val_analytic_rate_random_walk_spreads_the_bias_as_sigma_u_squared_t() {
         let walked = sensors.gyro_bias_rad_s() - start;
         sum_sq += walked.norm_squared();
     }
-    assert_bias_walk_is_sigma_u_squared_t(sum_sq, runs, rrw, t_s);
+    assert_variance_is_sigma_squared_t(sum_sq, runs, rrw, t_s, "Var Δβ(T)", "σ_u² T");
 }
 
 /// Steps nobody reads are skipped (`Sensors::skip`), and the bias walk over them is drawn at
@@ -135,7 +135,7 @@ fn val_analytic_skipped_samples_walk_the_bias_as_sigma_u_squared_t() {
         let walked = sensors.gyro_bias_rad_s() - start;
         sum_sq += walked.norm_squared();
     }
-    assert_bias_walk_is_sigma_u_squared_t(sum_sq, runs, rrw, t_s);
+    assert_variance_is_sigma_squared_t(sum_sq, runs, rrw, t_s, "Var Δβ(T)", "σ_u² T");
 }
 
 /// Non-overlapping Allan variance of rate samples `dt_s` apart at cluster size m:

@@ -18,6 +18,10 @@ impl OnboardComputer {
     /// Latches event edges between the previous and the current conditions into every live app.
     pub(super) fn latch_edges(&mut self, c: &Conditions) {
         let mut bits = 0;
+        let same_areas = self
+            .last_conditions
+            .as_ref()
+            .is_some_and(|prev| prev.areas == c.areas);
         if let Some(prev) = &self.last_conditions {
             if c.sunlit != prev.sunlit {
                 bits |= if c.sunlit { EV_SUNLIT } else { EV_ECLIPSE };
@@ -29,7 +33,7 @@ impl OnboardComputer {
                     EV_CONTACT_END
                 };
             }
-            if c.areas != prev.areas {
+            if !same_areas {
                 if c.areas.difference(&prev.areas).next().is_some() {
                     bits |= EV_AOI_ENTER;
                 }
@@ -40,7 +44,7 @@ impl OnboardComputer {
         }
         match &mut self.last_conditions {
             // The areas are copied only when they changed (most steps they did not).
-            Some(prev) if prev.areas == c.areas => {
+            Some(prev) if same_areas => {
                 let areas = std::mem::take(&mut prev.areas);
                 *prev = Conditions { areas, ..*c };
             }
